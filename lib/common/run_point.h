@@ -1,0 +1,34 @@
+// RunPoint: one finished run as the laws see it — its scale, its mixture and its metrics.
+// Values that a run does not have are NaN (scale) or absent (metrics); the store fills these.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mixrun {
+
+// A mixture: domain name -> weight; weights are non-negative and sum to 1.
+using Mixture = std::map<std::string, double>;
+
+struct MetricSample {
+  int64_t step = 0;
+  double tokens = 0;
+  double value = 0;
+};
+
+struct RunPoint {
+  int64_t run_id = 0;
+  std::string run_key;
+  double n_params = std::numeric_limits<double>::quiet_NaN();  // N
+  double n_tokens = std::numeric_limits<double>::quiet_NaN();  // D
+  double flops = std::numeric_limits<double>::quiet_NaN();     // C (6ND unless given)
+  Mixture weights;
+  std::map<std::string, double> metrics;  // final value of each metric, by name
+  // Full history of some metrics, by name; filled only when a caller asks for it.
+  std::map<std::string, std::vector<MetricSample>> history;
+};
+
+}  // namespace mixrun
