@@ -1,0 +1,143 @@
+// Store: the SQLite file holding experiments, runs, mixtures, metrics, fits and recommendations.
+// Opening never alters a file that is not a mixrun store; every write is one transaction.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/run_point.h"
+#include "common/status.h"
+#include "store/sqlite.h"
+
+namespace mixrun {
+
+struct ExperimentRow {
+  int64_t id = 0;
+  std::string name;
+  std::string config_json;
+  std::string config_sha256;
+  std::string created_at;
+};
+
+struct MetricRecord {
+  std::string name;
+  int64_t step = 0;
+  double tokens = 0;
+  double value = 0;
+};
+
+// A run as registered: what was (or is to be) trained, and on which mixture.
+struct RunSpec {
+  std::string run_key;
+  std::string status = "pending";  // pending | running | done | failed
+  std::string source = "builtin";  // builtin | command | import
+  std::string model_json;
+  double n_params = std::numeric_limits<double>::quiet_NaN();
+  double n_params_nonembed = std::numeric_limits<double>::quiet_NaN();
+  double n_tokens = std::numeric_limits<double>::quiet_NaN();
+  double flops = std::numeric_limits<double>::quiet_NaN();
+  std::optional<int64_t> seed;
+  Mixture weights;
+};
+
+// A registered run with its bookkeeping.
+struct RunRow {
+  int64_t id = 0;
+  int64_t experiment_id = 0;
+  std::string experiment;
+  RunSpec spec;
+  std::string host;
+  std::string started_at;
+  std::string finished_at;
+  double wall_s = std::numeric_limits<double>::quiet_NaN();
+  std::string error;
+  int64_t attempts = 0;
+};
+
+struct RunFilter {
+  std::optional<std::string> experiment;
+  std::optional<std::string> status;
+};
+
+struct FitRow {
+  int64_t id = 0;
+  std::optional<int64_t> experiment_id;
+  std::string law;
+  std::string options_json;
+  std::string params_json;
+  std::string stats_json;
+  std::string created_at;
+};
+
+struct AddRunsResult {
+  int added = 0;
+  int existing = 0;              // run keys already in the store: left as they are
+  std::vector<int64_t> run_ids;  // one per input run, new or existing
+};
+
+class Store {
+ public:
+  enum class Mode { kCreateIfMissing, kMustExist };
+
+  // Opens a store, creating or migrating it as needed. Fails without writing on a file that is
+  // not a mixrun store or was written by a newer mixrun.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             Mode mode = Mode::kCreateIfMissing);
+  const std::string& path() const { return db_->path(); }
+  int schema_version() const;
+
+  // Experiments.
+  // Registers the experiment, or updates its config; returns its id.
+  Result<int64_t> PutExperiment(const std::string& name, const std::string& config_json);
+  Result<std::optional<ExperimentRow>> FindExperiment(const std::string& name);
+  // The experiment's id, or NotFound naming the experiments the store has.
+  Result<int64_t> ExperimentId(const std::string& name);
+  Result<std::vector<ExperimentRow>> ListExperiments();
+  Status SetDomainTokens(int64_t experiment_id, const std::map<std::string, int64_t>& tokens);
+  Result<std::map<std::string, int64_t>> DomainTokens(int64_t experiment_id);
+
+  // Runs. Adding is idempotent by run_key; metrics given with a new run are stored with it.
+  Result<AddRunsResult> AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
+                                const std::vector<std::vector<MetricRecord>>& metrics = {});
+  Result<std::vector<RunRow>> ListRuns(const RunFilter& filter);
+  Result<RunRow> GetRun(int64_t run_id);
+  // Runs with status done as the laws see them: scale, mixture, final metrics, and the full
+  // history of the metrics named in `history`.
+  Result<std::vector<RunPoint>> LoadRunPoints(int64_t experiment_id,
+                                              const std::set<std::string>& history = {});
+
+  // Marks a pending (or, with `reclaim`, running/failed) run as running by this process.
+  // Returns false when another process got it first.
+  Result<bool> ClaimRun(int64_t run_id, const std::string& host, int64_t pid, bool reclaim);
+  Status FinishRun(int64_t run_id, bool succeeded, const std::string& error, double wall_s);
+
+  // Metrics: one transaction per call; rewriting a (run, name, step) replaces it.
+  Status WriteMetrics(int64_t run_id, const std::vector<MetricRecord>& rows);
+  Result<std::vector<MetricRecord>> MetricHistory(int64_t run_id);
+
+  // Fits and recommendations.
+  Result<int64_t> AddFit(std::optional<int64_t> experiment_id, const std::string& law,
+                         const std::string& options_json, const std::string& params_json,
+                         const std::string& stats_json);
+  Result<FitRow> GetFit(int64_t fit_id);
+  Result<std::vector<FitRow>> ListFits(std::optional<int64_t> experiment_id);
+  Result<int64_t> AddRecommendation(int64_t fit_id, const std::string& mixture_json,
+                                    double predicted_loss, double interval_low,
+                                    double interval_high, const std::string& options_json);
+
+  Database& database() { return *db_; }
+
+ private:
+  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  Status Migrate();
+  Status InsertMetrics(int64_t run_id, const std::vector<MetricRecord>& rows);
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace mixrun

@@ -1,0 +1,245 @@
+// Store: runs, their mixtures and their metrics.
+#include <unistd.h>
+
+#include "store/store.h"
+
+namespace mixrun {
+namespace {
+
+constexpr std::string_view kRunColumns =
+    "SELECT r.id, r.experiment_id, e.name, r.run_key, r.status, r.source, r.model_json, "
+    "r.n_params, r.n_params_nonembed, r.n_tokens, r.flops, r.seed, r.host, r.started_at, "
+    "r.finished_at, r.wall_s, r.error, r.attempts "
+    "FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id";
+
+RunRow ReadRun(const Statement& row) {
+  RunRow run;
+  run.id = row.Int(0);
+  run.experiment_id = row.Int(1);
+  run.experiment = row.Text(2);
+  run.spec.run_key = row.Text(3);
+  run.spec.status = row.Text(4);
+  run.spec.source = row.Text(5);
+  run.spec.model_json = row.Text(6);
+  run.spec.n_params = row.Double(7);
+  run.spec.n_params_nonembed = row.Double(8);
+  run.spec.n_tokens = row.Double(9);
+  run.spec.flops = row.Double(10);
+  if (!row.IsNull(11)) run.spec.seed = row.Int(11);
+  run.host = row.Text(12);
+  run.started_at = row.Text(13);
+  run.finished_at = row.Text(14);
+  run.wall_s = row.Double(15);
+  run.error = row.Text(16);
+  run.attempts = row.Int(17);
+  return run;
+}
+
+// Fills run.spec.weights for every run, in one pass over run_weights.
+Status AttachWeights(Database& db, std::vector<RunRow>& runs) {
+  if (runs.empty()) return Status::Ok();
+  std::map<int64_t, RunRow*> by_id;
+  for (auto& run : runs) by_id[run.id] = &run;
+  MIXRUN_ASSIGN_OR_RETURN(Statement query,
+                          db.Prepare("SELECT run_id, domain, weight FROM run_weights "
+                                     "WHERE run_id BETWEEN ?1 AND ?2"));
+  query.Bind(1, by_id.begin()->first).Bind(2, by_id.rbegin()->first);
+  while (query.Step()) {
+    auto found = by_id.find(query.Int(0));
+    if (found != by_id.end()) found->second->spec.weights[query.Text(1)] = query.Double(2);
+  }
+  return query.status();
+}
+
+}  // namespace
+
+Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
+                                     const std::vector<std::vector<MetricRecord>>& metrics) {
+  if (!metrics.empty() && metrics.size() != runs.size()) {
+    return Status::Failed("AddRuns: metrics must be given for every run or for none");
+  }
+  Transaction transaction(*db_);
+  MIXRUN_RETURN_IF_ERROR(transaction.begin_status());
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_->Prepare("INSERT INTO runs (experiment_id, run_key, status, source, model_json, "
+                   "n_params, n_params_nonembed, n_tokens, flops, seed, finished_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?3 = 'done' "
+                   "THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) "
+                   "ON CONFLICT (run_key) DO NOTHING"));
+  MIXRUN_ASSIGN_OR_RETURN(Statement find,
+                          db_->Prepare("SELECT id, experiment_id FROM runs WHERE run_key = ?1"));
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement insert_weight,
+      db_->Prepare("INSERT INTO run_weights (run_id, domain, weight) VALUES (?1, ?2, ?3)"));
+  AddRunsResult result;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunSpec& run = runs[i];
+    insert.Bind(1, experiment_id).Bind(2, run.run_key).Bind(3, run.status).Bind(4, run.source);
+    insert.Bind(5, run.model_json).Bind(6, run.n_params).Bind(7, run.n_params_nonembed);
+    insert.Bind(8, run.n_tokens).Bind(9, run.flops).Bind(10, run.seed);
+    MIXRUN_RETURN_IF_ERROR(insert.Run());
+    if (db_->Changes() == 0) {
+      find.Bind(1, run.run_key);
+      if (!find.Step()) return db_->Error("run key vanished: " + run.run_key);
+      int64_t id = find.Int(0), owner = find.Int(1);
+      find.Reset();
+      if (owner != experiment_id) {
+        return Status::InvalidInput(path() + ": run " + run.run_key.substr(0, 12) +
+                                    " already belongs to another experiment");
+      }
+      result.run_ids.push_back(id);
+      ++result.existing;
+      continue;
+    }
+    int64_t run_id = db_->LastInsertId();
+    result.run_ids.push_back(run_id);
+    ++result.added;
+    for (const auto& [domain, weight] : run.weights) {
+      MIXRUN_RETURN_IF_ERROR(insert_weight.Bind(1, run_id).Bind(2, domain).Bind(3, weight).Run());
+    }
+    if (!metrics.empty()) MIXRUN_RETURN_IF_ERROR(InsertMetrics(run_id, metrics[i]));
+  }
+  MIXRUN_RETURN_IF_ERROR(transaction.Commit());
+  return result;
+}
+
+Result<std::vector<RunRow>> Store::ListRuns(const RunFilter& filter) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare(std::string(kRunColumns) + " WHERE (?1 IS NULL OR e.name = ?1) AND "
+                                              "(?2 IS NULL OR r.status = ?2) ORDER BY r.id"));
+  query.Bind(1, filter.experiment).Bind(2, filter.status);
+  std::vector<RunRow> runs;
+  while (query.Step()) runs.push_back(ReadRun(query));
+  MIXRUN_RETURN_IF_ERROR(query.status());
+  MIXRUN_RETURN_IF_ERROR(AttachWeights(*db_, runs));
+  return runs;
+}
+
+Result<RunRow> Store::GetRun(int64_t run_id) {
+  MIXRUN_ASSIGN_OR_RETURN(Statement query,
+                          db_->Prepare(std::string(kRunColumns) + " WHERE r.id = ?1"));
+  query.Bind(1, run_id);
+  if (!query.Step()) {
+    MIXRUN_RETURN_IF_ERROR(query.status());
+    return Status::NotFound(path() + ": no run with id " + std::to_string(run_id));
+  }
+  std::vector<RunRow> runs = {ReadRun(query)};
+  MIXRUN_RETURN_IF_ERROR(AttachWeights(*db_, runs));
+  return runs[0];
+}
+
+Result<std::vector<RunPoint>> Store::LoadRunPoints(int64_t experiment_id,
+                                                   const std::set<std::string>& history) {
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> runs, [&]() -> Result<std::vector<RunRow>> {
+    MIXRUN_ASSIGN_OR_RETURN(
+        Statement query,
+        db_->Prepare(std::string(kRunColumns) +
+                     " WHERE r.experiment_id = ?1 AND r.status = 'done' ORDER BY r.id"));
+    query.Bind(1, experiment_id);
+    std::vector<RunRow> rows;
+    while (query.Step()) rows.push_back(ReadRun(query));
+    MIXRUN_RETURN_IF_ERROR(query.status());
+    MIXRUN_RETURN_IF_ERROR(AttachWeights(*db_, rows));
+    return rows;
+  }());
+  std::vector<RunPoint> points;
+  std::map<int64_t, size_t> index;
+  for (const RunRow& run : runs) {
+    RunPoint point;
+    point.run_id = run.id;
+    point.run_key = run.spec.run_key;
+    point.n_params = run.spec.n_params;
+    point.n_tokens = run.spec.n_tokens;
+    point.flops = run.spec.flops;
+    point.weights = run.spec.weights;
+    index[run.id] = points.size();
+    points.push_back(std::move(point));
+  }
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement finals,
+      db_->Prepare("SELECT f.run_id, f.name, f.value FROM final_metrics AS f "
+                   "JOIN runs AS r ON r.id = f.run_id WHERE r.experiment_id = ?1"));
+  finals.Bind(1, experiment_id);
+  while (finals.Step()) {
+    auto found = index.find(finals.Int(0));
+    if (found != index.end()) points[found->second].metrics[finals.Text(1)] = finals.Double(2);
+  }
+  MIXRUN_RETURN_IF_ERROR(finals.status());
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement curves,
+      db_->Prepare("SELECT m.run_id, m.step, m.tokens, m.value FROM metrics AS m JOIN runs AS r "
+                   "ON r.id = m.run_id WHERE r.experiment_id = ?1 AND m.name = ?2 "
+                   "ORDER BY m.run_id, m.step"));
+  for (const std::string& name : history) {
+    curves.Bind(1, experiment_id).Bind(2, name);
+    while (curves.Step()) {
+      auto found = index.find(curves.Int(0));
+      if (found == index.end()) continue;
+      points[found->second].history[name].push_back(
+          {curves.Int(1), curves.Double(2), curves.Double(3)});
+    }
+    MIXRUN_RETURN_IF_ERROR(curves.status());
+    curves.Reset();
+  }
+  return points;
+}
+
+Result<bool> Store::ClaimRun(int64_t run_id, const std::string& host, int64_t pid, bool reclaim) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement claim,
+      db_->Prepare("UPDATE runs SET status = 'running', host = ?2, pid = ?3, attempts = attempts "
+                   "+ 1, started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), error = NULL "
+                   "WHERE id = ?1 AND (status = 'pending' OR (?4 AND status IN ('running', "
+                   "'failed')))"));
+  claim.Bind(1, run_id).Bind(2, host).Bind(3, pid).Bind(4, int64_t{reclaim});
+  MIXRUN_RETURN_IF_ERROR(claim.Run());
+  return db_->Changes() == 1;
+}
+
+Status Store::FinishRun(int64_t run_id, bool succeeded, const std::string& error, double wall_s) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement finish,
+      db_->Prepare("UPDATE runs SET status = ?2, error = ?3, wall_s = ?4, "
+                   "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1"));
+  finish.Bind(1, run_id).Bind(2, succeeded ? "done" : "failed");
+  if (error.empty()) {
+    finish.BindNull(3);
+  } else {
+    finish.Bind(3, error);
+  }
+  return finish.Bind(4, wall_s).Run();
+}
+
+Status Store::InsertMetrics(int64_t run_id, const std::vector<MetricRecord>& rows) {
+  MIXRUN_ASSIGN_OR_RETURN(Statement insert,
+                          db_->Prepare("INSERT OR REPLACE INTO metrics (run_id, name, step, "
+                                       "tokens, value) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  for (const MetricRecord& row : rows) {
+    insert.Bind(1, run_id).Bind(2, row.name).Bind(3, row.step).Bind(4, row.tokens);
+    MIXRUN_RETURN_IF_ERROR(insert.Bind(5, row.value).Run());
+  }
+  return Status::Ok();
+}
+
+Status Store::WriteMetrics(int64_t run_id, const std::vector<MetricRecord>& rows) {
+  Transaction transaction(*db_);
+  MIXRUN_RETURN_IF_ERROR(transaction.begin_status());
+  MIXRUN_RETURN_IF_ERROR(InsertMetrics(run_id, rows));
+  return transaction.Commit();
+}
+
+Result<std::vector<MetricRecord>> Store::MetricHistory(int64_t run_id) {
+  MIXRUN_ASSIGN_OR_RETURN(Statement query,
+                          db_->Prepare("SELECT name, step, tokens, value FROM metrics WHERE "
+                                       "run_id = ?1 ORDER BY name, step"));
+  query.Bind(1, run_id);
+  std::vector<MetricRecord> rows;
+  while (query.Step())
+    rows.push_back({query.Text(0), query.Int(1), query.Double(2), query.Double(3)});
+  MIXRUN_RETURN_IF_ERROR(query.status());
+  return rows;
+}
+
+}  // namespace mixrun

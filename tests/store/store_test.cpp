@@ -1,0 +1,218 @@
+#include "store/store.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "store/schema.h"
+
+namespace fs = std::filesystem;
+using mixrun::MetricRecord;
+using mixrun::RunSpec;
+using mixrun::Store;
+
+namespace {
+
+// A fresh directory under the temp dir, removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() /
+           ("mixrun-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string File(const std::string& name) const { return (path / name).string(); }
+  static inline int counter = 0;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+RunSpec MakeRun(const std::string& key, double code_weight) {
+  RunSpec run;
+  run.run_key = key;
+  run.status = "done";
+  run.source = "import";
+  run.n_params = 1e6;
+  run.n_tokens = 2e7;
+  run.weights = {{"code", code_weight}, {"web", 1 - code_weight}};
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("store: a new store has the schema, WAL and the application id") {
+  TempDir dir;
+  auto store = Store::Open(dir.File("a.db"));
+  REQUIRE(store.ok());
+  CHECK((*store)->schema_version() == mixrun::StoreSchemaVersion());
+  auto mode = (*store)->database().Prepare("PRAGMA journal_mode");
+  REQUIRE(mode.ok());
+  REQUIRE(mode->Step());
+  CHECK(mode->Text(0) == "wal");
+  auto keys = (*store)->database().Prepare("PRAGMA foreign_keys");
+  REQUIRE(keys->Step());
+  CHECK(keys->Int(0) == 1);
+  store->reset();
+  // Reopening an existing store works and keeps the version.
+  auto again = Store::Open(dir.File("a.db"), Store::Mode::kMustExist);
+  REQUIRE(again.ok());
+  CHECK((*again)->schema_version() == mixrun::StoreSchemaVersion());
+}
+
+TEST_CASE("store: a missing store with kMustExist is NotFound and creates nothing") {
+  TempDir dir;
+  auto store = Store::Open(dir.File("none.db"), Store::Mode::kMustExist);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == mixrun::Status::Code::kNotFound);
+  CHECK_FALSE(fs::exists(dir.File("none.db")));
+}
+
+TEST_CASE("store: files that are not mixrun stores are refused untouched") {
+  TempDir dir;
+  std::string text_file = dir.File("notes.db");
+  std::ofstream(text_file) << "precious notes, not a database\n";
+  auto refused = Store::Open(text_file);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("not a mixrun store") != std::string::npos);
+  CHECK(ReadFile(text_file) == "precious notes, not a database\n");
+
+  std::string other_db = dir.File("other.db");
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(other_db.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  std::string before = ReadFile(other_db);
+  auto foreign = Store::Open(other_db);
+  REQUIRE_FALSE(foreign.ok());
+  CHECK(foreign.status().message().find("another program") != std::string::npos);
+  CHECK(ReadFile(other_db) == before);
+  CHECK_FALSE(fs::exists(other_db + "-wal"));
+}
+
+TEST_CASE("store: a store from a newer mixrun is refused with a clear message") {
+  TempDir dir;
+  std::string path = dir.File("new.db");
+  { REQUIRE(Store::Open(path).ok()); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto store = Store::Open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find("newer mixrun") != std::string::npos);
+  CHECK(store.status().message().find("v99") != std::string::npos);
+}
+
+TEST_CASE("store: runs are idempotent by run key and carry mixtures and final metrics") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.File("runs.db")).value());
+  auto experiment = store->PutExperiment("study", "{}");
+  REQUIRE(experiment.ok());
+  std::vector<RunSpec> runs = {MakeRun("k1", 0.25), MakeRun("k2", 0.75)};
+  std::vector<std::vector<MetricRecord>> metrics = {
+      {{"eval/code/loss", 0, 0, 3.0}, {"eval/code/loss", 10, 100, 2.0}},
+      {{"eval/code/loss", 10, 100, 1.5}, {"train/loss", 10, 100, 1.7}}};
+  auto added = store->AddRuns(*experiment, runs, metrics);
+  REQUIRE(added.ok());
+  CHECK(added->added == 2);
+  auto again = store->AddRuns(*experiment, runs, metrics);
+  REQUIRE(again.ok());
+  CHECK(again->added == 0);
+  CHECK(again->existing == 2);
+  CHECK(again->run_ids == added->run_ids);
+
+  auto points = store->LoadRunPoints(*experiment, {"eval/code/loss"});
+  REQUIRE(points.ok());
+  REQUIRE(points->size() == 2);
+  CHECK((*points)[0].weights.at("code") == 0.25);
+  CHECK((*points)[0].metrics.at("eval/code/loss") == 2.0);
+  CHECK((*points)[0].history.at("eval/code/loss").size() == 2);
+  CHECK((*points)[1].metrics.at("train/loss") == 1.7);
+  CHECK((*points)[1].n_tokens == 2e7);
+
+  auto eval = store->database().Prepare("SELECT domain, loss FROM final_eval WHERE run_id = ?1");
+  eval->Bind(1, added->run_ids[0]);
+  REQUIRE(eval->Step());
+  CHECK(eval->Text(0) == "code");
+  CHECK(eval->Double(1) == 2.0);
+  auto wide =
+      store->database().Prepare("SELECT weights, final_metrics FROM runs_wide WHERE run_id = ?1");
+  wide->Bind(1, added->run_ids[1]);
+  REQUIRE(wide->Step());
+  CHECK(wide->Text(0) == R"({"code":0.75,"web":0.25})");
+  CHECK(wide->Text(1).find(R"("train/loss":1.7)") != std::string::npos);
+}
+
+TEST_CASE("store: a run key of another experiment is an error, not a silent share") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.File("two.db")).value());
+  int64_t first = store->PutExperiment("a", "{}").value();
+  int64_t second = store->PutExperiment("b", "{}").value();
+  REQUIRE(store->AddRuns(first, {MakeRun("same", 0.5)}).ok());
+  auto clash = store->AddRuns(second, {MakeRun("same", 0.5)});
+  REQUIRE_FALSE(clash.ok());
+  CHECK(store->ListRuns({}).value().size() == 1);
+}
+
+TEST_CASE("store: claiming a run is exclusive and finishing records the outcome") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.File("claim.db")).value());
+  int64_t experiment = store->PutExperiment("s", "{}").value();
+  RunSpec pending = MakeRun("p", 0.5);
+  pending.status = "pending";
+  int64_t run = store->AddRuns(experiment, {pending}).value().run_ids[0];
+  CHECK(store->ClaimRun(run, "host", 1, false).value());
+  CHECK_FALSE(store->ClaimRun(run, "host", 2, false).value());
+  REQUIRE(store->FinishRun(run, false, "loss is NaN at step 7", 1.5).ok());
+  auto row = store->GetRun(run).value();
+  CHECK(row.spec.status == "failed");
+  CHECK(row.error == "loss is NaN at step 7");
+  CHECK(row.attempts == 1);
+  CHECK(store->ClaimRun(run, "host", 3, true).value());
+  CHECK(store->GetRun(run).value().attempts == 2);
+}
+
+TEST_CASE("store: 100,000 metric rows are written in one batch and read back") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.File("big.db")).value());
+  int64_t experiment = store->PutExperiment("s", "{}").value();
+  int64_t run = store->AddRuns(experiment, {MakeRun("r", 0.5)}).value().run_ids[0];
+  std::vector<MetricRecord> rows;
+  for (int step = 0; step < 50000; ++step) {
+    rows.push_back({"train/loss", step, step * 2048.0, 5.0 / (1 + step)});
+    rows.push_back({"train/lr", step, step * 2048.0, 1e-3});
+  }
+  REQUIRE(store->WriteMetrics(run, rows).ok());
+  REQUIRE(store->WriteMetrics(run, rows).ok());  // rewriting replaces, never duplicates
+  auto history = store->MetricHistory(run);
+  REQUIRE(history.ok());
+  CHECK(history->size() == 100000);
+  auto points = store->LoadRunPoints(experiment);
+  CHECK(points.value()[0].metrics.at("train/loss") == doctest::Approx(5.0 / 50000));
+}
+
+TEST_CASE("store: fits and recommendations round-trip") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.File("fits.db")).value());
+  int64_t experiment = store->PutExperiment("s", "{}").value();
+  int64_t fit = store->AddFit(experiment, "chinchilla", "{\"a\":1}", "{\"E\":1.8}", "{}").value();
+  auto row = store->GetFit(fit);
+  REQUIRE(row.ok());
+  CHECK(row->law == "chinchilla");
+  CHECK(row->params_json == "{\"E\":1.8}");
+  CHECK(store->ListFits(experiment).value().size() == 1);
+  CHECK(store->GetFit(fit + 1).status().code() == mixrun::Status::Code::kNotFound);
+  CHECK(store->AddRecommendation(fit, "{\"code\":1}", 2.0, 1.9, 2.1, "{}").ok());
+  CHECK_FALSE(store->AddRecommendation(fit + 7, "{}", 2.0, 1.9, 2.1, "{}").ok());  // foreign key
+}
