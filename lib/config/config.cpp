@@ -1,0 +1,431 @@
+#include "config/config.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "config/json_reader.h"
+
+namespace mixrun {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr double kWeightSumTolerance = 1e-6;
+
+// Line and column (1-based) of a byte offset, for JSON syntax errors.
+std::string LineAndColumn(const std::string& text, size_t byte) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < std::min(byte, text.size()); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::vector<std::string> ExpandGlob(const std::string& pattern) {
+  std::vector<std::string> files;
+  glob_t matches{};
+  if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &matches) == 0) {
+    for (size_t i = 0; i < matches.gl_pathc; ++i) {
+      if (fs::is_regular_file(matches.gl_pathv[i])) files.push_back(matches.gl_pathv[i]);
+    }
+  }
+  globfree(&matches);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class ExperimentParser {
+ public:
+  ExperimentParser(const std::string& path, Experiment& out) : reader_(path), out_(out) {}
+
+  void Parse(const json& root) {
+    if (!reader_.ExpectObject(
+            root, "",
+            {"name", "store", "domains", "target", "mixtures", "models", "train", "backend"})) {
+      return;
+    }
+    if (auto name = reader_.String(root, "", "name", true)) {
+      static const std::regex kName("[A-Za-z0-9][A-Za-z0-9._-]*");
+      if (!std::regex_match(*name, kName)) {
+        reader_.Problem("/name",
+                        "'" + *name + "' is not a valid name (letters, digits, '.', '_', '-')");
+      }
+      out_.name = *name;
+    }
+    if (auto store = reader_.String(root, "", "store")) out_.store = Resolve(*store);
+    ParseDomains(reader_.Child(root, "", "domains", true));
+    ParseTarget(reader_.Child(root, "", "target"));
+    ParseMixtures(reader_.Child(root, "", "mixtures"));
+    ParseTrain(reader_.Child(root, "", "train"));  // before models: they copy the context
+    ParseModels(reader_.Child(root, "", "models", true));
+    ParseBackend(reader_.Child(root, "", "backend"));
+  }
+
+  const std::vector<std::string>& problems() const { return reader_.problems(); }
+
+ private:
+  std::string Resolve(const std::string& path) const {
+    fs::path p(path);
+    return (p.is_absolute() ? p : fs::path(out_.config_dir) / p).lexically_normal().string();
+  }
+
+  std::vector<std::string_view> DomainNames() const {
+    std::vector<std::string_view> names;
+    for (const auto& domain : out_.domains) names.push_back(domain.name);
+    return names;
+  }
+
+  // A mixture object {domain: weight}: known domains, non-negative, summing to 1.
+  std::optional<Mixture> ParseMixture(const json& value, const std::string& pointer) {
+    if (!value.is_object() || value.empty()) {
+      reader_.Problem(pointer, "expected an object of domain weights, e.g. {\"web\": 0.5, ...}");
+      return std::nullopt;
+    }
+    Mixture mixture;
+    double sum = 0;
+    bool good = true;
+    auto names = DomainNames();
+    for (const auto& [domain, weight] : value.items()) {
+      std::string item = JsonReader::Join(pointer, domain);
+      if (std::find(names.begin(), names.end(), domain) == names.end()) {
+        std::string message = "unknown domain '" + domain + "'";
+        if (auto suggestion = ClosestMatch(domain, names)) {
+          message += " (did you mean '" + *suggestion + "'?)";
+        }
+        reader_.Problem(item, message);
+        good = false;
+        continue;
+      }
+      if (!weight.is_number() || weight.get<double>() < 0 || !std::isfinite(weight.get<double>())) {
+        reader_.Problem(item, "a weight must be a non-negative number, found " + weight.dump());
+        good = false;
+        continue;
+      }
+      mixture[domain] = weight.get<double>();
+      sum += weight.get<double>();
+    }
+    if (good && std::abs(sum - 1.0) > kWeightSumTolerance) {
+      char buffer[64];
+      std::snprintf(buffer, sizeof buffer, "%.9g", sum);
+      reader_.Problem(pointer, std::string("weights sum to ") + buffer + ", not 1");
+      good = false;
+    }
+    if (!good) return std::nullopt;
+    return mixture;
+  }
+
+  void ParseDomains(const json* domains) {
+    if (!domains) return;
+    if (!domains->is_array() || domains->empty()) {
+      reader_.Problem("/domains", "expected a non-empty array of domains");
+      return;
+    }
+    std::set<std::string> seen;
+    for (size_t i = 0; i < domains->size(); ++i) {
+      const json& item = (*domains)[i];
+      std::string pointer = JsonReader::Join("/domains", i);
+      if (!reader_.ExpectObject(item, pointer, {"name", "paths", "format", "field", "vocab"})) {
+        continue;
+      }
+      DomainSpec domain;
+      if (auto name = reader_.String(item, pointer, "name", true)) {
+        domain.name = *name;
+        if (domain.name.empty() || domain.name.find('/') != std::string::npos) {
+          reader_.Problem(pointer + "/name", "a domain name must be non-empty and have no '/'");
+        } else if (!seen.insert(domain.name).second) {
+          reader_.Problem(pointer + "/name", "duplicate domain name '" + domain.name + "'");
+        }
+      }
+      if (auto format = reader_.Choice(item, pointer, "format", {"text", "jsonl", "tokens-u16"})) {
+        domain.format = *format == "jsonl"        ? CorpusFormat::kJsonl
+                        : *format == "tokens-u16" ? CorpusFormat::kTokensU16
+                                                  : CorpusFormat::kText;
+      }
+      if (auto field = reader_.String(item, pointer, "field")) {
+        if (domain.format != CorpusFormat::kJsonl) {
+          reader_.Problem(pointer + "/field", "'field' applies only to format 'jsonl'");
+        }
+        domain.field = *field;
+      }
+      if (domain.format == CorpusFormat::kTokensU16) {
+        if (auto vocab = reader_.Integer(item, pointer, "vocab", 2, 65536, true)) {
+          domain.vocab = static_cast<int>(*vocab);
+        }
+      } else if (reader_.Child(item, pointer, "vocab")) {
+        reader_.Problem(pointer + "/vocab", "'vocab' applies only to format 'tokens-u16'");
+      }
+      ParsePaths(item, pointer, domain);
+      out_.domains.push_back(std::move(domain));
+    }
+  }
+
+  void ParsePaths(const json& item, const std::string& pointer, DomainSpec& domain) {
+    const json* paths = reader_.Child(item, pointer, "paths", true);
+    if (!paths) return;
+    if (!paths->is_array() || paths->empty()) {
+      reader_.Problem(pointer + "/paths", "expected a non-empty array of file paths or globs");
+      return;
+    }
+    std::set<std::string> files;
+    for (size_t j = 0; j < paths->size(); ++j) {
+      std::string path_pointer = JsonReader::Join(pointer + "/paths", j);
+      if (!(*paths)[j].is_string()) {
+        reader_.Problem(path_pointer, "expected a string path or glob");
+        continue;
+      }
+      std::string pattern = Resolve((*paths)[j].get<std::string>());
+      domain.patterns.push_back(pattern);
+      auto matched = ExpandGlob(pattern);
+      if (matched.empty()) {
+        reader_.Problem(path_pointer, "'" + (*paths)[j].get<std::string>() +
+                                          "' matches no file (looked for " + pattern + ")");
+      }
+      files.insert(matched.begin(), matched.end());
+    }
+    domain.files.assign(files.begin(), files.end());
+  }
+
+  void ParseTarget(const json* target) {
+    if (!target) {
+      for (const auto& domain : out_.domains) {
+        out_.target.weights[domain.name] = 1.0 / out_.domains.size();
+      }
+      return;
+    }
+    if (!reader_.ExpectObject(*target, "/target", {"weights", "domain"})) return;
+    const json* weights = reader_.Child(*target, "/target", "weights");
+    auto domain = reader_.String(*target, "/target", "domain");
+    if ((weights != nullptr) == domain.has_value()) {
+      reader_.Problem("/target", "give exactly one of 'weights' or 'domain'");
+      return;
+    }
+    if (weights) {
+      if (auto mixture = ParseMixture(*weights, "/target/weights")) out_.target.weights = *mixture;
+    } else {
+      auto mixture = ParseMixture(json{{*domain, 1.0}}, "/target/domain");
+      if (mixture) out_.target.weights = *mixture;
+    }
+  }
+
+  void ParseMixtures(const json* mixtures) {
+    MixtureDesignSpec& spec = out_.mixtures;
+    if (!mixtures) {
+      reader_.Problem("", "missing required key 'mixtures'");
+      return;
+    }
+    const std::string p = "/mixtures";
+    if (!reader_.ExpectObject(*mixtures, p,
+                              {"design", "count", "prior", "temperature", "strength", "max_epochs",
+                               "min_weight", "seed", "include", "grid_steps"})) {
+      return;
+    }
+    if (auto design = reader_.Choice(
+            *mixtures, p, "design", {"explicit", "dirichlet", "grid", "onehot", "leave-one-out"})) {
+      spec.design = *design;
+    }
+    if (auto count = reader_.Integer(*mixtures, p, "count", 1, 1000000)) spec.count = int(*count);
+    if (spec.design == "dirichlet" && spec.count == 0 && !reader_.Child(*mixtures, p, "count")) {
+      reader_.Problem(p, "design 'dirichlet' needs 'count' (how many mixtures to draw)");
+    }
+    if (const json* prior = reader_.Child(*mixtures, p, "prior")) {
+      if (prior->is_object()) {
+        if (auto weights = ParseMixture(*prior, p + "/prior")) {
+          spec.prior = "given";
+          spec.prior_weights = *weights;
+        }
+      } else if (auto name = reader_.Choice(*mixtures, p, "prior", {"tokens", "uniform"})) {
+        spec.prior = *name;
+      }
+    }
+    if (auto t = reader_.Number(*mixtures, p, "temperature", 1e-3, 100)) spec.temperature = *t;
+    if (auto strength = reader_.Numbers(*mixtures, p, "strength", 1e-6, 1e6)) {
+      if (strength->size() != 2 || (*strength)[0] > (*strength)[1]) {
+        reader_.Problem(p + "/strength", "expected [low, high] with low <= high");
+      } else {
+        spec.strength_min = (*strength)[0];
+        spec.strength_max = (*strength)[1];
+      }
+    }
+    if (auto epochs = reader_.Number(*mixtures, p, "max_epochs", 1e-6, 1e9))
+      spec.max_epochs = *epochs;
+    if (auto min = reader_.Number(*mixtures, p, "min_weight", 0, 0.5)) spec.min_weight = *min;
+    if (auto seed = reader_.Integer(*mixtures, p, "seed", 0, int64_t{1} << 53)) spec.seed = *seed;
+    if (auto steps = reader_.Integer(*mixtures, p, "grid_steps", 1, 100)) {
+      spec.grid_step_count = int(*steps);
+    }
+    if (const json* include = reader_.Child(*mixtures, p, "include")) {
+      if (!include->is_array()) {
+        reader_.Problem(p + "/include", "expected an array of mixtures");
+      } else {
+        for (size_t i = 0; i < include->size(); ++i) {
+          auto mixture = ParseMixture((*include)[i], JsonReader::Join(p + "/include", i));
+          if (mixture) spec.include.push_back(*mixture);
+        }
+      }
+    }
+    if (spec.design == "explicit" && spec.include.empty() && reader_.problems().empty()) {
+      reader_.Problem(p, "design 'explicit' needs at least one mixture in 'include'");
+    }
+  }
+
+  void ParseModels(const json* models) {
+    if (!models) return;
+    if (!models->is_array() || models->empty()) {
+      reader_.Problem("/models", "expected a non-empty array of models");
+      return;
+    }
+    std::set<std::string> seen;
+    for (size_t i = 0; i < models->size(); ++i) {
+      const json& item = (*models)[i];
+      std::string pointer = JsonReader::Join("/models", i);
+      if (!reader_.ExpectObject(item, pointer, {"name", "layers", "d_model", "heads", "d_ff"})) {
+        continue;
+      }
+      ModelSpec model;
+      if (auto name = reader_.String(item, pointer, "name", true)) {
+        model.name = *name;
+        if (!seen.insert(model.name).second) {
+          reader_.Problem(pointer + "/name", "duplicate model name '" + model.name + "'");
+        }
+      }
+      if (auto v = reader_.Integer(item, pointer, "layers", 1, 256, true)) model.layers = int(*v);
+      if (auto v = reader_.Integer(item, pointer, "d_model", 1, 65536, true))
+        model.d_model = int(*v);
+      if (auto v = reader_.Integer(item, pointer, "heads", 1, 1024, true)) model.heads = int(*v);
+      if (auto v = reader_.Integer(item, pointer, "d_ff", 1, 1 << 20)) model.d_ff = int(*v);
+      if (model.d_model % model.heads != 0) {
+        reader_.Problem(pointer + "/heads", "d_model (" + std::to_string(model.d_model) +
+                                                ") must be divisible by heads (" +
+                                                std::to_string(model.heads) + ")");
+      }
+      if (model.d_ff == 0) model.d_ff = 4 * model.d_model;
+      // Byte domains use ids 0..255 and token shards their own vocabulary: one table holds both.
+      for (const auto& domain : out_.domains) model.vocab = std::max(model.vocab, domain.vocab);
+      model.context = out_.train.context;
+      out_.models.push_back(model);
+    }
+  }
+
+  void ParseTrain(const json* train) {
+    TrainSpec& spec = out_.train;
+    if (!train) {
+      reader_.Problem("", "missing required key 'train'");
+      return;
+    }
+    const std::string p = "/train";
+    if (!reader_.ExpectObject(
+            *train, p,
+            {"tokens", "context", "batch", "lr", "schedule", "warmup", "weight_decay", "grad_clip",
+             "seeds", "eval_every", "eval_tokens", "checkpoint_every", "val_fraction"})) {
+      return;
+    }
+    if (auto tokens = reader_.Numbers(*train, p, "tokens", 1, 1e15, true)) spec.tokens = *tokens;
+    if (auto v = reader_.Integer(*train, p, "context", 2, 1 << 16)) spec.context = int(*v);
+    if (auto v = reader_.Integer(*train, p, "batch", 1, 1 << 16)) spec.batch = int(*v);
+    if (auto v = reader_.Number(*train, p, "lr", 1e-12, 10)) spec.lr = *v;
+    if (auto v = reader_.Choice(*train, p, "schedule", {"cosine", "constant"})) spec.schedule = *v;
+    if (auto v = reader_.Number(*train, p, "warmup", 0, 0.999)) spec.warmup = *v;
+    if (auto v = reader_.Number(*train, p, "weight_decay", 0, 10)) spec.weight_decay = *v;
+    if (auto v = reader_.Number(*train, p, "grad_clip", 0, 1e6)) spec.grad_clip = *v;
+    if (auto seeds = reader_.Numbers(*train, p, "seeds", 0, double(int64_t{1} << 53))) {
+      spec.seeds.clear();
+      std::set<uint64_t> unique;
+      for (size_t i = 0; i < seeds->size(); ++i) {
+        double seed = (*seeds)[i];
+        if (seed != std::floor(seed)) {
+          reader_.Problem(JsonReader::Join(p + "/seeds", i), "a seed must be an integer");
+        } else if (!unique.insert(uint64_t(seed)).second) {
+          reader_.Problem(JsonReader::Join(p + "/seeds", i), "duplicate seed");
+        }
+        spec.seeds.push_back(uint64_t(seed));
+      }
+    }
+    if (auto v = reader_.Integer(*train, p, "eval_every", 1, int64_t{1} << 40))
+      spec.eval_every = int(*v);
+    if (auto v = reader_.Integer(*train, p, "eval_tokens", 1, int64_t{1} << 40))
+      spec.eval_tokens = int(*v);
+    if (auto v = reader_.Integer(*train, p, "checkpoint_every", 1, int64_t{1} << 40)) {
+      spec.checkpoint_every = int(*v);
+    }
+    if (auto v = reader_.Number(*train, p, "val_fraction", 1e-4, 0.5)) spec.val_fraction = *v;
+  }
+
+  void ParseBackend(const json* backend) {
+    if (!backend) return;
+    const std::string p = "/backend";
+    if (!reader_.ExpectObject(*backend, p, {"kind", "threads", "command"})) return;
+    if (auto kind = reader_.Choice(*backend, p, "kind", {"builtin", "command"})) {
+      out_.backend.kind = *kind;
+    }
+    if (auto threads = reader_.Integer(*backend, p, "threads", 1, 256)) {
+      out_.backend.threads = int(*threads);
+    }
+    if (const json* command = reader_.Child(*backend, p, "command")) {
+      bool strings = command->is_array() && !command->empty() &&
+                     std::all_of(command->begin(), command->end(),
+                                 [](const json& arg) { return arg.is_string(); });
+      if (!strings) {
+        reader_.Problem(p + "/command", "expected a non-empty array of strings (an argv)");
+      } else {
+        out_.backend.command = command->get<std::vector<std::string>>();
+      }
+    }
+    if (out_.backend.kind == "command" && out_.backend.command.empty() &&
+        !reader_.Child(*backend, p, "command")) {
+      reader_.Problem(p, "kind 'command' needs 'command' (the trainer's argv template)");
+    }
+  }
+
+  JsonReader reader_;
+  Experiment& out_;
+};
+
+}  // namespace
+
+Result<Experiment> ParseExperiment(const std::string& text, const std::string& path) {
+  json root;
+  try {
+    root = json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& error) {
+    std::string message = error.what();
+    auto detail = message.find("syntax error");
+    return Status::InvalidInput(path + ":" + LineAndColumn(text, error.byte) + ": invalid JSON: " +
+                                (detail == std::string::npos ? message : message.substr(detail)));
+  }
+  Experiment experiment;
+  experiment.config_path = fs::absolute(path).lexically_normal().string();
+  experiment.config_dir = fs::path(experiment.config_path).parent_path().string();
+  experiment.config_json = root.dump();
+  ExperimentParser parser(path, experiment);
+  parser.Parse(root);
+  if (!parser.problems().empty()) {
+    std::string message;
+    for (const auto& problem : parser.problems())
+      message += (message.empty() ? "" : "\n") + problem;
+    return Status::InvalidInput(message);
+  }
+  return experiment;
+}
+
+Result<Experiment> LoadExperiment(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidInput(path + ": cannot read the config file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseExperiment(buffer.str(), path);
+}
+
+}  // namespace mixrun

@@ -1,0 +1,18 @@
+// Loading an experiment config (DESIGN.md §3): JSON with comments → a validated Experiment.
+// Validation collects every problem, each "FILE: /json/pointer: message", into one InvalidInput.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+#include "config/experiment.h"
+
+namespace mixrun {
+
+// Reads and validates the config file; paths inside resolve relative to its directory.
+Result<Experiment> LoadExperiment(const std::string& path);
+
+// The same from text already in memory; `path` names the file in messages and anchors paths.
+Result<Experiment> ParseExperiment(const std::string& text, const std::string& path);
+
+}  // namespace mixrun

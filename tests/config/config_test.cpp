@@ -1,0 +1,152 @@
+#include "config/config.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+using mixrun::ParseExperiment;
+
+namespace {
+
+const std::string kExamples = std::string(MIXRUN_SOURCE_DIR) + "/configs/examples";
+
+// A config anchored in the examples folder, so that its data paths resolve.
+mixrun::Result<mixrun::Experiment> Parse(const std::string& text) {
+  return ParseExperiment(text, kExamples + "/inline.json");
+}
+
+const char* kValid = R"({
+  "name": "ok",
+  "domains": [{"name": "code", "paths": ["data/code/*.txt"]},
+              {"name": "web", "paths": ["data/web/*.jsonl"], "format": "jsonl"}],
+  "target": {"weights": {"code": 0.25, "web": 0.75}},
+  "mixtures": {"design": "explicit", "include": [{"code": 0.5, "web": 0.5}]},
+  "models": [{"name": "m", "layers": 2, "d_model": 32, "heads": 4}],
+  "train": {"tokens": [1e5, 2e5], "seeds": [3, 4]}
+})";
+
+}  // namespace
+
+TEST_CASE("config: a valid config becomes typed structs with resolved paths") {
+  auto experiment = Parse(kValid);
+  REQUIRE_MESSAGE(experiment.ok(), experiment.status().message());
+  CHECK(experiment->name == "ok");
+  REQUIRE(experiment->domains.size() == 2);
+  CHECK(experiment->domains[0].files.size() == 2);
+  CHECK(fs::path(experiment->domains[0].files[0]).is_absolute());
+  CHECK(experiment->domains[0].files[0] < experiment->domains[0].files[1]);
+  CHECK(experiment->domains[1].format == mixrun::CorpusFormat::kJsonl);
+  CHECK(experiment->target.weights.at("web") == 0.75);
+  CHECK(experiment->mixtures.include.size() == 1);
+  CHECK(experiment->models[0].d_ff == 128);
+  CHECK(experiment->models[0].context == experiment->train.context);
+  CHECK(experiment->train.tokens == std::vector<double>{1e5, 2e5});
+  CHECK(experiment->train.seeds == std::vector<uint64_t>{3, 4});
+  CHECK(experiment->backend.kind == "builtin");
+}
+
+TEST_CASE("config: comments are allowed and the stored JSON is canonical") {
+  std::string with_comments = std::string("// leading comment\n") + kValid;
+  with_comments.insert(with_comments.find("\"domains\""), "/* block */ ");
+  auto a = Parse(kValid);
+  auto b = Parse(with_comments);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(a->config_json == b->config_json);
+  CHECK(a->config_json.find("comment") == std::string::npos);
+}
+
+TEST_CASE("config: every fault is reported with its JSON pointer") {
+  auto experiment = Parse(R"({
+    "name": "bad name!",
+    "domians": [],
+    "domains": [{"name": "code", "paths": ["data/nothing-here/*.txt"]},
+                {"name": "code", "paths": ["data/web/*.jsonl"], "format": "jsnol"}],
+    "target": {"weights": {"code": 0.5, "webb": 0.5}},
+    "mixtures": {"design": "explicit", "include": [{"code": 0.7}], "sed": 1},
+    "models": [{"name": "m", "layers": 0, "d_model": 30, "heads": 4}],
+    "train": {"tokens": -5, "lr": "fast", "schedule": "cosin"}
+  })");
+  REQUIRE_FALSE(experiment.ok());
+  CHECK(experiment.status().exit_code() == 2);
+  const std::string& message = experiment.status().message();
+  const std::string file = kExamples + "/inline.json: ";
+  for (const std::string& expected : {
+           file + "/name: 'bad name!' is not a valid name",
+           file + "/domians: unknown key 'domians' (did you mean 'domains'?)",
+           file + "/domains/0/paths/0: 'data/nothing-here/*.txt' matches no file",
+           file + "/domains/1/name: duplicate domain name 'code'",
+           file + "/domains/1/format: 'jsnol' is not one of: text, jsonl, tokens-u16 (did you mean "
+                  "'jsonl'?)",
+           file + "/target/weights/webb: unknown domain 'webb'",
+           file + "/mixtures/sed: unknown key 'sed' (did you mean 'seed'?)",
+           file + "/mixtures/include/0: weights sum to 0.7, not 1",
+           file + "/models/0/layers: 0 is out of range [1, 256]",
+           file + "/models/0/heads: d_model (30) must be divisible by heads (4)",
+           file + "/train/tokens: -5 is out of range",
+           file + "/train/lr: expected a number, found a string",
+           file + "/train/schedule: 'cosin' is not one of: cosine, constant (did you mean "
+                  "'cosine'?)",
+       }) {
+    CHECK_MESSAGE(message.find(expected) != std::string::npos, expected, "\n--- got:\n", message);
+  }
+}
+
+TEST_CASE("config: weights must be non-negative and sum to 1 within 1e-6") {
+  std::string text = kValid;
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string copy = text;
+    copy.replace(copy.find(from), from.size(), to);
+    return Parse(copy);
+  };
+  CHECK(replace("\"web\": 0.75}", "\"web\": 0.7500005}").ok());
+  auto off = replace("\"web\": 0.75}", "\"web\": 0.7501}");
+  REQUIRE_FALSE(off.ok());
+  CHECK(off.status().message().find("/target/weights: weights sum to 1.0001, not 1") !=
+        std::string::npos);
+  auto negative = replace("{\"code\": 0.5, \"web\": 0.5}", "{\"code\": -0.5, \"web\": 1.5}");
+  REQUIRE_FALSE(negative.ok());
+  INFO(negative.status().message());
+  CHECK(negative.status().message().find("/mixtures/include/0/code: a weight must be a "
+                                         "non-negative") != std::string::npos);
+}
+
+TEST_CASE("config: JSON syntax errors name the line and column") {
+  auto experiment = Parse("{\n  \"name\": \"x\",\n  \"domains\": [,]\n}");
+  REQUIRE_FALSE(experiment.ok());
+  CHECK(experiment.status().message().find(kExamples + "/inline.json:3:") == 0);
+  CHECK(experiment.status().message().find("invalid JSON") != std::string::npos);
+}
+
+TEST_CASE("config: missing sections and a missing file are reported") {
+  auto empty = Parse("{}");
+  REQUIRE_FALSE(empty.ok());
+  for (const char* key : {"name", "domains", "mixtures", "models", "train"}) {
+    CHECK(empty.status().message().find(std::string("missing required key '") + key + "'") !=
+          std::string::npos);
+  }
+  auto missing = mixrun::LoadExperiment("/nonexistent/config.json");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == "/nonexistent/config.json: cannot read the config file");
+}
+
+TEST_CASE("config: every example in configs/ and experiments/ loads") {
+  int loaded = 0;
+  for (const char* folder : {"/configs", "/experiments"}) {
+    fs::path root = std::string(MIXRUN_SOURCE_DIR) + folder;
+    if (!fs::exists(root)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      if (entry.path().extension() != ".json" ||
+          entry.path().string().find("/schema/") != std::string::npos) {
+        continue;
+      }
+      auto experiment = mixrun::LoadExperiment(entry.path().string());
+      CHECK_MESSAGE(experiment.ok(), entry.path().string(), ": ", experiment.status().message());
+      ++loaded;
+    }
+  }
+  CHECK(loaded >= 2);
+}
