@@ -1,0 +1,145 @@
+#include "model/attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+#include "model/blas.h"
+#include "model/fast_math.h"
+
+namespace mixrun {
+
+namespace {
+
+// Rows are processed in blocks so that the products skip most of the masked upper triangle:
+// block r of rows [r0, r1) only needs key columns [0, r1).
+constexpr int kCausalBlock = 64;
+
+template <typename Real>
+void SoftmaxCausalRow(Real* row, int i, int T) {
+  Real max_score = row[0];
+  for (int j = 1; j <= i; ++j) max_score = row[j] > max_score ? row[j] : max_score;
+  Real sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int j = 0; j <= i; ++j) {
+    const Real e = Exp(row[j] - max_score);
+    row[j] = e;
+    sum += e;
+  }
+  const Real inverse_sum = Real(1) / sum;
+#pragma omp simd
+  for (int j = 0; j <= i; ++j) row[j] *= inverse_sum;
+  for (int j = i + 1; j < T; ++j) row[j] = 0;
+}
+
+}  // namespace
+
+template <typename Real>
+void AttentionForward(Real* out, Real* att, const Real* qkv, int B, int T, int C, int NH,
+                      int threads) {
+  const int hs = C / NH;
+  const int C3 = 3 * C;
+  const Real scale = Real(1) / std::sqrt(static_cast<Real>(hs));
+  // Scores S = scale·Q·Kᵀ, (T,T) per (b,h), lower-triangular row blocks only.
+  for (int b = 0; b < B; ++b) {
+    for (int h = 0; h < NH; ++h) {
+      const Real* q = qkv + static_cast<size_t>(b) * T * C3 + h * hs;  // (T,hs), stride 3C
+      const Real* k = q + C;
+      Real* scores = att + (static_cast<size_t>(b) * NH + h) * T * T;  // (T,T)
+      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+        const int r1 = std::min(T, r0 + kCausalBlock);
+        Gemm<Real>(false, true, r1 - r0, r1, hs, scale, q + static_cast<size_t>(r0) * C3, C3, k, C3,
+                   Real(0), scores + static_cast<size_t>(r0) * T, T);
+      }
+    }
+  }
+  // Softmax of every row over its causal prefix; rows are independent.
+  const int rows = B * NH * T;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int row = 0; row < rows; ++row) {
+    SoftmaxCausalRow(att + static_cast<size_t>(row) * T, row % T, T);
+  }
+  // out = P·V per head: (T,T)·(T,hs) → columns [h·hs, (h+1)·hs) of out (B,T,C).
+  for (int b = 0; b < B; ++b) {
+    for (int h = 0; h < NH; ++h) {
+      const Real* v = qkv + static_cast<size_t>(b) * T * C3 + 2 * C + h * hs;
+      const Real* probs = att + (static_cast<size_t>(b) * NH + h) * T * T;
+      Real* y = out + static_cast<size_t>(b) * T * C + h * hs;
+      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+        const int r1 = std::min(T, r0 + kCausalBlock);
+        Gemm<Real>(false, false, r1 - r0, hs, r1, Real(1), probs + static_cast<size_t>(r0) * T, T,
+                   v, C3, Real(0), y + static_cast<size_t>(r0) * C, C);
+      }
+    }
+  }
+}
+
+template <typename Real>
+void AttentionBackward(Real* dqkv, Real* datt, const Real* dout, const Real* qkv, const Real* att,
+                       int B, int T, int C, int NH, int threads) {
+  const int hs = C / NH;
+  const int C3 = 3 * C;
+  const Real scale = Real(1) / std::sqrt(static_cast<Real>(hs));
+  // dP = dY·Vᵀ (T,T) on causal row blocks; dV += Pᵀ·dY, where key block [c0, c1) only receives
+  // from query rows i ≥ c0.
+  for (int b = 0; b < B; ++b) {
+    for (int h = 0; h < NH; ++h) {
+      const size_t token0 = static_cast<size_t>(b) * T;
+      const Real* v = qkv + token0 * C3 + 2 * C + h * hs;
+      const Real* dy = dout + token0 * C + h * hs;
+      const Real* probs = att + (static_cast<size_t>(b) * NH + h) * T * T;
+      Real* dprobs = datt + (static_cast<size_t>(b) * NH + h) * T * T;
+      Real* dv = dqkv + token0 * C3 + 2 * C + h * hs;
+      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+        const int r1 = std::min(T, r0 + kCausalBlock);
+        Gemm<Real>(false, true, r1 - r0, r1, hs, Real(1), dy + static_cast<size_t>(r0) * C, C, v,
+                   C3, Real(0), dprobs + static_cast<size_t>(r0) * T, T);
+        Gemm<Real>(true, false, r1 - r0, hs, T - r0, Real(1),
+                   probs + static_cast<size_t>(r0) * T + r0, T, dy + static_cast<size_t>(r0) * C, C,
+                   Real(1), dv + static_cast<size_t>(r0) * C3, C3);
+      }
+    }
+  }
+  // Softmax backward, O(T) per row: dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik) for j ≤ i, else 0.
+  const int rows = B * NH * T;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int row = 0; row < rows; ++row) {
+    const int i = row % T;
+    const Real* p = att + static_cast<size_t>(row) * T;
+    Real* d = datt + static_cast<size_t>(row) * T;
+    Real dot = 0;
+#pragma omp simd reduction(+ : dot)
+    for (int j = 0; j <= i; ++j) dot += p[j] * d[j];
+#pragma omp simd
+    for (int j = 0; j <= i; ++j) d[j] = p[j] * (d[j] - dot);
+    for (int j = i + 1; j < T; ++j) d[j] = 0;
+  }
+  // dQ += scale·dS·K (rows need keys [0, r1)); dK += scale·dSᵀ·Q (keys [c0, c1) from i ≥ c0).
+  for (int b = 0; b < B; ++b) {
+    for (int h = 0; h < NH; ++h) {
+      const size_t token0 = static_cast<size_t>(b) * T;
+      const Real* q = qkv + token0 * C3 + h * hs;
+      const Real* k = q + C;
+      const Real* dscores = datt + (static_cast<size_t>(b) * NH + h) * T * T;
+      Real* dq = dqkv + token0 * C3 + h * hs;
+      Real* dk = dq + C;
+      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+        const int r1 = std::min(T, r0 + kCausalBlock);
+        Gemm<Real>(false, false, r1 - r0, hs, r1, scale, dscores + static_cast<size_t>(r0) * T, T,
+                   k, C3, Real(1), dq + static_cast<size_t>(r0) * C3, C3);
+        Gemm<Real>(true, false, r1 - r0, hs, T - r0, scale,
+                   dscores + static_cast<size_t>(r0) * T + r0, T, q + static_cast<size_t>(r0) * C3,
+                   C3, Real(1), dk + static_cast<size_t>(r0) * C3, C3);
+      }
+    }
+  }
+}
+
+template void AttentionForward<float>(float*, float*, const float*, int, int, int, int, int);
+template void AttentionForward<double>(double*, double*, const double*, int, int, int, int, int);
+template void AttentionBackward<float>(float*, float*, const float*, const float*, const float*,
+                                       int, int, int, int, int);
+template void AttentionBackward<double>(double*, double*, const double*, const double*,
+                                        const double*, int, int, int, int, int);
+
+}  // namespace mixrun

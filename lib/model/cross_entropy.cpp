@@ -1,0 +1,58 @@
+#include "model/cross_entropy.h"
+
+#include <cmath>
+#include <cstddef>
+
+#include "model/fast_math.h"
+
+namespace mixrun {
+
+template <typename Real>
+double CrossEntropyForward(Real* probs, Real* losses, const Real* logits, const int32_t* targets,
+                           int N, int V, int threads) {
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int n = 0; n < N; ++n) {
+    const Real* z = logits + static_cast<size_t>(n) * V;
+    Real* p = probs + static_cast<size_t>(n) * V;
+    Real max_logit = z[0];
+    for (int v = 1; v < V; ++v) max_logit = z[v] > max_logit ? z[v] : max_logit;
+    Real sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int v = 0; v < V; ++v) {
+      const Real e = Exp(z[v] - max_logit);
+      p[v] = e;
+      sum += e;
+    }
+    const Real inverse_sum = Real(1) / sum;
+#pragma omp simd
+    for (int v = 0; v < V; ++v) p[v] *= inverse_sum;
+    // From the logits rather than log(p[target]): exact even when the probability underflows.
+    losses[n] = std::log(sum) - (z[targets[n]] - max_logit);
+  }
+  double total = 0;
+  for (int n = 0; n < N; ++n) total += static_cast<double>(losses[n]);
+  return total / N;
+}
+
+template <typename Real>
+void CrossEntropyBackward(Real* dlogits, const Real* probs, const int32_t* targets, int N, int V,
+                          int threads) {
+  const Real inverse_n = Real(1) / static_cast<Real>(N);
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int n = 0; n < N; ++n) {
+    const Real* p = probs + static_cast<size_t>(n) * V;
+    Real* d = dlogits + static_cast<size_t>(n) * V;
+#pragma omp simd
+    for (int v = 0; v < V; ++v) d[v] = p[v] * inverse_n;
+    d[targets[n]] -= inverse_n;
+  }
+}
+
+template double CrossEntropyForward<float>(float*, float*, const float*, const int32_t*, int, int,
+                                           int);
+template double CrossEntropyForward<double>(double*, double*, const double*, const int32_t*, int,
+                                            int, int);
+template void CrossEntropyBackward<float>(float*, const float*, const int32_t*, int, int, int);
+template void CrossEntropyBackward<double>(double*, const double*, const int32_t*, int, int, int);
+
+}  // namespace mixrun

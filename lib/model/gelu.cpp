@@ -1,0 +1,44 @@
+#include "model/gelu.h"
+
+#include <cstdint>
+
+#include "model/fast_math.h"
+
+namespace mixrun {
+
+namespace {
+constexpr double kSqrt2OverPi = 0.7978845608028654;
+constexpr double kCubic = 0.044715;
+}  // namespace
+
+template <typename Real>
+void GeluForward(Real* out, const Real* inp, size_t N, int threads) {
+  const Real a = static_cast<Real>(kSqrt2OverPi), b = static_cast<Real>(kCubic);
+  const int64_t n = static_cast<int64_t>(N);
+#pragma omp parallel for simd num_threads(threads) if (threads > 1) schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const Real x = inp[i];
+    out[i] = Real(0.5) * x * (Real(1) + Tanh(a * (x + b * x * x * x)));
+  }
+}
+
+template <typename Real>
+void GeluBackward(Real* dinp, const Real* inp, const Real* dout, size_t N, int threads) {
+  const Real a = static_cast<Real>(kSqrt2OverPi), b = static_cast<Real>(kCubic);
+  const int64_t n = static_cast<int64_t>(N);
+#pragma omp parallel for simd num_threads(threads) if (threads > 1) schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const Real x = inp[i];
+    const Real th = Tanh(a * (x + b * x * x * x));
+    const Real dtanh_arg = a * (Real(1) + Real(3) * b * x * x);
+    const Real grad = Real(0.5) * (Real(1) + th) + Real(0.5) * x * (Real(1) - th * th) * dtanh_arg;
+    dinp[i] += grad * dout[i];
+  }
+}
+
+template void GeluForward<float>(float*, const float*, size_t, int);
+template void GeluForward<double>(double*, const double*, size_t, int);
+template void GeluBackward<float>(float*, const float*, const float*, size_t, int);
+template void GeluBackward<double>(double*, const double*, const double*, size_t, int);
+
+}  // namespace mixrun
