@@ -23,6 +23,7 @@ CREATE TABLE runs (
   id                INTEGER PRIMARY KEY,
   experiment_id     INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
   run_key           TEXT NOT NULL UNIQUE,
+  label             TEXT,  -- a human name: the imported row's id, or the mixture's name
   status            TEXT NOT NULL DEFAULT 'pending'
                     CHECK (status IN ('pending', 'running', 'done', 'failed')),
   model_json        TEXT,
@@ -95,7 +96,7 @@ CREATE VIEW final_eval AS
 
 -- One row per run: scale, mixture and final metrics (the last two as JSON objects).
 CREATE VIEW runs_wide AS
-  SELECT r.id AS run_id, e.name AS experiment, r.run_key, r.status, r.source,
+  SELECT r.id AS run_id, e.name AS experiment, r.run_key, r.label, r.status, r.source,
          r.n_params, r.n_params_nonembed, r.n_tokens, r.flops, r.seed,
          (SELECT json_group_object(w.domain, w.weight) FROM run_weights AS w
           WHERE w.run_id = r.id) AS weights,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -35,6 +36,7 @@ struct MetricRecord {
 // A run as registered: what was (or is to be) trained, and on which mixture.
 struct RunSpec {
   std::string run_key;
+  std::string label;               // e.g. the imported row's id
   std::string status = "pending";  // pending | running | done | failed
   std::string source = "builtin";  // builtin | command | import
   std::string model_json;
@@ -120,6 +122,11 @@ class Store {
   // Metrics: one transaction per call; rewriting a (run, name, step) replaces it.
   Status WriteMetrics(int64_t run_id, const std::vector<MetricRecord>& rows);
   Result<std::vector<MetricRecord>> MetricHistory(int64_t run_id);
+  // The last value of every metric of the runs the filter selects: run id -> name -> value.
+  Result<std::map<int64_t, std::map<std::string, double>>> FinalMetrics(const RunFilter& filter);
+  // Every metric row of the selected runs, ordered by run, name and step; calls `row` for each.
+  Status ForEachMetric(const RunFilter& filter,
+                       const std::function<void(int64_t run_id, const MetricRecord&)>& row);
 
   // Fits and recommendations.
   Result<int64_t> AddFit(std::optional<int64_t> experiment_id, const std::string& law,

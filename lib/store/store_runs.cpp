@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kRunColumns =
     "SELECT r.id, r.experiment_id, e.name, r.run_key, r.status, r.source, r.model_json, "
     "r.n_params, r.n_params_nonembed, r.n_tokens, r.flops, r.seed, r.host, r.started_at, "
-    "r.finished_at, r.wall_s, r.error, r.attempts "
+    "r.finished_at, r.wall_s, r.error, r.attempts, r.label "
     "FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id";
 
 RunRow ReadRun(const Statement& row) {
@@ -32,6 +32,7 @@ RunRow ReadRun(const Statement& row) {
   run.wall_s = row.Double(15);
   run.error = row.Text(16);
   run.attempts = row.Int(17);
+  run.spec.label = row.Text(18);
   return run;
 }
 
@@ -62,11 +63,12 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
   MIXRUN_RETURN_IF_ERROR(transaction.begin_status());
   MIXRUN_ASSIGN_OR_RETURN(
       Statement insert,
-      db_->Prepare("INSERT INTO runs (experiment_id, run_key, status, source, model_json, "
-                   "n_params, n_params_nonembed, n_tokens, flops, seed, finished_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?3 = 'done' "
-                   "THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) "
-                   "ON CONFLICT (run_key) DO NOTHING"));
+      db_->Prepare(
+          "INSERT INTO runs (experiment_id, run_key, status, source, model_json, "
+          "n_params, n_params_nonembed, n_tokens, flops, seed, label, finished_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), CASE WHEN ?3 = 'done' "
+          "THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) "
+          "ON CONFLICT (run_key) DO NOTHING"));
   MIXRUN_ASSIGN_OR_RETURN(Statement find,
                           db_->Prepare("SELECT id, experiment_id FROM runs WHERE run_key = ?1"));
   MIXRUN_ASSIGN_OR_RETURN(
@@ -77,7 +79,7 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
     const RunSpec& run = runs[i];
     insert.Bind(1, experiment_id).Bind(2, run.run_key).Bind(3, run.status).Bind(4, run.source);
     insert.Bind(5, run.model_json).Bind(6, run.n_params).Bind(7, run.n_params_nonembed);
-    insert.Bind(8, run.n_tokens).Bind(9, run.flops).Bind(10, run.seed);
+    insert.Bind(8, run.n_tokens).Bind(9, run.flops).Bind(10, run.seed).Bind(11, run.label);
     MIXRUN_RETURN_IF_ERROR(insert.Run());
     if (db_->Changes() == 0) {
       find.Bind(1, run.run_key);
@@ -240,6 +242,35 @@ Result<std::vector<MetricRecord>> Store::MetricHistory(int64_t run_id) {
     rows.push_back({query.Text(0), query.Int(1), query.Double(2), query.Double(3)});
   MIXRUN_RETURN_IF_ERROR(query.status());
   return rows;
+}
+
+Result<std::map<int64_t, std::map<std::string, double>>> Store::FinalMetrics(
+    const RunFilter& filter) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare("SELECT f.run_id, f.name, f.value FROM final_metrics AS f JOIN runs AS r ON "
+                   "r.id = f.run_id JOIN experiments AS e ON e.id = r.experiment_id WHERE "
+                   "(?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.status = ?2)"));
+  query.Bind(1, filter.experiment).Bind(2, filter.status);
+  std::map<int64_t, std::map<std::string, double>> values;
+  while (query.Step()) values[query.Int(0)][query.Text(1)] = query.Double(2);
+  MIXRUN_RETURN_IF_ERROR(query.status());
+  return values;
+}
+
+Status Store::ForEachMetric(const RunFilter& filter,
+                            const std::function<void(int64_t, const MetricRecord&)>& row) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare("SELECT m.run_id, m.name, m.step, m.tokens, m.value FROM metrics AS m JOIN "
+                   "runs AS r ON r.id = m.run_id JOIN experiments AS e ON e.id = "
+                   "r.experiment_id WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR "
+                   "r.status = ?2) ORDER BY m.run_id, m.name, m.step"));
+  query.Bind(1, filter.experiment).Bind(2, filter.status);
+  while (query.Step()) {
+    row(query.Int(0), {query.Text(1), query.Int(2), query.Double(3), query.Double(4)});
+  }
+  return query.status();
 }
 
 }  // namespace mixrun
