@@ -15,10 +15,12 @@ namespace {
 // block r of rows [r0, r1) only needs key columns [0, r1).
 constexpr int kCausalBlock = 64;
 
+// Row i of the scores: softmax over columns [0, i], zero beyond (the causal mask).
 template <typename Real>
-void SoftmaxCausalRow(Real* row, int i, int T) {
+inline void SoftmaxCausalRow(Real* row, int i, int T) {
   Real max_score = row[0];
-  for (int j = 1; j <= i; ++j) max_score = row[j] > max_score ? row[j] : max_score;
+#pragma omp simd reduction(max : max_score)
+  for (int j = 0; j <= i; ++j) max_score = row[j] > max_score ? row[j] : max_score;
   Real sum = 0;
 #pragma omp simd reduction(+ : sum)
   for (int j = 0; j <= i; ++j) {
@@ -30,6 +32,43 @@ void SoftmaxCausalRow(Real* row, int i, int T) {
 #pragma omp simd
   for (int j = 0; j <= i; ++j) row[j] *= inverse_sum;
   for (int j = i + 1; j < T; ++j) row[j] = 0;
+}
+
+// Softmax backward of row i in place: dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik) for j ≤ i, else 0.
+template <typename Real>
+inline void SoftmaxCausalRowBackward(Real* d, const Real* p, int i, int T) {
+  Real dot = 0;
+#pragma omp simd reduction(+ : dot)
+  for (int j = 0; j <= i; ++j) dot += p[j] * d[j];
+#pragma omp simd
+  for (int j = 0; j <= i; ++j) d[j] = p[j] * (d[j] - dot);
+  for (int j = i + 1; j < T; ++j) d[j] = 0;
+}
+
+MIXRUN_VECTOR_CLONES void SoftmaxCausalRowFloat(float* row, int i, int T) {
+  SoftmaxCausalRow(row, i, T);
+}
+
+MIXRUN_VECTOR_CLONES void SoftmaxCausalRowBackwardFloat(float* d, const float* p, int i, int T) {
+  SoftmaxCausalRowBackward(d, p, i, T);
+}
+
+template <typename Real>
+void Softmax(Real* row, int i, int T) {
+  if constexpr (sizeof(Real) == sizeof(float)) {
+    SoftmaxCausalRowFloat(row, i, T);
+  } else {
+    SoftmaxCausalRow(row, i, T);
+  }
+}
+
+template <typename Real>
+void SoftmaxBackward(Real* d, const Real* p, int i, int T) {
+  if constexpr (sizeof(Real) == sizeof(float)) {
+    SoftmaxCausalRowBackwardFloat(d, p, i, T);
+  } else {
+    SoftmaxCausalRowBackward(d, p, i, T);
+  }
 }
 
 }  // namespace
@@ -57,7 +96,7 @@ void AttentionForward(Real* out, Real* att, const Real* qkv, int B, int T, int C
   const int rows = B * NH * T;
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
   for (int row = 0; row < rows; ++row) {
-    SoftmaxCausalRow(att + static_cast<size_t>(row) * T, row % T, T);
+    Softmax(att + static_cast<size_t>(row) * T, row % T, T);
   }
   // out = P·V per head: (T,T)·(T,hs) → columns [h·hs, (h+1)·hs) of out (B,T,C).
   for (int b = 0; b < B; ++b) {
@@ -100,19 +139,12 @@ void AttentionBackward(Real* dqkv, Real* datt, const Real* dout, const Real* qkv
       }
     }
   }
-  // Softmax backward, O(T) per row: dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik) for j ≤ i, else 0.
+  // Softmax backward, O(T) per row.
   const int rows = B * NH * T;
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
   for (int row = 0; row < rows; ++row) {
-    const int i = row % T;
-    const Real* p = att + static_cast<size_t>(row) * T;
-    Real* d = datt + static_cast<size_t>(row) * T;
-    Real dot = 0;
-#pragma omp simd reduction(+ : dot)
-    for (int j = 0; j <= i; ++j) dot += p[j] * d[j];
-#pragma omp simd
-    for (int j = 0; j <= i; ++j) d[j] = p[j] * (d[j] - dot);
-    for (int j = i + 1; j < T; ++j) d[j] = 0;
+    SoftmaxBackward(datt + static_cast<size_t>(row) * T, att + static_cast<size_t>(row) * T,
+                    row % T, T);
   }
   // dQ += scale·dS·K (rows need keys [0, r1)); dK += scale·dSᵀ·Q (keys [c0, c1) from i ≥ c0).
   for (int b = 0; b < B; ++b) {

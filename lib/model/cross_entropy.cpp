@@ -7,6 +7,34 @@
 
 namespace mixrun {
 
+namespace {
+
+// Softmax of one row of logits into p; returns the loss −log p[target], computed from the logits
+// so that it stays exact when the probability underflows.
+template <typename Real>
+inline Real SoftmaxRowLoss(Real* p, const Real* z, int target, int V) {
+  Real max_logit = z[0];
+#pragma omp simd reduction(max : max_logit)
+  for (int v = 0; v < V; ++v) max_logit = z[v] > max_logit ? z[v] : max_logit;
+  Real sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int v = 0; v < V; ++v) {
+    const Real e = Exp(z[v] - max_logit);
+    p[v] = e;
+    sum += e;
+  }
+  const Real inverse_sum = Real(1) / sum;
+#pragma omp simd
+  for (int v = 0; v < V; ++v) p[v] *= inverse_sum;
+  return std::log(sum) - (z[target] - max_logit);
+}
+
+MIXRUN_VECTOR_CLONES float SoftmaxRowLossFloat(float* p, const float* z, int target, int V) {
+  return SoftmaxRowLoss(p, z, target, V);
+}
+
+}  // namespace
+
 template <typename Real>
 double CrossEntropyForward(Real* probs, Real* losses, const Real* logits, const int32_t* targets,
                            int N, int V, int threads) {
@@ -14,20 +42,11 @@ double CrossEntropyForward(Real* probs, Real* losses, const Real* logits, const 
   for (int n = 0; n < N; ++n) {
     const Real* z = logits + static_cast<size_t>(n) * V;
     Real* p = probs + static_cast<size_t>(n) * V;
-    Real max_logit = z[0];
-    for (int v = 1; v < V; ++v) max_logit = z[v] > max_logit ? z[v] : max_logit;
-    Real sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int v = 0; v < V; ++v) {
-      const Real e = Exp(z[v] - max_logit);
-      p[v] = e;
-      sum += e;
+    if constexpr (sizeof(Real) == sizeof(float)) {
+      losses[n] = SoftmaxRowLossFloat(p, z, targets[n], V);
+    } else {
+      losses[n] = SoftmaxRowLoss(p, z, targets[n], V);
     }
-    const Real inverse_sum = Real(1) / sum;
-#pragma omp simd
-    for (int v = 0; v < V; ++v) p[v] *= inverse_sum;
-    // From the logits rather than log(p[target]): exact even when the probability underflows.
-    losses[n] = std::log(sum) - (z[targets[n]] - max_logit);
   }
   double total = 0;
   for (int n = 0; n < N; ++n) total += static_cast<double>(losses[n]);

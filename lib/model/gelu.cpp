@@ -1,5 +1,6 @@
 #include "model/gelu.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "model/fast_math.h"
@@ -7,15 +8,14 @@
 namespace mixrun {
 
 namespace {
+
 constexpr double kSqrt2OverPi = 0.7978845608028654;
 constexpr double kCubic = 0.044715;
-}  // namespace
+constexpr int64_t kChunk = 1 << 14;  // elements per OpenMP work item
 
 template <typename Real>
-void GeluForward(Real* out, const Real* inp, size_t N, int threads) {
+inline void GeluForwardSpan(Real* out, const Real* inp, int64_t n) {
   const Real a = static_cast<Real>(kSqrt2OverPi), b = static_cast<Real>(kCubic);
-  const int64_t n = static_cast<int64_t>(N);
-#pragma omp parallel for simd num_threads(threads) if (threads > 1) schedule(static)
   for (int64_t i = 0; i < n; ++i) {
     const Real x = inp[i];
     out[i] = Real(0.5) * x * (Real(1) + Tanh(a * (x + b * x * x * x)));
@@ -23,16 +23,53 @@ void GeluForward(Real* out, const Real* inp, size_t N, int threads) {
 }
 
 template <typename Real>
-void GeluBackward(Real* dinp, const Real* inp, const Real* dout, size_t N, int threads) {
+inline void GeluBackwardSpan(Real* dinp, const Real* inp, const Real* dout, int64_t n) {
   const Real a = static_cast<Real>(kSqrt2OverPi), b = static_cast<Real>(kCubic);
-  const int64_t n = static_cast<int64_t>(N);
-#pragma omp parallel for simd num_threads(threads) if (threads > 1) schedule(static)
   for (int64_t i = 0; i < n; ++i) {
     const Real x = inp[i];
     const Real th = Tanh(a * (x + b * x * x * x));
     const Real dtanh_arg = a * (Real(1) + Real(3) * b * x * x);
     const Real grad = Real(0.5) * (Real(1) + th) + Real(0.5) * x * (Real(1) - th * th) * dtanh_arg;
     dinp[i] += grad * dout[i];
+  }
+}
+
+MIXRUN_VECTOR_CLONES void GeluForwardFloat(float* out, const float* inp, int64_t n) {
+  GeluForwardSpan(out, inp, n);
+}
+
+MIXRUN_VECTOR_CLONES void GeluBackwardFloat(float* dinp, const float* inp, const float* dout,
+                                            int64_t n) {
+  GeluBackwardSpan(dinp, inp, dout, n);
+}
+
+}  // namespace
+
+template <typename Real>
+void GeluForward(Real* out, const Real* inp, size_t N, int threads) {
+  const int64_t n = static_cast<int64_t>(N), chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const int64_t begin = chunk * kChunk, size = std::min(kChunk, n - begin);
+    if constexpr (sizeof(Real) == sizeof(float)) {
+      GeluForwardFloat(out + begin, inp + begin, size);
+    } else {
+      GeluForwardSpan(out + begin, inp + begin, size);
+    }
+  }
+}
+
+template <typename Real>
+void GeluBackward(Real* dinp, const Real* inp, const Real* dout, size_t N, int threads) {
+  const int64_t n = static_cast<int64_t>(N), chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const int64_t begin = chunk * kChunk, size = std::min(kChunk, n - begin);
+    if constexpr (sizeof(Real) == sizeof(float)) {
+      GeluBackwardFloat(dinp + begin, inp + begin, dout + begin, size);
+    } else {
+      GeluBackwardSpan(dinp + begin, inp + begin, dout + begin, size);
+    }
   }
 }
 

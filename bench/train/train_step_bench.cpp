@@ -1,0 +1,125 @@
+// Training-step throughput of the proxy GPT (forward + backward + clip + AdamW) at the issue's
+// model A, plus the machine's sgemm rate on the model's own product shapes, for comparison.
+// Usage: train_step_bench [--threads N] [--steps S] [--layers L] [--d-model C] [--heads H]
+//                         [--context T] [--batch B]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "model/adamw.h"
+#include "model/blas.h"
+#include "model/gpt.h"
+#include "model/parameter_layout.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// GFLOP/s of C(M,N) = A(M,K)·B(N,K)ᵀ, the shape of the model's linear layers.
+double SgemmGflops(int m, int n, int k) {
+  std::vector<float> a(static_cast<size_t>(m) * k, 0.5f), b(static_cast<size_t>(n) * k, 0.25f),
+      c(static_cast<size_t>(m) * n);
+  mixrun::Gemm<float>(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, c.data(), n);
+  int repeats = 0;
+  const auto start = Clock::now();
+  do {
+    mixrun::Gemm<float>(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, c.data(), n);
+    ++repeats;
+  } while (Seconds(start) < 1.0);
+  return 2.0 * m * n * k * repeats / Seconds(start) / 1e9;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int threads = 1, steps = 10, batch = 16;
+  mixrun::ModelSpec spec;
+  spec.name = "A";
+  spec.layers = 2;
+  spec.d_model = 256;
+  spec.heads = 8;
+  spec.vocab = 256;
+  spec.context = 256;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int value = std::atoi(argv[i + 1]);
+    if (flag == "--threads")
+      threads = value;
+    else if (flag == "--steps")
+      steps = value;
+    else if (flag == "--layers")
+      spec.layers = value;
+    else if (flag == "--d-model")
+      spec.d_model = value;
+    else if (flag == "--heads")
+      spec.heads = value;
+    else if (flag == "--context")
+      spec.context = value;
+    else if (flag == "--batch")
+      batch = value;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      return 2;
+    }
+  }
+  mixrun::SetBlasThreads(threads);
+  mixrun::Result<mixrun::Gpt<float>> created = mixrun::Gpt<float>::Create(spec, batch, threads);
+  if (!created.ok()) {
+    std::fprintf(stderr, "%s\n", created.status().message().c_str());
+    return 2;
+  }
+  mixrun::Gpt<float>& model = *created;
+  model.InitializeParameters(0);
+  mixrun::AdamW<float> optimizer(model.layout(), mixrun::AdamWOptions{}, threads);
+  const int T = spec.context;
+  std::mt19937 engine(0);
+  std::vector<int32_t> tokens(static_cast<size_t>(batch) * (T + 1));
+  for (int32_t& t : tokens) t = static_cast<int32_t>(engine() % spec.vocab);
+  std::vector<int32_t> inputs, targets;
+  for (int b = 0; b < batch; ++b) {
+    inputs.insert(inputs.end(), tokens.begin() + b * (T + 1), tokens.begin() + b * (T + 1) + T);
+    targets.insert(targets.end(), tokens.begin() + b * (T + 1) + 1,
+                   tokens.begin() + (b + 1) * (T + 1));
+  }
+  auto step = [&] {
+    const double loss = model.Forward(inputs.data(), targets.data(), batch);
+    model.ZeroGradients();
+    model.Backward();
+    mixrun::ClipGradientNorm<float>(model.gradients(), 1.0);
+    optimizer.Step(model.parameters(), model.gradients(), 1e-3);
+    return loss;
+  };
+  step();  // warm-up: first touch of every buffer
+  double forward_seconds = 0;
+  const auto start = Clock::now();
+  double loss = 0;
+  for (int s = 0; s < steps; ++s) loss = step();
+  const double seconds = Seconds(start);
+  {
+    const auto forward_start = Clock::now();
+    for (int s = 0; s < steps; ++s) model.Forward(inputs.data(), targets.data(), batch);
+    forward_seconds = Seconds(forward_start);
+  }
+  const double tokens_per_second = static_cast<double>(steps) * batch * T / seconds;
+  const double flops_per_token = mixrun::TrainingFlopsPerToken(spec);
+  const double gflops = tokens_per_second * flops_per_token / 1e9;
+  const int C = spec.d_model, N = batch * T;
+  const double sgemm = SgemmGflops(N, 3 * C, C);
+  const double sgemm_mlp = SgemmGflops(N, 4 * C, C);
+  std::printf(
+      "{\"impl\": \"mixrun\", \"threads\": %d, \"params\": %lld, \"tokens_per_s\": %.1f, "
+      "\"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": %.3f, \"gflops\": %.1f, "
+      "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f}\n",
+      threads, static_cast<long long>(mixrun::CountParameters(spec).total), tokens_per_second,
+      1e3 * seconds / steps, 1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm,
+      sgemm_mlp, loss);
+  return 0;
+}
