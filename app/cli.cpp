@@ -1,0 +1,140 @@
+// The command line: every subcommand, its flags and its help. The only file that includes CLI11.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+namespace mixrun {
+namespace {
+
+void AddStoreAndJson(CLI::App* command, GlobalOptions& global) {
+  command->add_option("--store", global.store,
+                      "SQLite store (default: the config's, else mixrun.db)");
+  command->add_flag("--json", global.json, "Print the result as JSON on stdout");
+}
+
+void SetUpLogging(int verbose, int quiet) {
+  auto logger = spdlog::stderr_color_mt("mixrun");
+  logger->set_pattern("%^[%L]%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::level::level_enum level = spdlog::level::info;
+  if (verbose > 0) level = verbose > 1 ? spdlog::level::trace : spdlog::level::debug;
+  if (quiet > 0) level = quiet > 1 ? spdlog::level::err : spdlog::level::warn;
+  spdlog::set_level(level);
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{
+      "mixrun: train proxy models on data mixtures, fit scaling and mixing laws, and "
+      "recommend the mixture for the big run."};
+  app.set_version_flag("--version", std::string("mixrun ") + MIXRUN_VERSION);
+  app.require_subcommand(1);
+  int verbose = 0, quiet = 0;
+  app.add_flag("-v,--verbose", verbose, "More log output on stderr (-vv for trace)");
+  app.add_flag("-q,--quiet", quiet, "Less log output on stderr (-qq for errors only)");
+  app.footer(
+      "Exit codes: 0 success, 1 a run or fit failed, 2 bad usage or bad input.\n"
+      "Run 'mixrun COMMAND --help' for a command's options and an example.");
+  GlobalOptions global;
+
+  PlanOptions plan;
+  auto* plan_command = app.add_subcommand("plan", "Expand a config into runs and register them");
+  plan_command->add_option("config", plan.config, "Experiment config (JSON)")->required();
+  plan_command->add_flag("--dry-run", plan.dry_run, "Validate and show the plan; register nothing");
+  AddStoreAndJson(plan_command, global);
+  plan_command->footer("Example:\n  mixrun plan configs/examples/two-text-domains.json --dry-run");
+
+  auto* train_command = app.add_subcommand("train", "Train every pending run of an experiment");
+  std::string train_config;
+  train_command->add_option("config", train_config, "Experiment config (JSON)")->required();
+  AddStoreAndJson(train_command, global);
+  train_command->footer("Example:\n  mixrun train experiments/demo/demo.json");
+
+  auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
+  fit_command->allow_extras();
+  fit_command->footer(
+      "Example:\n  mixrun fit-law chinchilla --store runs.db --experiment "
+      "chinchilla --metric loss");
+
+  auto* recommend_command =
+      app.add_subcommand("recommend", "Recommend a mixture under a fit and constraints");
+  recommend_command->allow_extras();
+  recommend_command->footer(
+      "Example:\n  mixrun recommend --store runs.db --fit 3 --out "
+      "mixture.json");
+
+  RunsOptions runs;
+  auto* runs_command = app.add_subcommand("runs", "List the runs in a store");
+  runs_command->add_option("--experiment", runs.experiment, "Only this experiment");
+  runs_command->add_option("--status", runs.status, "Only runs with this status")
+      ->check(CLI::IsMember({"pending", "running", "done", "failed"}));
+  AddStoreAndJson(runs_command, global);
+  runs_command->footer(
+      "Example:\n  mixrun runs --store runs.db --experiment regmix-1m --status "
+      "done");
+
+  ImportCommandOptions import;
+  auto* import_command =
+      app.add_subcommand("import", "Import other trainers' results from CSV files");
+  import_command->add_option("files", import.import.files, "CSV files (joined on --on)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_command->add_option("--experiment", import.import.experiment, "Experiment to import into")
+      ->required();
+  import_command->add_option("--on", import.import.on, "Column to join several files on");
+  import_command->add_option("--weights-prefix", import.import.weights_prefix,
+                             "Columns PREFIX<domain> hold the mixture weights");
+  import_command->add_option("--metrics-prefix", import.import.metrics_prefix,
+                             "Columns PREFIX<name> hold final metrics");
+  import_command->add_option("--metric", import.metric_pairs,
+                             "NAME=COLUMN: a metric from one column (repeatable)");
+  import_command->add_option("--n", import.import.n_column, "Column of parameter counts N");
+  import_command->add_option("--d", import.import.d_column, "Column of training tokens D");
+  import_command->add_option("--c", import.import.c_column,
+                             "Column of training FLOPs C (D = C/(6N) when --d is not given)");
+  AddStoreAndJson(import_command, global);
+  import_command->footer(
+      "Examples:\n"
+      "  mixrun import --store runs.db --experiment regmix-1m --on index \\\n"
+      "      --weights-prefix train_the_pile_ --metrics-prefix metric/the_pile_ \\\n"
+      "      train_mixture_1m.csv train_pile_loss_1m.csv\n"
+      "  mixrun import --store runs.db --experiment chinchilla --metric loss=loss \\\n"
+      "      --n 'Model Size' --c 'Training FLOP' svg_extracted_data.csv");
+
+  ExportOptions exporting;
+  auto* export_command = app.add_subcommand("export", "Export runs and metrics as CSV or JSON");
+  export_command->add_option("--experiment", exporting.filter.experiment, "Only this experiment");
+  export_command->add_option("--status", exporting.filter.status, "Only runs with this status")
+      ->check(CLI::IsMember({"pending", "running", "done", "failed"}));
+  export_command->add_option("--format", exporting.format, "csv (default) or json")
+      ->check(CLI::IsMember({"csv", "json"}));
+  export_command->add_flag("--history", exporting.history,
+                           "Every metric row (run, name, step, tokens, value)");
+  export_command->add_option("--store", global.store, "SQLite store (default: mixrun.db)");
+  export_command->footer(
+      "Example:\n  mixrun export --store runs.db --experiment regmix-1m > "
+      "runs.csv\n  (read with pandas.read_csv)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+  SetUpLogging(verbose, quiet);
+
+  if (plan_command->parsed()) return RunPlan(global, plan);
+  if (runs_command->parsed()) return RunRuns(global, runs);
+  if (import_command->parsed()) return RunImport(global, import);
+  if (export_command->parsed()) return RunExport(global, exporting);
+  if (train_command->parsed()) return RunNotYetAvailable("train");
+  if (fit_command->parsed()) return RunNotYetAvailable("fit-law");
+  if (recommend_command->parsed()) return RunNotYetAvailable("recommend");
+  return 2;
+}
+
+}  // namespace mixrun

@@ -1,0 +1,40 @@
+// mixrun import: other trainers' results from CSV files into the store.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+
+namespace mixrun {
+
+int RunImport(const GlobalOptions& global, ImportCommandOptions options) {
+  for (const std::string& pair : options.metric_pairs) {
+    size_t equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
+      return ReportFailure(
+          Status::InvalidInput("--metric '" + pair + "': expected NAME=COLUMN, e.g. loss=loss"));
+    }
+    options.import.metrics.emplace_back(pair.substr(0, equals), pair.substr(equals + 1));
+  }
+  auto store = Store::Open(ChooseStorePath(global, ""));
+  if (!store.ok()) return ReportFailure(store.status());
+  auto summary = ImportCsv(**store, options.import);
+  if (!summary.ok()) return ReportFailure(summary.status());
+  if (global.json) {
+    nlohmann::json result = {{"experiment", options.import.experiment},
+                             {"rows", summary->rows},
+                             {"added", summary->added},
+                             {"existing", summary->existing},
+                             {"domains", summary->domains},
+                             {"metrics", summary->metrics}};
+    std::cout << result.dump(2) << '\n';
+  } else {
+    spdlog::info("{}: {} rows read, {} runs added, {} already present ({} domains, {} metrics)",
+                 options.import.experiment, summary->rows, summary->added, summary->existing,
+                 summary->domains.size(), summary->metrics.size());
+  }
+  return 0;
+}
+
+}  // namespace mixrun

@@ -1,0 +1,48 @@
+// mixrun runs: list the runs of a store.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "common/text_table.h"
+
+namespace mixrun {
+
+int RunRuns(const GlobalOptions& global, const RunsOptions& options) {
+  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
+  if (!store.ok()) return ReportFailure(store.status());
+  if (options.experiment) {
+    auto id = (*store)->ExperimentId(*options.experiment);
+    if (!id.ok()) return ReportFailure(id.status());
+  }
+  if (global.json) {
+    ExportOptions json_export;
+    json_export.filter = {options.experiment, options.status};
+    json_export.format = "json";
+    Status status = ExportRuns(**store, json_export, std::cout);
+    return status.ok() ? 0 : ReportFailure(status);
+  }
+  auto runs = (*store)->ListRuns({options.experiment, options.status});
+  if (!runs.ok()) return ReportFailure(runs.status());
+  TextTable table(
+      {"id", "experiment", "label", "status", "source", "N", "D", "seed", "mixture", "error"});
+  for (const RunRow& run : *runs) {
+    // The heaviest domains first, as that is what a reader scans for.
+    std::vector<std::pair<double, std::string>> weights;
+    for (const auto& [domain, weight] : run.spec.weights) weights.emplace_back(weight, domain);
+    std::sort(weights.rbegin(), weights.rend());
+    std::string mixture;
+    for (size_t i = 0; i < weights.size() && i < 3; ++i) {
+      mixture += (i ? " " : "") + weights[i].second + ":" + FormatSignificant(weights[i].first, 2);
+    }
+    if (weights.size() > 3) mixture += " …";
+    table.AddRow({std::to_string(run.id), run.experiment, run.spec.label, run.spec.status,
+                  run.spec.source, HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens),
+                  run.spec.seed ? std::to_string(*run.spec.seed) : "-", mixture,
+                  run.error.substr(0, 60)});
+  }
+  table.Print(std::cout);
+  std::cout << table.size() << " runs\n";
+  return 0;
+}
+
+}  // namespace mixrun

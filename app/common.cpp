@@ -1,0 +1,31 @@
+#include <spdlog/spdlog.h>
+
+#include "commands.h"
+
+namespace mixrun {
+
+std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store) {
+  if (!global.store.empty()) return global.store;
+  if (!config_store.empty()) return config_store;
+  return "mixrun.db";
+}
+
+int ReportFailure(const Status& status) {
+  // Multi-line messages (a config's list of faults) print one fault per line.
+  std::string message = status.message();
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    spdlog::error("{}", message.substr(start, end - start));
+    start = end + 1;
+  }
+  return status.exit_code();
+}
+
+int RunNotYetAvailable(const std::string& command) {
+  spdlog::error("'mixrun {}' is not yet available in this version of mixrun", command);
+  return 2;
+}
+
+}  // namespace mixrun

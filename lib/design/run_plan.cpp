@@ -1,0 +1,91 @@
+#include "design/run_plan.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/sha256.h"
+
+namespace mixrun {
+namespace {
+
+using nlohmann::json;
+
+// Everything that changes what a run computes; its hash is the run key.
+json CanonicalRunSpec(const Experiment& experiment, const Mixture& mixture, const ModelSpec& model,
+                      double tokens, uint64_t seed) {
+  json domains = json::array();
+  for (const DomainSpec& domain : experiment.domains) {
+    domains.push_back({{"name", domain.name},
+                       {"patterns", domain.patterns},
+                       {"format", static_cast<int>(domain.format)},
+                       {"field", domain.field},
+                       {"vocab", domain.vocab}});
+  }
+  const TrainSpec& train = experiment.train;
+  return {
+      {"experiment", experiment.name},
+      {"domains", domains},
+      {"target", experiment.target.weights},
+      {"mixture", mixture},
+      {"model", json::parse(ModelJson(model))},
+      {"tokens", tokens},
+      {"seed", seed},
+      {"train",
+       {{"context", train.context},
+        {"batch", train.batch},
+        {"lr", train.lr},
+        {"schedule", train.schedule},
+        {"warmup", train.warmup},
+        {"weight_decay", train.weight_decay},
+        {"grad_clip", train.grad_clip},
+        {"eval_every", train.eval_every},
+        {"eval_tokens", train.eval_tokens},
+        {"val_fraction", train.val_fraction}}},
+      {"backend", {{"kind", experiment.backend.kind}, {"command", experiment.backend.command}}}};
+}
+
+}  // namespace
+
+std::string ModelJson(const ModelSpec& model) {
+  return json{{"name", model.name},      {"layers", model.layers}, {"d_model", model.d_model},
+              {"heads", model.heads},    {"d_ff", model.d_ff},     {"vocab", model.vocab},
+              {"context", model.context}}
+      .dump();
+}
+
+Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment) {
+  if (experiment.mixtures.design != "explicit") {
+    return Status::InvalidInput(experiment.config_path + ": /mixtures/design: design '" +
+                                experiment.mixtures.design +
+                                "' is not yet available in this mixrun; use 'explicit'");
+  }
+  return experiment.mixtures.include;
+}
+
+Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment) {
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<Mixture> mixtures, ExpandMixtures(experiment));
+  std::vector<PlannedRun> runs;
+  for (const Mixture& mixture : mixtures) {
+    for (const ModelSpec& model : experiment.models) {
+      for (double tokens : experiment.train.tokens) {
+        for (uint64_t seed : experiment.train.seeds) {
+          PlannedRun run;
+          run.model = model;
+          run.tokens = tokens;
+          run.seed = seed;
+          run.spec.run_key =
+              Sha256Hex(CanonicalRunSpec(experiment, mixture, model, tokens, seed).dump());
+          run.spec.source = experiment.backend.kind;
+          run.spec.model_json = ModelJson(model);
+          run.spec.n_tokens = tokens;
+          run.spec.seed = static_cast<int64_t>(seed);
+          run.spec.weights = mixture;
+          run.spec.label = model.name;
+          runs.push_back(std::move(run));
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+}  // namespace mixrun
