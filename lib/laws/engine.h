@@ -1,0 +1,47 @@
+// The fitting engine: fits any LawModel by Huber-robust least squares with Ceres, from many starts.
+// Every start runs a few loose iterations; the best few are then polished with tight tolerances.
+// Results depend only on the inputs (never on the number of threads or their scheduling).
+#pragma once
+
+#include <vector>
+
+#include "common/status.h"
+#include "laws/law_model.h"
+
+namespace mixrun {
+
+struct EngineOptions {
+  double huber_delta = 1e-3;
+  int loose_iterations = 10;  // per start, before choosing which starts to polish
+  int polish_count = 10;      // how many of the best loose results are converged tightly
+  int threads = 2;
+};
+
+struct EngineFit {
+  std::vector<double> params;
+  double objective = 0;  // Σ multiplicity·huber_δ(residual)
+  // The polished candidates, best first (params of each); refits (k-fold) start from these.
+  std::vector<std::vector<double>> candidates;
+};
+
+// Fits from every start; fails only when no start yields a finite objective.
+Result<EngineFit> FitMultiStart(const LawModel& model, const Observations& observations,
+                                const std::vector<std::vector<double>>& starts,
+                                const EngineOptions& options);
+
+// Converges tightly from one point (function tolerance 1e-15, gradient 1e-12). Loose tolerances
+// are a trap here: with a small δ most residuals sit in Huber's linear part, and a refit with
+// default tolerances stops at its start, which collapses bootstrap standard errors.
+struct RefitResult {
+  std::vector<double> params;
+  double objective = 0;
+  bool usable = false;
+};
+RefitResult RefitTightly(const LawModel& model, const Observations& observations,
+                         const std::vector<double>& start, double huber_delta);
+
+// Σ multiplicity·huber_δ(prediction − y) at params.
+double Objective(const LawModel& model, const Observations& observations,
+                 const std::vector<double>& params, double huber_delta);
+
+}  // namespace mixrun

@@ -1,0 +1,46 @@
+// The data mixing law of Ye et al. (2024): per evaluated domain i, L_i(r) = c_i + k_i·exp(Σ_j t_ij
+// r_j) over mixture weights r; the target is Σ_i w_i L_i(r). Fitted per domain with Huber (δ 0.05)
+// from their multi-start grid. Because Σ_j r_j = 1, t_i and k_i are identifiable only up to a
+// shift, so the last domain (in sorted order) is the reference: t_i,last = 0 (the same family of
+// curves).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/run_point.h"
+#include "common/status.h"
+#include "laws/fit_types.h"
+#include "laws/law_model.h"
+
+namespace mixrun {
+
+inline constexpr int kMaxMixingDomains = 32;
+inline constexpr double kMixingHuberDelta = 0.05;
+
+// Parameters: log c, log k, t_1 … t_{m−1}; features: the m weights (the last one is the reference).
+template <int P>
+struct MixingFunctor {
+  template <typename T>
+  T operator()(const T* p, const double* weights) const {
+    using std::exp;
+    T exponent = p[1];
+    for (int j = 0; j < P - 2; ++j) exponent += p[2 + j] * weights[j];
+    return exp(p[0]) + exp(exponent);
+  }
+};
+
+// The per-domain model for m mixture domains (2 ≤ m ≤ kMaxMixingDomains), else nullptr.
+std::unique_ptr<LawModel> NewMixingModel(int domains);
+
+// Their grid: log c ∈ linspace(−2, 1.5, 10), log k ∈ linspace(−10, 1, 20), `random_t` random t
+// vectors (uniform in [−2, 2]) per pair; seeded and reproducible.
+std::vector<std::vector<double>> MixingStarts(int domains, int random_t, uint64_t seed);
+
+Result<FitReport> FitMixingLaw(const FitRequest& request, const std::vector<RunPoint>& train,
+                               const std::vector<RunPoint>& test);
+
+Result<std::unique_ptr<FittedLaw>> LoadMixingLaw(const nlohmann::json& state);
+
+}  // namespace mixrun

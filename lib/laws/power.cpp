@@ -1,0 +1,94 @@
+#include "laws/power.h"
+
+#include <cmath>
+
+#include "laws/run_inputs.h"
+
+namespace mixrun {
+namespace {
+
+// The scaling variable of a run (for x = step, prediction reads metrics["step"]).
+Result<double> ScaleOf(const RunPoint& run, const std::string& x) {
+  double value = std::nan("");
+  if (x == "n") value = run.n_params;
+  if (x == "d") value = std::isfinite(run.n_tokens) ? run.n_tokens : run.flops / (6 * run.n_params);
+  if (x == "c") value = std::isfinite(run.flops) ? run.flops : 6 * run.n_params * run.n_tokens;
+  if (x == "step") {
+    auto it = run.metrics.find("step");
+    if (it != run.metrics.end()) value = it->second;
+  }
+  if (!(std::isfinite(value) && value > 0)) {
+    return Status::InvalidInput(RunLabel(run) + ": power law in x=" + x + " needs a positive " +
+                                (x == "step" ? std::string("metrics[\"step\"]") : x));
+  }
+  return value;
+}
+
+std::vector<std::vector<double>> PowerStarts() {
+  std::vector<std::vector<double>> starts;
+  for (int alpha = 0; alpha <= 4; ++alpha) {
+    for (int e = -2; e <= 2; ++e) {
+      for (int a = 0; a <= 10; ++a) starts.push_back({2.5 * a, 0.5 * e, 0.5 * alpha});
+    }
+  }
+  return starts;
+}
+
+}  // namespace
+
+Result<CurveLawSpec> PowerSpec(const FitRequest& request) {
+  const std::string x = request.x;
+  if (x != "n" && x != "d" && x != "c" && x != "step") {
+    return Status::InvalidInput("power law: x must be n, d, c or step, not '" + x + "'");
+  }
+  CurveLawSpec spec;
+  spec.law = "power";
+  spec.model = std::make_unique<JetLawModel<PowerFunctor, kPowerParams>>(
+      PowerFunctor{}, std::vector<ParamSpec>{{"a"}, {"e"}, {"alpha"}});
+  spec.starts = PowerStarts();
+  spec.huber_delta = request.huber_delta.value_or(1e-3);
+  spec.features = [x](const RunPoint& run) -> Result<std::vector<double>> {
+    MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(run, x));
+    return std::vector<double>{std::log(value)};
+  };
+  spec.named = [](const std::vector<double>& p) {
+    return std::map<std::string, double>{
+        {"A", std::exp(p[0])}, {"E", std::exp(p[1])}, {"alpha", p[2]}};
+  };
+  return spec;
+}
+
+Result<Observations> PowerObservations(const std::vector<RunPoint>& runs, const std::string& metric,
+                                       const std::string& x, const std::string& set_name) {
+  Observations observations;
+  observations.num_features = 1;
+  if (x != "step") {
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> losses, PositiveMetric(runs, metric, set_name));
+    for (size_t i = 0; i < runs.size(); ++i) {
+      MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(runs[i], x));
+      observations.x.push_back(std::log(value));
+      observations.y.push_back(std::log(losses[i]));
+    }
+    return observations;
+  }
+  for (const RunPoint& run : runs) {
+    auto it = run.history.find(metric);
+    if (it == run.history.end() || it->second.empty()) {
+      return Status::InvalidInput(set_name + " " + RunLabel(run) + " has no history of metric '" +
+                                  metric + "' (a step law fits the curve of each run)");
+    }
+    for (const MetricSample& sample : it->second) {
+      if (sample.step <= 0) continue;  // log(step) needs step > 0; step 0 is the initial loss
+      if (!std::isfinite(sample.value) || sample.value <= 0) {
+        return Status::InvalidInput(set_name + " " + RunLabel(run) + ": metric '" + metric +
+                                    "' at step " + std::to_string(sample.step) + " is " +
+                                    std::to_string(sample.value) + "; losses must be positive");
+      }
+      observations.x.push_back(std::log(static_cast<double>(sample.step)));
+      observations.y.push_back(std::log(sample.value));
+    }
+  }
+  return observations;
+}
+
+}  // namespace mixrun

@@ -1,0 +1,117 @@
+#include "laws/run_inputs.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace mixrun {
+
+std::string RunLabel(const RunPoint& run) {
+  std::string label = "run " + std::to_string(run.run_id);
+  if (!run.run_key.empty()) label += " (key " + run.run_key + ")";
+  return label;
+}
+
+Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
+                                           const std::string& metric, const std::string& set_name) {
+  if (metric.empty()) return Status::InvalidInput("no metric given");
+  std::vector<double> values;
+  std::vector<int64_t> missing;
+  for (const RunPoint& run : runs) {
+    auto it = run.metrics.find(metric);
+    if (it == run.metrics.end()) {
+      missing.push_back(run.run_id);
+      continue;
+    }
+    if (!std::isfinite(it->second) || it->second <= 0) {
+      return Status::InvalidInput(set_name + " " + RunLabel(run) + ": metric '" + metric + "' is " +
+                                  std::to_string(it->second) +
+                                  "; losses must be finite and positive");
+    }
+    values.push_back(it->second);
+  }
+  if (!missing.empty()) {
+    std::string ids;
+    for (size_t i = 0; i < missing.size() && i < 10; ++i) {
+      ids += (i ? ", " : "") + std::to_string(missing[i]);
+    }
+    if (missing.size() > 10) ids += " and " + std::to_string(missing.size() - 10) + " more";
+    return Status::InvalidInput("metric '" + metric + "' is missing on " +
+                                std::to_string(missing.size()) + " of " +
+                                std::to_string(runs.size()) + " " + set_name + " runs: " + ids);
+  }
+  return values;
+}
+
+Status CheckEnoughPoints(size_t points, size_t params, const std::string& what) {
+  if (points > params) return Status::Ok();
+  return Status::InvalidInput(what + ": " + std::to_string(points) + " points are too few for " +
+                              std::to_string(params) + " parameters (need at least " +
+                              std::to_string(params + 1) + ")");
+}
+
+Result<Mixture> NormalisedMixture(const Mixture& weights, const std::string& what,
+                                  bool* normalised) {
+  double total = 0;
+  for (const auto& [domain, weight] : weights) {
+    if (!std::isfinite(weight) || weight < 0) {
+      return Status::InvalidInput(what + ": weight of '" + domain + "' is " +
+                                  std::to_string(weight) + "; weights must be non-negative");
+    }
+    total += weight;
+  }
+  if (std::abs(total - 1.0) >= 0.01) {
+    return Status::InvalidInput(what + ": weights sum to " + std::to_string(total) +
+                                ", not 1 (rescaling is only done within 1%)");
+  }
+  if (total == 1.0) return weights;
+  Mixture rescaled;
+  for (const auto& [domain, weight] : weights) rescaled[domain] = weight / total;
+  if (normalised) *normalised = true;
+  return rescaled;
+}
+
+std::vector<std::string> MixtureDomains(const std::vector<RunPoint>& runs) {
+  std::set<std::string> names;
+  for (const RunPoint& run : runs) {
+    for (const auto& [domain, weight] : run.weights) names.insert(domain);
+  }
+  return {names.begin(), names.end()};
+}
+
+Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
+                                          const std::vector<std::string>& domains,
+                                          const std::string& set_name) {
+  std::vector<double> matrix;
+  matrix.reserve(runs.size() * domains.size());
+  size_t rescaled = 0;
+  for (const RunPoint& run : runs) {
+    if (run.weights.empty()) {
+      return Status::InvalidInput(set_name + " " + RunLabel(run) + " has no mixture weights");
+    }
+    bool normalised = false;
+    MIXRUN_ASSIGN_OR_RETURN(
+        Mixture mixture,
+        NormalisedMixture(run.weights, set_name + " " + RunLabel(run), &normalised));
+    rescaled += normalised ? 1 : 0;
+    for (const auto& [domain, weight] : mixture) {
+      if (weight > 0 && std::find(domains.begin(), domains.end(), domain) == domains.end()) {
+        return Status::InvalidInput(set_name + " " + RunLabel(run) + " weighs domain '" + domain +
+                                    "', which the fit does not know");
+      }
+    }
+    for (const std::string& domain : domains) {
+      auto it = mixture.find(domain);
+      matrix.push_back(it == mixture.end() ? 0.0 : it->second);
+    }
+  }
+  if (rescaled > 0) {
+    spdlog::warn("{} of {} {} mixtures did not sum to 1 (off by < 1%); rescaled them", rescaled,
+                 runs.size(), set_name);
+  }
+  return matrix;
+}
+
+}  // namespace mixrun

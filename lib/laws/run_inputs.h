@@ -1,0 +1,38 @@
+// Reading a fit's inputs from RunPoints with the checks a user needs: metrics missing on some runs
+// (named), non-positive or NaN losses, too few points, mixtures that do not sum to 1.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/run_point.h"
+#include "common/status.h"
+
+namespace mixrun {
+
+// "run 17" or "run 17 (key abc)": how messages name a run.
+std::string RunLabel(const RunPoint& run);
+
+// The final value of `metric` on every run, in order. Errors name the runs missing it (up to 10)
+// and any run where it is NaN, infinite or not positive (losses must be positive).
+Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
+                                           const std::string& metric, const std::string& set_name);
+
+// Fails unless there are more points than parameters.
+Status CheckEnoughPoints(size_t points, size_t params, const std::string& what);
+
+// A mixture normalised to sum to 1: off by less than 1% it is rescaled (with one warning per
+// call site via *normalised), otherwise an error naming `what`. Negative or NaN weights are errors.
+Result<Mixture> NormalisedMixture(const Mixture& weights, const std::string& what,
+                                  bool* normalised);
+
+// The sorted union of the domains in the runs' mixtures.
+std::vector<std::string> MixtureDomains(const std::vector<RunPoint>& runs);
+
+// Rows of normalised weights in `domains` order (row-major); a domain a run lacks weighs 0, a
+// domain outside `domains` with weight > 0 is an error. Logs one warning when rows were rescaled.
+Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
+                                          const std::vector<std::string>& domains,
+                                          const std::string& set_name);
+
+}  // namespace mixrun

@@ -1,0 +1,86 @@
+// Loads the released reference data in MIXRUN_SHARED_DATA as RunPoints, the way the store would
+// give them to the laws. Header-only so that tests/regress can include it too.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/run_point.h"
+#include "common/status.h"
+#include "csv/csv.h"
+
+namespace mixrun::testing {
+
+inline std::string SharedData(const std::string& relative) {
+  return std::string(MIXRUN_SHARED_DATA) + "/" + relative;
+}
+
+// Epoch's reconstruction of Chinchilla's Figure 4: N, C, D = C/(6N), metric "loss". With
+// drop_highest = 5 it is the 240-point set of Besiroglu et al.
+inline Result<std::vector<RunPoint>> LoadEpochChinchilla(int drop_highest = 5) {
+  MIXRUN_ASSIGN_OR_RETURN(CsvTable table,
+                          ReadCsv(SharedData("epoch-chinchilla/svg_extracted_data.csv")));
+  const auto n_col = table.Column("Model Size"), c_col = table.Column("Training FLOP"),
+             loss_col = table.Column("loss");
+  if (!n_col || !c_col || !loss_col) return Status::InvalidInput("epoch csv: missing columns");
+  std::vector<RunPoint> runs;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    RunPoint run;
+    run.run_id = static_cast<int64_t>(r + 1);
+    MIXRUN_ASSIGN_OR_RETURN(run.n_params, table.Number(r, *n_col));
+    MIXRUN_ASSIGN_OR_RETURN(run.flops, table.Number(r, *c_col));
+    run.n_tokens = run.flops / (6.0 * run.n_params);
+    MIXRUN_ASSIGN_OR_RETURN(run.metrics["loss"], table.Number(r, *loss_col));
+    runs.push_back(std::move(run));
+  }
+  // Drop the highest losses; stable so that ties keep file order.
+  std::stable_sort(runs.begin(), runs.end(), [](const RunPoint& x, const RunPoint& y) {
+    return x.metrics.at("loss") > y.metrics.at("loss");
+  });
+  runs.erase(runs.begin(), runs.begin() + std::min<size_t>(drop_highest, runs.size()));
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const RunPoint& x, const RunPoint& y) { return x.run_id < y.run_id; });
+  return runs;
+}
+
+// RegMix's released runs: `split` is "train" or "test", `size` "1m", "60m" or "1B". Weights from
+// train_the_pile_<domain>, metrics <domain>_val_loss (e.g. pile_cc_val_loss), joined on index.
+inline Result<std::vector<RunPoint>> LoadRegmix(const std::string& split, const std::string& size) {
+  const std::string mixture_size = size == "1B" ? "1B" : size;
+  MIXRUN_ASSIGN_OR_RETURN(CsvTable mixtures, ReadCsv(SharedData("regmix/" + split + "_mixture_" +
+                                                                mixture_size + ".csv")));
+  MIXRUN_ASSIGN_OR_RETURN(CsvTable losses,
+                          ReadCsv(SharedData("regmix/" + split + "_pile_loss_" + size + ".csv")));
+  const std::string weight_prefix = "train_the_pile_", loss_prefix = "metric/the_pile_";
+  std::map<long, RunPoint> by_index;
+  const auto mix_index = mixtures.Column("index");
+  const auto loss_index = losses.Column("index");
+  if (!mix_index || !loss_index) return Status::InvalidInput("regmix csv: no index column");
+  for (size_t r = 0; r < mixtures.rows.size(); ++r) {
+    MIXRUN_ASSIGN_OR_RETURN(double index, mixtures.Number(r, *mix_index));
+    RunPoint& run = by_index[static_cast<long>(index)];
+    run.run_id = static_cast<int64_t>(index);
+    for (size_t c = 0; c < mixtures.header.size(); ++c) {
+      if (mixtures.header[c].rfind(weight_prefix, 0) != 0) continue;
+      MIXRUN_ASSIGN_OR_RETURN(run.weights[mixtures.header[c].substr(weight_prefix.size())],
+                              mixtures.Number(r, c));
+    }
+  }
+  for (size_t r = 0; r < losses.rows.size(); ++r) {
+    MIXRUN_ASSIGN_OR_RETURN(double index, losses.Number(r, *loss_index));
+    auto it = by_index.find(static_cast<long>(index));
+    if (it == by_index.end()) return Status::InvalidInput("regmix csv: loss without mixture");
+    for (size_t c = 0; c < losses.header.size(); ++c) {
+      if (losses.header[c].rfind(loss_prefix, 0) != 0) continue;
+      MIXRUN_ASSIGN_OR_RETURN(it->second.metrics[losses.header[c].substr(loss_prefix.size())],
+                              losses.Number(r, c));
+    }
+  }
+  std::vector<RunPoint> runs;
+  for (auto& [index, run] : by_index) runs.push_back(std::move(run));
+  return runs;
+}
+
+}  // namespace mixrun::testing
