@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "model/parallelism.h"
+
 namespace mixrun {
 
 template <typename Real>
@@ -33,8 +35,8 @@ void AdamW<Real>::Step(std::span<Real> parameters, std::span<const Real> gradien
         static_cast<Real>(1.0 - (tensor.decay ? lr * options_.weight_decay : 0.0));
     const int64_t begin = static_cast<int64_t>(tensor.offset);
     const int64_t end = begin + static_cast<int64_t>(tensor.size);
-#pragma omp parallel for simd num_threads(threads_) if (threads_ > 1 && tensor.size > 65536) \
-    schedule(static)
+    const int team = ThreadsFor(threads_, tensor.size);
+#pragma omp parallel for simd num_threads(team) if (team > 1) schedule(static)
     for (int64_t i = begin; i < end; ++i) {
       m[i] = beta1 * m[i] + (Real(1) - beta1) * g[i];
       v[i] = beta2 * v[i] + (Real(1) - beta2) * g[i] * g[i];

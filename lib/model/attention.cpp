@@ -6,6 +6,7 @@
 
 #include "model/blas.h"
 #include "model/fast_math.h"
+#include "model/parallelism.h"
 
 namespace mixrun {
 
@@ -94,7 +95,8 @@ void AttentionForward(Real* out, Real* att, const Real* qkv, int B, int T, int C
   }
   // Softmax of every row over its causal prefix; rows are independent.
   const int rows = B * NH * T;
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, static_cast<size_t>(rows) * T / 2);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int row = 0; row < rows; ++row) {
     Softmax(att + static_cast<size_t>(row) * T, row % T, T);
   }
@@ -141,7 +143,8 @@ void AttentionBackward(Real* dqkv, Real* datt, const Real* dout, const Real* qkv
   }
   // Softmax backward, O(T) per row.
   const int rows = B * NH * T;
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, static_cast<size_t>(rows) * T / 2);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int row = 0; row < rows; ++row) {
     SoftmaxBackward(datt + static_cast<size_t>(row) * T, att + static_cast<size_t>(row) * T,
                     row % T, T);

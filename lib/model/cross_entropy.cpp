@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "model/fast_math.h"
+#include "model/parallelism.h"
 
 namespace mixrun {
 
@@ -38,7 +39,8 @@ MIXRUN_VECTOR_CLONES float SoftmaxRowLossFloat(float* p, const float* z, int tar
 template <typename Real>
 double CrossEntropyForward(Real* probs, Real* losses, const Real* logits, const int32_t* targets,
                            int N, int V, int threads) {
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, static_cast<size_t>(N) * V);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int n = 0; n < N; ++n) {
     const Real* z = logits + static_cast<size_t>(n) * V;
     Real* p = probs + static_cast<size_t>(n) * V;
@@ -57,7 +59,8 @@ template <typename Real>
 void CrossEntropyBackward(Real* dlogits, const Real* probs, const int32_t* targets, int N, int V,
                           int threads) {
   const Real inverse_n = Real(1) / static_cast<Real>(N);
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, static_cast<size_t>(N) * V);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int n = 0; n < N; ++n) {
     const Real* p = probs + static_cast<size_t>(n) * V;
     Real* d = dlogits + static_cast<size_t>(n) * V;

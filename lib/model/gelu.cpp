@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "model/fast_math.h"
+#include "model/parallelism.h"
 
 namespace mixrun {
 
@@ -48,7 +49,8 @@ MIXRUN_VECTOR_CLONES void GeluBackwardFloat(float* dinp, const float* inp, const
 template <typename Real>
 void GeluForward(Real* out, const Real* inp, size_t N, int threads) {
   const int64_t n = static_cast<int64_t>(N), chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, N);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int64_t chunk = 0; chunk < chunks; ++chunk) {
     const int64_t begin = chunk * kChunk, size = std::min(kChunk, n - begin);
     if constexpr (sizeof(Real) == sizeof(float)) {
@@ -62,7 +64,8 @@ void GeluForward(Real* out, const Real* inp, size_t N, int threads) {
 template <typename Real>
 void GeluBackward(Real* dinp, const Real* inp, const Real* dout, size_t N, int threads) {
   const int64_t n = static_cast<int64_t>(N), chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, N);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int64_t chunk = 0; chunk < chunks; ++chunk) {
     const int64_t begin = chunk * kChunk, size = std::min(kChunk, n - begin);
     if constexpr (sizeof(Real) == sizeof(float)) {

@@ -3,13 +3,16 @@
 #include <cmath>
 #include <cstddef>
 
+#include "model/parallelism.h"
+
 namespace mixrun {
 
 template <typename Real>
 void LayerNormForward(Real* out, Real* mean, Real* rstd, const Real* inp, const Real* weight,
                       const Real* bias, int N, int C, int threads) {
   constexpr Real kEps = Real(1e-5);
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, static_cast<size_t>(N) * C);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int n = 0; n < N; ++n) {
     const Real* x = inp + static_cast<size_t>(n) * C;
     Real sum = 0;
@@ -34,7 +37,8 @@ void LayerNormBackward(Real* dinp, Real* dweight, Real* dbias, const Real* dout,
                        int threads) {
   // Input gradient, row by row: with n̂ = (x - mean)·rstd and g = weight·dout,
   // dx = rstd·(g - mean(g) - n̂·mean(g·n̂)).
-#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
+  const int team = ThreadsFor(threads, static_cast<size_t>(N) * C);
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int n = 0; n < N; ++n) {
     const Real* x = inp + static_cast<size_t>(n) * C;
     const Real* dy = dout + static_cast<size_t>(n) * C;
