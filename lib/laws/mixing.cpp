@@ -146,11 +146,11 @@ class FittedMixingLaw : public FittedLaw {
 
   Result<double> Predict(const RunPoint& run) const override {
     MIXRUN_ASSIGN_OR_RETURN(std::vector<double> weights,
-                            MixtureMatrix({run}, state_.domains, "prediction"));
+                            MixtureMatrix({run}, state_.domains, "prediction", false));
     return state_.Predict(state_.fit, weights.data());
   }
   std::vector<double> PredictBootstrap(const RunPoint& run) const override {
-    auto weights = MixtureMatrix({run}, state_.domains, "prediction");
+    auto weights = MixtureMatrix({run}, state_.domains, "prediction", false);
     if (!weights.ok()) return {};
     std::vector<double> predictions;
     for (const auto& set : state_.bootstrap)

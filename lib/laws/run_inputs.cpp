@@ -83,7 +83,7 @@ std::vector<std::string> MixtureDomains(const std::vector<RunPoint>& runs) {
 
 Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
                                           const std::vector<std::string>& domains,
-                                          const std::string& set_name) {
+                                          const std::string& set_name, bool warn) {
   std::vector<double> matrix;
   matrix.reserve(runs.size() * domains.size());
   size_t rescaled = 0;
@@ -107,7 +107,7 @@ Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
       matrix.push_back(it == mixture.end() ? 0.0 : it->second);
     }
   }
-  if (rescaled > 0) {
+  if (warn && rescaled > 0) {
     spdlog::warn("{} of {} {} mixtures did not sum to 1 (off by < 1%); rescaled them", rescaled,
                  runs.size(), set_name);
   }

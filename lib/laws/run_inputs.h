@@ -30,9 +30,10 @@ Result<Mixture> NormalisedMixture(const Mixture& weights, const std::string& wha
 std::vector<std::string> MixtureDomains(const std::vector<RunPoint>& runs);
 
 // Rows of normalised weights in `domains` order (row-major); a domain a run lacks weighs 0, a
-// domain outside `domains` with weight > 0 is an error. Logs one warning when rows were rescaled.
+// domain outside `domains` with weight > 0 is an error. With warn, logs one warning when rows were
+// rescaled (predictions rescale silently: they are called once per candidate).
 Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
                                           const std::vector<std::string>& domains,
-                                          const std::string& set_name);
+                                          const std::string& set_name, bool warn = true);
 
 }  // namespace mixrun

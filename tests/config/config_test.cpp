@@ -30,7 +30,7 @@ const char* kValid = R"({
 
 }  // namespace
 
-TEST_CASE("config: a valid config becomes typed structs with resolved paths") {
+TEST_CASE("a valid config becomes typed structs with resolved paths") {
   auto experiment = Parse(kValid);
   REQUIRE_MESSAGE(experiment.ok(), experiment.status().message());
   CHECK(experiment->name == "ok");
@@ -48,7 +48,7 @@ TEST_CASE("config: a valid config becomes typed structs with resolved paths") {
   CHECK(experiment->backend.kind == "builtin");
 }
 
-TEST_CASE("config: comments are allowed and the stored JSON is canonical") {
+TEST_CASE("comments are allowed and the stored JSON is canonical") {
   std::string with_comments = std::string("// leading comment\n") + kValid;
   with_comments.insert(with_comments.find("\"domains\""), "/* block */ ");
   auto a = Parse(kValid);
@@ -59,7 +59,7 @@ TEST_CASE("config: comments are allowed and the stored JSON is canonical") {
   CHECK(a->config_json.find("comment") == std::string::npos);
 }
 
-TEST_CASE("config: every fault is reported with its JSON pointer") {
+TEST_CASE("every fault is reported with its JSON pointer") {
   auto experiment = Parse(R"({
     "name": "bad name!",
     "domians": [],
@@ -95,7 +95,7 @@ TEST_CASE("config: every fault is reported with its JSON pointer") {
   }
 }
 
-TEST_CASE("config: weights must be non-negative and sum to 1 within 1e-6") {
+TEST_CASE("weights must be non-negative and sum to 1 within 1e-6") {
   std::string text = kValid;
   auto replace = [&](const std::string& from, const std::string& to) {
     std::string copy = text;
@@ -114,14 +114,14 @@ TEST_CASE("config: weights must be non-negative and sum to 1 within 1e-6") {
                                          "non-negative") != std::string::npos);
 }
 
-TEST_CASE("config: JSON syntax errors name the line and column") {
+TEST_CASE("JSON syntax errors name the line and column") {
   auto experiment = Parse("{\n  \"name\": \"x\",\n  \"domains\": [,]\n}");
   REQUIRE_FALSE(experiment.ok());
   CHECK(experiment.status().message().find(kExamples + "/inline.json:3:") == 0);
   CHECK(experiment.status().message().find("invalid JSON") != std::string::npos);
 }
 
-TEST_CASE("config: missing sections and a missing file are reported") {
+TEST_CASE("missing sections and a missing file are reported") {
   auto empty = Parse("{}");
   REQUIRE_FALSE(empty.ok());
   for (const char* key : {"name", "domains", "mixtures", "models", "train"}) {
@@ -133,7 +133,7 @@ TEST_CASE("config: missing sections and a missing file are reported") {
   CHECK(missing.status().message() == "/nonexistent/config.json: cannot read the config file");
 }
 
-TEST_CASE("config: every example in configs/ and experiments/ loads") {
+TEST_CASE("every example in configs/ and experiments/ loads") {
   int loaded = 0;
   for (const char* folder : {"/configs", "/experiments"}) {
     fs::path root = std::string(MIXRUN_SOURCE_DIR) + folder;

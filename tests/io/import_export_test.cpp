@@ -50,7 +50,7 @@ ImportOptions RegMixTrain() {
 
 }  // namespace
 
-TEST_CASE("io: RegMix's 512 train runs round-trip exactly through import and export") {
+TEST_CASE("RegMix's 512 train runs round-trip exactly through import and export") {
   TempStore t;
   auto summary = ImportCsv(*t.store, RegMixTrain());
   REQUIRE_MESSAGE(summary.ok(), summary.status().message());
@@ -92,7 +92,7 @@ TEST_CASE("io: RegMix's 512 train runs round-trip exactly through import and exp
   CHECK(compared == 512 * (17 + 13));
 }
 
-TEST_CASE("io: re-importing the same rows adds nothing") {
+TEST_CASE("re-importing the same rows adds nothing") {
   TempStore t;
   REQUIRE(ImportCsv(*t.store, RegMixTrain()).ok());
   auto again = ImportCsv(*t.store, RegMixTrain());
@@ -102,7 +102,7 @@ TEST_CASE("io: re-importing the same rows adds nothing") {
   CHECK(t.store->ListRuns({}).value().size() == 512);
 }
 
-TEST_CASE("io: the RegMix test sets and Epoch's Chinchilla data import") {
+TEST_CASE("the RegMix test sets and Epoch's Chinchilla data import") {
   TempStore t;
   for (const char* size : {"1m", "60m", "1B"}) {
     ImportOptions options = RegMixTrain();
@@ -131,7 +131,7 @@ TEST_CASE("io: the RegMix test sets and Epoch's Chinchilla data import") {
   }
 }
 
-TEST_CASE("io: CSV faults name the file and line, and the store is left as it was") {
+TEST_CASE("CSV faults name the file and line, and the store is left as it was") {
   TempStore t;
   REQUIRE(ImportCsv(*t.store, RegMixTrain()).ok());
   std::string bad = t.Write("bad.csv", "id,w_a,w_b,m_loss\n1,0.5,0.5,2.0\n2,0.5,oops,2.1\n");
@@ -163,7 +163,7 @@ TEST_CASE("io: CSV faults name the file and line, and the store is left as it wa
   CHECK(no_metric.status().message().find("--metrics-prefix") == 0);
 }
 
-TEST_CASE("io: export as JSON and the full metric history") {
+TEST_CASE("export as JSON and the full metric history") {
   TempStore t;
   std::string file = t.Write("runs.csv", "id,w_a,w_b,m_loss,N\n1,0.25,0.75,2.5,1000\n");
   ImportOptions options;

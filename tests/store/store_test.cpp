@@ -50,7 +50,7 @@ RunSpec MakeRun(const std::string& key, double code_weight) {
 
 }  // namespace
 
-TEST_CASE("store: a new store has the schema, WAL and the application id") {
+TEST_CASE("a new store has the schema, WAL and the application id") {
   TempDir dir;
   auto store = Store::Open(dir.File("a.db"));
   REQUIRE(store.ok());
@@ -69,7 +69,7 @@ TEST_CASE("store: a new store has the schema, WAL and the application id") {
   CHECK((*again)->schema_version() == mixrun::StoreSchemaVersion());
 }
 
-TEST_CASE("store: a missing store with kMustExist is NotFound and creates nothing") {
+TEST_CASE("a missing store with kMustExist is NotFound and creates nothing") {
   TempDir dir;
   auto store = Store::Open(dir.File("none.db"), Store::Mode::kMustExist);
   REQUIRE_FALSE(store.ok());
@@ -77,7 +77,7 @@ TEST_CASE("store: a missing store with kMustExist is NotFound and creates nothin
   CHECK_FALSE(fs::exists(dir.File("none.db")));
 }
 
-TEST_CASE("store: files that are not mixrun stores are refused untouched") {
+TEST_CASE("files that are not mixrun stores are refused untouched") {
   TempDir dir;
   std::string text_file = dir.File("notes.db");
   std::ofstream(text_file) << "precious notes, not a database\n";
@@ -100,7 +100,7 @@ TEST_CASE("store: files that are not mixrun stores are refused untouched") {
   CHECK_FALSE(fs::exists(other_db + "-wal"));
 }
 
-TEST_CASE("store: a store from a newer mixrun is refused with a clear message") {
+TEST_CASE("a store from a newer mixrun is refused with a clear message") {
   TempDir dir;
   std::string path = dir.File("new.db");
   { REQUIRE(Store::Open(path).ok()); }
@@ -114,7 +114,7 @@ TEST_CASE("store: a store from a newer mixrun is refused with a clear message") 
   CHECK(store.status().message().find("v99") != std::string::npos);
 }
 
-TEST_CASE("store: runs are idempotent by run key and carry mixtures and final metrics") {
+TEST_CASE("runs are idempotent by run key and carry mixtures and final metrics") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.File("runs.db")).value());
   auto experiment = store->PutExperiment("study", "{}");
@@ -154,7 +154,7 @@ TEST_CASE("store: runs are idempotent by run key and carry mixtures and final me
   CHECK(wide->Text(1).find(R"("train/loss":1.7)") != std::string::npos);
 }
 
-TEST_CASE("store: a run key of another experiment is an error, not a silent share") {
+TEST_CASE("a run key of another experiment is an error, not a silent share") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.File("two.db")).value());
   int64_t first = store->PutExperiment("a", "{}").value();
@@ -165,7 +165,7 @@ TEST_CASE("store: a run key of another experiment is an error, not a silent shar
   CHECK(store->ListRuns({}).value().size() == 1);
 }
 
-TEST_CASE("store: claiming a run is exclusive and finishing records the outcome") {
+TEST_CASE("claiming a run is exclusive and finishing records the outcome") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.File("claim.db")).value());
   int64_t experiment = store->PutExperiment("s", "{}").value();
@@ -183,7 +183,7 @@ TEST_CASE("store: claiming a run is exclusive and finishing records the outcome"
   CHECK(store->GetRun(run).value().attempts == 2);
 }
 
-TEST_CASE("store: 100,000 metric rows are written in one batch and read back") {
+TEST_CASE("100,000 metric rows are written in one batch and read back") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.File("big.db")).value());
   int64_t experiment = store->PutExperiment("s", "{}").value();
@@ -202,7 +202,7 @@ TEST_CASE("store: 100,000 metric rows are written in one batch and read back") {
   CHECK(points.value()[0].metrics.at("train/loss") == doctest::Approx(5.0 / 50000));
 }
 
-TEST_CASE("store: fits and recommendations round-trip") {
+TEST_CASE("fits and recommendations round-trip") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.File("fits.db")).value());
   int64_t experiment = store->PutExperiment("s", "{}").value();
