@@ -1,0 +1,94 @@
+// RegMix on its released runs: fit on the 512 train runs of 1M models, rank the test sets.
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "../laws/reference_data.h"
+#include "laws/accuracy.h"
+#include "regress/all_laws.h"
+
+namespace mixrun {
+namespace {
+
+constexpr const char* kTarget = "pile_cc_val_loss";
+
+struct RegmixData {
+  std::vector<RunPoint> train, test_1m, test_60m, test_1b;
+};
+
+const RegmixData& Data() {
+  static const RegmixData data = [] {
+    RegmixData loaded;
+    auto train = testing::LoadRegmix("train", "1m");
+    auto test_1m = testing::LoadRegmix("test", "1m");
+    auto test_60m = testing::LoadRegmix("test", "60m");
+    auto test_1b = testing::LoadRegmix("test", "1B");
+    REQUIRE(train.ok());
+    REQUIRE(test_1m.ok());
+    REQUIRE(test_60m.ok());
+    REQUIRE(test_1b.ok());
+    loaded.train = *train;
+    loaded.test_1m = *test_1m;
+    loaded.test_60m = *test_60m;
+    loaded.test_1b = *test_1b;
+    return loaded;
+  }();
+  return data;
+}
+
+double TestSpearman(const FitRequest& request, const std::vector<RunPoint>& test) {
+  auto report = FitLaw(request, Data().train, test);
+  REQUIRE(report.ok());
+  return 100 * report->stats["test"]["spearman"].get<double>();
+}
+
+TEST_CASE("regmix linear ranks RegMix's test sets as the reference OLS does") {
+  REQUIRE(Data().train.size() == 512);
+  FitRequest request;
+  request.law = "regmix";
+  request.metric = kTarget;
+  request.model = "linear";
+  const double rho_1m = TestSpearman(request, Data().test_1m);
+  const double rho_60m = TestSpearman(request, Data().test_60m);
+  const double rho_1b = TestSpearman(request, Data().test_1b);
+  MESSAGE("linear Spearman x100: 1M " << rho_1m << ", 60M " << rho_60m << ", 1B " << rho_1b);
+  CHECK(std::abs(rho_1m - 90.2) <= 0.3);
+  CHECK(std::abs(rho_60m - 89.3) <= 0.3);
+  CHECK(std::abs(rho_1b - 87.7) <= 0.3);
+}
+
+TEST_CASE("regmix gbdt (hyper-parameters by CV on the train runs) ranks the test sets") {
+  FitRequest request;
+  request.law = "regmix";
+  request.metric = kTarget;
+  request.model = "gbdt";
+  const auto start = std::chrono::steady_clock::now();
+  auto report = FitLaw(request, Data().train, {});
+  REQUIRE(report.ok());
+  MESSAGE("gbdt fit with CV: "
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+          << " s; chosen " << report->params.at("max_depth") << " depth, "
+          << report->params.at("rounds") << " rounds");
+  auto fitted = LoadFit("regmix", report->options, report->ParamsJson());
+  REQUIRE(fitted.ok());
+  auto spearman = [&](const std::vector<RunPoint>& test) {
+    std::vector<double> predicted, actual;
+    for (const RunPoint& run : test) {
+      auto value = (*fitted)->Predict(run);
+      REQUIRE(value.ok());
+      predicted.push_back(*value);
+      actual.push_back(run.metrics.at(kTarget));
+    }
+    return 100 * Spearman(predicted, actual);
+  };
+  const double rho_1m = spearman(Data().test_1m);
+  const double rho_60m = spearman(Data().test_60m);
+  const double rho_1b = spearman(Data().test_1b);
+  MESSAGE("gbdt Spearman x100: 1M " << rho_1m << ", 60M " << rho_60m << ", 1B " << rho_1b);
+  CHECK(rho_1m >= 98.5);
+  CHECK(rho_60m >= 98.0);
+  CHECK(rho_1b >= 94.0);
+}
+
+}  // namespace
+}  // namespace mixrun
