@@ -1,0 +1,40 @@
+// Runs generated from known laws with seeded noise, for the planted-parameter tests.
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "common/run_point.h"
+#include "laws/rng.h"
+
+namespace mixrun::testing {
+
+inline double Gaussian(Rng& rng) {
+  // Box–Muller: portable, unlike std::normal_distribution.
+  const double u = 1.0 - rng.Uniform(), v = rng.Uniform();
+  return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * v);
+}
+
+// A uniform draw from the simplex over `domains` (normalised exponentials).
+inline Mixture RandomMixture(Rng& rng, const std::vector<std::string>& domains) {
+  Mixture mixture;
+  double total = 0;
+  for (const auto& domain : domains) total += mixture[domain] = -std::log(1.0 - rng.Uniform());
+  for (auto& [domain, weight] : mixture) weight /= total;
+  return mixture;
+}
+
+// Ye et al.'s law for one evaluated domain: c + k·exp(Σ_j t_j r_j) over domains in sorted order.
+struct PlantedMixingLaw {
+  double c, k;
+  std::vector<double> t;  // one per domain; the last is 0 (the reference)
+  double operator()(const Mixture& mixture) const {
+    double exponent = 0;
+    size_t j = 0;
+    for (const auto& [domain, weight] : mixture) exponent += t[j++] * weight;
+    return c + k * std::exp(exponent);
+  }
+};
+
+}  // namespace mixrun::testing
