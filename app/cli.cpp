@@ -33,6 +33,7 @@ int Main(int argc, char** argv) {
       "recommend the mixture for the big run."};
   app.set_version_flag("--version", std::string("mixrun ") + MIXRUN_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // -v, -q after the subcommand too
   int verbose = 0, quiet = 0;
   app.add_flag("-v,--verbose", verbose, "More log output on stderr (-vv for trace)");
   app.add_flag("-q,--quiet", quiet, "Less log output on stderr (-qq for errors only)");
@@ -54,11 +55,65 @@ int Main(int argc, char** argv) {
   AddStoreAndJson(train_command, global);
   train_command->footer("Example:\n  mixrun train experiments/demo/demo.json");
 
+  FitLawOptions fit;
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
-  fit_command->allow_extras();
+  fit_command->add_option("law", fit.law, "chinchilla | power | mixing | regmix")
+      ->check(CLI::IsMember({"chinchilla", "power", "mixing", "regmix"}));
+  fit_command->add_option("--experiment", fit.experiment, "Experiment whose finished runs to fit");
+  fit_command->add_option("--metric", fit.metric,
+                          "Target metric (a loss), e.g. eval/target/loss, loss, pile_cc_val_loss");
+  fit_command->add_option("--domain-metric", fit.domain_metrics,
+                          "mixing: a per-domain loss metric (repeatable; default: every "
+                          "eval/<domain>/loss of the runs)");
+  fit_command->add_option("--target", fit.target_pairs,
+                          "mixing: METRIC=WEIGHT of the target (repeatable; default: the "
+                          "config's target weights over eval/<domain>/loss)");
+  fit_command->add_option("--x", fit.x, "power: the scaling variable n | d | c | step")
+      ->check(CLI::IsMember({"n", "d", "c", "step"}));
+  fit_command->add_option("--model", fit.model, "regmix: linear | loglinear | gbdt")
+      ->check(CLI::IsMember({"linear", "loglinear", "gbdt"}));
+  fit_command->add_option("--ridge", fit.ridge, "regmix linear/loglinear: L2 penalty")
+      ->check(CLI::NonNegativeNumber);
+  fit_command
+      ->add_option("--bootstrap", fit.bootstrap,
+                   "Bootstrap resamples for SEs and 95% intervals (B; 1000 when given "
+                   "without a value)")
+      ->expected(0, 1)
+      ->default_str("1000")
+      ->check(CLI::Range(2, 1000000));
+  fit_command->add_option("--kfold", fit.kfold, "K-fold cross-validated accuracy")
+      ->check(CLI::Range(2, 1000));
+  fit_command->add_option("--test-experiment", fit.test_experiment,
+                          "Held-out accuracy on this experiment's runs");
+  fit_command->add_option("--seed", fit.seed, "Seed of bootstrap, folds and random starts");
+  fit_command->add_option("--threads", fit.threads, "Threads for the multi-start fit")
+      ->check(CLI::Range(1, 256));
+  fit_command->add_option("--huber-delta", fit.huber_delta, "Huber delta (default: the law's)")
+      ->check(CLI::PositiveNumber);
+  fit_command
+      ->add_option("--compute", fit.compute,
+                   "chinchilla: compute C (FLOPs) for the compute-optimal N, D")
+      ->check(CLI::PositiveNumber);
+  fit_command
+      ->add_option("--drop-highest", fit.drop_highest,
+                   "Leave out the K runs with the highest target metric")
+      ->check(CLI::NonNegativeNumber);
+  fit_command->add_option("--predict", fit.predict,
+                          "Evaluate the fit at points: a JSON file or text, e.g. "
+                          "'[{\"N\": 7e10, \"D\": 1.4e12}]' or a mixture {\"web\": 0.6, ...}");
+  fit_command->add_option("--fit", fit.fit_id, "Predict with this stored fit instead of fitting");
+  AddStoreAndJson(fit_command, global);
   fit_command->footer(
-      "Example:\n  mixrun fit-law chinchilla --store runs.db --experiment "
-      "chinchilla --metric loss");
+      "Metrics: trained runs have eval/<domain>/loss per domain and eval/target/loss; imported\n"
+      "runs have the names given at import (e.g. pile_cc_val_loss). The mixing law fits one law\n"
+      "per --domain-metric and combines them with --target weights into the target.\n\n"
+      "Examples:\n"
+      "  mixrun fit-law chinchilla --store runs.db --experiment chinchilla --metric loss \\\n"
+      "      --drop-highest 5 --bootstrap 1000 --compute 5.76e23\n"
+      "  mixrun fit-law regmix --model gbdt --store runs.db --experiment regmix-1m \\\n"
+      "      --metric pile_cc_val_loss --test-experiment regmix-test-1m\n"
+      "  mixrun fit-law mixing --store runs.db --experiment three-domains --kfold 5\n"
+      "  mixrun fit-law --store runs.db --fit 3 --predict '[{\"N\": 7e10, \"D\": 1.4e12}]'");
 
   auto* recommend_command =
       app.add_subcommand("recommend", "Recommend a mixture under a fit and constraints");
@@ -132,7 +187,13 @@ int Main(int argc, char** argv) {
   if (import_command->parsed()) return RunImport(global, import);
   if (export_command->parsed()) return RunExport(global, exporting);
   if (train_command->parsed()) return RunNotYetAvailable("train");
-  if (fit_command->parsed()) return RunNotYetAvailable("fit-law");
+  if (fit_command->parsed()) {
+    if (!fit.fit_id && (fit.law.empty() || fit.experiment.empty())) {
+      spdlog::error("fit-law: give LAW and --experiment, or --fit ID with --predict");
+      return 2;
+    }
+    return RunFitLaw(global, fit);
+  }
   if (recommend_command->parsed()) return RunNotYetAvailable("recommend");
   return 2;
 }

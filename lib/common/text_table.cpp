@@ -44,7 +44,7 @@ void TextTable::Print(std::ostream& out) const {
 
 std::string HumanCount(double value) {
   if (std::isnan(value)) return "-";
-  const char* suffixes[] = {"", "K", "M", "G", "T", "P"};
+  const char* suffixes[] = {"", "K", "M", "B", "T", "P"};  // ML usage: 70B params
   double magnitude = std::abs(value);
   int index = 0;
   while (magnitude >= 1000 && index < 5) {
