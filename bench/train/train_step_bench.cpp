@@ -2,6 +2,8 @@
 // model A, plus the machine's sgemm rate on the model's own product shapes, for comparison.
 // Usage: train_step_bench [--threads N] [--steps S] [--layers L] [--d-model C] [--heads H]
 //                         [--context T] [--batch B]
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +20,14 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// CPU time of the whole process: on a shared machine, tokens per CPU-second at one thread
+// estimates the uncontended rate when wall time is inflated by other jobs.
+double ProcessCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
@@ -100,9 +110,11 @@ int main(int argc, char** argv) {
   step();  // warm-up: first touch of every buffer
   double forward_seconds = 0;
   const auto start = Clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   double loss = 0;
   for (int s = 0; s < steps; ++s) loss = step();
   const double seconds = Seconds(start);
+  const double cpu_seconds = ProcessCpuSeconds() - cpu_start;
   {
     const auto forward_start = Clock::now();
     for (int s = 0; s < steps; ++s) model.Forward(inputs.data(), targets.data(), batch);
@@ -116,10 +128,11 @@ int main(int argc, char** argv) {
   const double sgemm_mlp = SgemmGflops(N, 4 * C, C);
   std::printf(
       "{\"impl\": \"mixrun\", \"threads\": %d, \"params\": %lld, \"tokens_per_s\": %.1f, "
-      "\"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": %.3f, \"gflops\": %.1f, "
+      "\"cpu_tokens_per_s\": %.1f, \"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": "
+      "%.3f, \"gflops\": %.1f, "
       "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f}\n",
       threads, static_cast<long long>(mixrun::CountParameters(spec).total), tokens_per_second,
-      1e3 * seconds / steps, 1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm,
-      sgemm_mlp, loss);
+      static_cast<double>(steps) * batch * T / cpu_seconds, 1e3 * seconds / steps,
+      1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm, sgemm_mlp, loss);
   return 0;
 }

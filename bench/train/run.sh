@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Training-step throughput of mixrun's proxy GPT vs the same model in PyTorch on CPU, at 1 and 2
+# threads, in one run. Builds nothing: point it at a build directory holding train_step_bench.
+# Usage: bench/train/run.sh [BUILD_DIR] [extra shape flags, e.g. --d-model 128 --heads 4]
+# Needs python3-torch (Debian) for the reference; set PYTHON to use another interpreter.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../../build}"
+shift || true
+bench="$build/train_step_bench"
+python="${PYTHON:-/usr/bin/python3}"
+if [[ ! -x "$bench" ]]; then
+  echo "no $bench: build the train_step_bench target first" >&2
+  exit 2
+fi
+steps="${STEPS:-10}"
+for threads in 1 2; do
+  # One BLAS/OpenMP configuration per process; torch reads its own thread count.
+  ours="$(OMP_NUM_THREADS=$threads "$bench" --threads "$threads" --steps "$steps" "$@")"
+  theirs="$(OMP_NUM_THREADS=$threads "$python" "$here/torch_reference.py" --threads "$threads" \
+            --steps "$steps" "$@")"
+  echo "$ours"
+  echo "$theirs"
+  "$python" - "$ours" "$theirs" <<'PY'
+import json, sys
+ours, theirs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ratio = ours["tokens_per_s"] / theirs["tokens_per_s"]
+share = ours["gflops"] / max(ours["sgemm_gflops_qkv"], ours["sgemm_gflops_fc"])
+print(f"threads {ours['threads']}: mixrun {ours['tokens_per_s']:.0f} tokens/s "
+      f"({ours['gflops']:.1f} GFLOP/s, {100 * share:.0f}% of this machine's sgemm rate "
+      f"{ours['sgemm_gflops_fc']:.1f} GFLOP/s), torch {theirs['tokens_per_s']:.0f} tokens/s "
+      f"({theirs['gflops']:.1f} GFLOP/s): ratio {ratio:.2f}x")
+if ours["threads"] == 1:
+    cpu_ratio = ours["cpu_tokens_per_s"] / theirs["cpu_tokens_per_s"]
+    print(f"threads 1 per CPU-second (robust to other jobs on the machine): mixrun "
+          f"{ours['cpu_tokens_per_s']:.0f}, torch {theirs['cpu_tokens_per_s']:.0f}: "
+          f"ratio {cpu_ratio:.2f}x")
+PY
+done
