@@ -15,7 +15,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 ceres::Solver::Options LooseOptions(int iterations) {
   ceres::Solver::Options options;
   options.max_num_iterations = iterations;
-  options.linear_solver_type = ceres::DENSE_QR;
+  options.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;
   options.logging_type = ceres::SILENT;
   options.num_threads = 1;
   return options;

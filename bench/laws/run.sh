@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds and runs the Chinchilla benchmark (mixrun vs scipy L-BFGS-B, plus 4000 bootstrap refits).
+# Usage: bench/laws/run.sh [BUILD_DIR]   (default build-laws; Release)
+set -euo pipefail
+source_dir="$(cd "$(dirname "$0")/../.." && pwd)"
+build_dir="${1:-$source_dir/build-laws}"
+cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake --build "$build_dir" --target bench_chinchilla -j2
+"$build_dir/bench_chinchilla"
