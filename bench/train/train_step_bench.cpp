@@ -1,7 +1,9 @@
 // Training-step throughput of the proxy GPT (forward + backward + clip + AdamW) at the issue's
 // model A, plus the machine's sgemm rate on the model's own product shapes, for comparison.
 // Usage: train_step_bench [--threads N] [--steps S] [--layers L] [--d-model C] [--heads H]
-//                         [--context T] [--batch B]
+//                         [--context T] [--batch B] [--omp-threads N]
+// --threads sets OpenBLAS's threads; --omp-threads the OpenMP team of the elementwise loops
+// (default 1, as TrainRun's default).
 #include <time.h>
 
 #include <chrono>
@@ -50,7 +52,7 @@ double SgemmGflops(int m, int n, int k) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 1, steps = 10, batch = 16;
+  int threads = 1, steps = 10, batch = 16, omp_threads = 1;
   mixrun::ModelSpec spec;
   spec.name = "A";
   spec.layers = 2;
@@ -75,20 +77,22 @@ int main(int argc, char** argv) {
       spec.context = value;
     else if (flag == "--batch")
       batch = value;
+    else if (flag == "--omp-threads")
+      omp_threads = value;
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;
     }
   }
   mixrun::SetBlasThreads(threads);
-  mixrun::Result<mixrun::Gpt<float>> created = mixrun::Gpt<float>::Create(spec, batch, threads);
+  mixrun::Result<mixrun::Gpt<float>> created = mixrun::Gpt<float>::Create(spec, batch, omp_threads);
   if (!created.ok()) {
     std::fprintf(stderr, "%s\n", created.status().message().c_str());
     return 2;
   }
   mixrun::Gpt<float>& model = *created;
   model.InitializeParameters(0);
-  mixrun::AdamW<float> optimizer(model.layout(), mixrun::AdamWOptions{}, threads);
+  mixrun::AdamW<float> optimizer(model.layout(), mixrun::AdamWOptions{}, omp_threads);
   const int T = spec.context;
   std::mt19937 engine(0);
   std::vector<int32_t> tokens(static_cast<size_t>(batch) * (T + 1));
@@ -127,12 +131,14 @@ int main(int argc, char** argv) {
   const double sgemm = SgemmGflops(N, 3 * C, C);
   const double sgemm_mlp = SgemmGflops(N, 4 * C, C);
   std::printf(
-      "{\"impl\": \"mixrun\", \"threads\": %d, \"params\": %lld, \"tokens_per_s\": %.1f, "
+      "{\"impl\": \"mixrun\", \"threads\": %d, \"omp_threads\": %d, \"params\": %lld, "
+      "\"tokens_per_s\": %.1f, "
       "\"cpu_tokens_per_s\": %.1f, \"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": "
       "%.3f, \"gflops\": %.1f, "
       "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f}\n",
-      threads, static_cast<long long>(mixrun::CountParameters(spec).total), tokens_per_second,
-      static_cast<double>(steps) * batch * T / cpu_seconds, 1e3 * seconds / steps,
-      1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm, sgemm_mlp, loss);
+      threads, omp_threads, static_cast<long long>(mixrun::CountParameters(spec).total),
+      tokens_per_second, static_cast<double>(steps) * batch * T / cpu_seconds,
+      1e3 * seconds / steps, 1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm,
+      sgemm_mlp, loss);
   return 0;
 }

@@ -92,7 +92,7 @@ class Trainer {
         sink_(sink),
         model_(std::move(model)),
         optimizer_(model_.layout(), AdamWOptions{0.9, 0.95, 1e-8, request.train.weight_decay},
-                   request.threads),
+                   std::max(1, request.elementwise_threads)),
         sampler_(std::move(sampler)),
         evaluator_(std::move(evaluator)),
         schedule_(schedule),
@@ -281,7 +281,8 @@ Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
       LrSchedule schedule,
       MakeLrSchedule(request.train.lr, request.train.schedule, request.train.warmup, total_steps));
   MIXRUN_ASSIGN_OR_RETURN(Gpt<float> model,
-                          Gpt<float>::Create(request.model, request.train.batch, threads));
+                          Gpt<float>::Create(request.model, request.train.batch,
+                                             std::max(1, request.elementwise_threads)));
   MIXRUN_ASSIGN_OR_RETURN(MixtureSampler sampler,
                           MixtureSampler::Create(request.corpora, request.mixture,
                                                  request.train.context, request.seed));

@@ -1,0 +1,51 @@
+// Sweep: carries out an experiment's runs with the built-in trainer, one after another, claiming
+// each in the store so that concurrent sweeps never train the same run; safe to re-run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/experiment.h"
+#include "store/store.h"
+#include "train/train_run.h"
+
+namespace mixrun {
+
+struct SweepOptions {
+  int max_runs = 0;           // 0: no limit
+  bool retry_failed = false;  // also run failed runs again
+};
+
+struct SweepSummary {
+  int planned = 0;  // runs of the current config
+  int trained = 0;  // finished by this sweep
+  int failed = 0;   // failed in this sweep
+  int already_done = 0;
+  int busy = 0;  // running in another live process (or on another host)
+  int interrupted = 0;
+  std::vector<std::string> failures;  // "label: reason"
+};
+
+// Hooks for progress display; every method has a do-nothing default.
+class SweepObserver {
+ public:
+  virtual ~SweepObserver() = default;
+  virtual void RunStarted(const RunRow& /*run*/, int /*index*/, int /*count*/) {}
+  // Returning false interrupts the run; it is returned to pending and resumes next time.
+  virtual bool Progress(const RunRow& /*run*/, const TrainProgress& /*progress*/) { return true; }
+  virtual void RunFinished(const RunRow& /*run*/, const Result<RunOutcome>& /*outcome*/) {}
+};
+
+// Registers the experiment's runs (as `mixrun plan` does), loads the corpora once, records their
+// token counts, then trains every claimable run: pending, interrupted (running, but its owner on
+// this host is gone) and, with retry_failed, failed. A failed run is recorded and the sweep goes
+// on.
+Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
+                              const SweepOptions& options, SweepObserver& observer);
+
+// Where a run keeps its checkpoint: <store's folder>/runs/<experiment>/<first 16 of run key>.
+std::string RunDirectory(const std::string& store_path, const std::string& experiment,
+                         const std::string& run_key);
+
+}  // namespace mixrun
