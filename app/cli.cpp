@@ -50,10 +50,17 @@ int Main(int argc, char** argv) {
   plan_command->footer("Example:\n  mixrun plan configs/examples/two-text-domains.json --dry-run");
 
   auto* train_command = app.add_subcommand("train", "Train every pending run of an experiment");
-  std::string train_config;
-  train_command->add_option("config", train_config, "Experiment config (JSON)")->required();
+  TrainOptions train;
+  train_command->add_option("config", train.config, "Experiment config (JSON)")->required();
+  train_command->add_option("--max-runs", train.max_runs, "Train at most K runs, then stop")
+      ->check(CLI::PositiveNumber);
+  train_command->add_flag("--retry-failed", train.retry_failed, "Also retry failed runs");
   AddStoreAndJson(train_command, global);
-  train_command->footer("Example:\n  mixrun train experiments/demo/demo.json");
+  train_command->footer(
+      "Registers the config's runs (as plan does), then trains every pending or interrupted\n"
+      "one. Safe to re-run: finished runs are skipped, interrupted runs resume from their last\n"
+      "checkpoint. Ctrl-C stops after the current step; the run resumes next time.\n\n"
+      "Example:\n  mixrun train configs/examples/two-text-domains.json --store runs.db");
 
   FitLawOptions fit;
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
@@ -186,7 +193,7 @@ int Main(int argc, char** argv) {
   if (runs_command->parsed()) return RunRuns(global, runs);
   if (import_command->parsed()) return RunImport(global, import);
   if (export_command->parsed()) return RunExport(global, exporting);
-  if (train_command->parsed()) return RunNotYetAvailable("train");
+  if (train_command->parsed()) return RunTrain(global, train);
   if (fit_command->parsed()) {
     if (!fit.fit_id && (fit.law.empty() || fit.experiment.empty())) {
       spdlog::error("fit-law: give LAW and --experiment, or --fit ID with --predict");

@@ -53,10 +53,17 @@ struct FitLawOptions {
   std::optional<int64_t> fit_id;  // predict with this stored fit instead of fitting
 };
 
+struct TrainOptions {
+  std::string config;
+  int max_runs = 0;
+  bool retry_failed = false;
+};
+
 int RunPlan(const GlobalOptions& global, const PlanOptions& options);
 int RunRuns(const GlobalOptions& global, const RunsOptions& options);
 int RunImport(const GlobalOptions& global, ImportCommandOptions options);
 int RunExport(const GlobalOptions& global, const ExportOptions& options);
+int RunTrain(const GlobalOptions& global, const TrainOptions& options);
 int RunFitLaw(const GlobalOptions& global, const FitLawOptions& options);
 // For subcommands that a later version fills: says so and returns 2.
 int RunNotYetAvailable(const std::string& command);

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/sha256.h"
+#include "common/text_table.h"
+#include "model/parameter_layout.h"
 
 namespace mixrun {
 namespace {
@@ -64,7 +66,8 @@ Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment) {
 Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<Mixture> mixtures, ExpandMixtures(experiment));
   std::vector<PlannedRun> runs;
-  for (const Mixture& mixture : mixtures) {
+  for (size_t m = 0; m < mixtures.size(); ++m) {
+    const Mixture& mixture = mixtures[m];
     for (const ModelSpec& model : experiment.models) {
       for (double tokens : experiment.train.tokens) {
         for (uint64_t seed : experiment.train.seeds) {
@@ -76,10 +79,15 @@ Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment) {
               Sha256Hex(CanonicalRunSpec(experiment, mixture, model, tokens, seed).dump());
           run.spec.source = experiment.backend.kind;
           run.spec.model_json = ModelJson(model);
+          ParameterCount count = CountParameters(model);
+          run.spec.n_params = static_cast<double>(count.total);
+          run.spec.n_params_nonembed = static_cast<double>(count.non_embedding);
           run.spec.n_tokens = tokens;
+          run.spec.flops = TrainingFlopsPerToken(model) * tokens;
           run.spec.seed = static_cast<int64_t>(seed);
           run.spec.weights = mixture;
-          run.spec.label = model.name;
+          run.spec.label = "mix" + std::to_string(m) + "-" + model.name + "-" + HumanCount(tokens) +
+                           "-s" + std::to_string(seed);
           runs.push_back(std::move(run));
         }
       }

@@ -55,6 +55,7 @@ struct RunRow {
   std::string experiment;
   RunSpec spec;
   std::string host;
+  int64_t pid = 0;  // the process that claimed the run last
   std::string started_at;
   std::string finished_at;
   double wall_s = std::numeric_limits<double>::quiet_NaN();
@@ -114,10 +115,12 @@ class Store {
   Result<std::vector<RunPoint>> LoadRunPoints(int64_t experiment_id,
                                               const std::set<std::string>& history = {});
 
-  // Marks a pending (or, with `reclaim`, running/failed) run as running by this process.
-  // Returns false when another process got it first.
-  Result<bool> ClaimRun(int64_t run_id, const std::string& host, int64_t pid, bool reclaim);
+  // Marks the run as running by this process if it is still as `seen` left it (same status and
+  // attempts): a compare-and-set, so two processes never both claim one run.
+  Result<bool> ClaimRun(const RunRow& seen, const std::string& host, int64_t pid);
   Status FinishRun(int64_t run_id, bool succeeded, const std::string& error, double wall_s);
+  // Returns an interrupted run to pending (its checkpoint lets the next claimant resume).
+  Status ReleaseRun(int64_t run_id);
 
   // Metrics: one transaction per call; rewriting a (run, name, step) replaces it.
   Status WriteMetrics(int64_t run_id, const std::vector<MetricRecord>& rows);

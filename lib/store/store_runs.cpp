@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kRunColumns =
     "SELECT r.id, r.experiment_id, e.name, r.run_key, r.status, r.source, r.model_json, "
     "r.n_params, r.n_params_nonembed, r.n_tokens, r.flops, r.seed, r.host, r.started_at, "
-    "r.finished_at, r.wall_s, r.error, r.attempts, r.label "
+    "r.finished_at, r.wall_s, r.error, r.attempts, r.label, r.pid "
     "FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id";
 
 RunRow ReadRun(const Statement& row) {
@@ -33,6 +33,7 @@ RunRow ReadRun(const Statement& row) {
   run.error = row.Text(16);
   run.attempts = row.Int(17);
   run.spec.label = row.Text(18);
+  run.pid = row.IsNull(19) ? 0 : row.Int(19);
   return run;
 }
 
@@ -188,15 +189,14 @@ Result<std::vector<RunPoint>> Store::LoadRunPoints(int64_t experiment_id,
   return points;
 }
 
-Result<bool> Store::ClaimRun(int64_t run_id, const std::string& host, int64_t pid, bool reclaim) {
+Result<bool> Store::ClaimRun(const RunRow& seen, const std::string& host, int64_t pid) {
   MIXRUN_ASSIGN_OR_RETURN(
       Statement claim,
       db_->Prepare("UPDATE runs SET status = 'running', host = ?2, pid = ?3, attempts = attempts "
                    "+ 1, started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), error = NULL "
-                   "WHERE id = ?1 AND (status = 'pending' OR (?4 AND status IN ('running', "
-                   "'failed')))"));
-  claim.Bind(1, run_id).Bind(2, host).Bind(3, pid).Bind(4, int64_t{reclaim});
-  MIXRUN_RETURN_IF_ERROR(claim.Run());
+                   "WHERE id = ?1 AND status = ?4 AND attempts = ?5"));
+  claim.Bind(1, seen.id).Bind(2, host).Bind(3, pid).Bind(4, seen.spec.status);
+  MIXRUN_RETURN_IF_ERROR(claim.Bind(5, seen.attempts).Run());
   return db_->Changes() == 1;
 }
 
@@ -212,6 +212,14 @@ Status Store::FinishRun(int64_t run_id, bool succeeded, const std::string& error
     finish.Bind(3, error);
   }
   return finish.Bind(4, wall_s).Run();
+}
+
+Status Store::ReleaseRun(int64_t run_id) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement release,
+      db_->Prepare("UPDATE runs SET status = 'pending', pid = NULL WHERE id = ?1 AND status = "
+                   "'running'"));
+  return release.Bind(1, run_id).Run();
 }
 
 Status Store::InsertMetrics(int64_t run_id, const std::vector<MetricRecord>& rows) {

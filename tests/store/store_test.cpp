@@ -172,14 +172,18 @@ TEST_CASE("claiming a run is exclusive and finishing records the outcome") {
   RunSpec pending = MakeRun("p", 0.5);
   pending.status = "pending";
   int64_t run = store->AddRuns(experiment, {pending}).value().run_ids[0];
-  CHECK(store->ClaimRun(run, "host", 1, false).value());
-  CHECK_FALSE(store->ClaimRun(run, "host", 2, false).value());
+  auto seen = store->GetRun(run).value();
+  CHECK(store->ClaimRun(seen, "host", 1).value());
+  CHECK_FALSE(store->ClaimRun(seen, "host", 2).value());  // the run changed since it was seen
+  auto running = store->GetRun(run).value();
+  CHECK(running.spec.status == "running");
+  CHECK(running.pid == 1);
   REQUIRE(store->FinishRun(run, false, "loss is NaN at step 7", 1.5).ok());
   auto row = store->GetRun(run).value();
   CHECK(row.spec.status == "failed");
   CHECK(row.error == "loss is NaN at step 7");
   CHECK(row.attempts == 1);
-  CHECK(store->ClaimRun(run, "host", 3, true).value());
+  CHECK(store->ClaimRun(row, "host", 3).value());
   CHECK(store->GetRun(run).value().attempts == 2);
 }
 
