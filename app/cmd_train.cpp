@@ -39,8 +39,7 @@ class ProgressDisplay : public SweepObserver {
   ProgressDisplay() : terminal_(isatty(STDERR_FILENO)) {}
 
   void RunStarted(const RunRow& run, int index, int count) override {
-    prefix_ =
-        "[" + std::to_string(index) + "/" + std::to_string(count) + " " + run.spec.label + "]";
+    prefix_ = fmt::format("[{}/{} {}]", index, count, run.spec.label);
     last_log_ = std::chrono::steady_clock::now();
     spdlog::info("{} training run {} ({} params, {} tokens)", prefix_, run.id,
                  HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens));
