@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# kill -9 in the middle of `mixrun train`, then train again: the run resumes from its checkpoint
+# and ends with exactly the losses of an uninterrupted run (and of a second uninterrupted run).
+source "$(dirname "$0")/common.bash"
+
+mkdir -p "$WORK/data"
+cp "$SOURCE_DIR"/configs/examples/data/code/*.txt "$WORK/data/"
+cp "$SOURCE_DIR/configs/examples/data/web/pages.jsonl" "$WORK/data/"
+cat > "$WORK/resume.json" <<'JSON'
+{
+  "name": "resume",
+  "domains": [{"name": "code", "paths": ["data/*.txt"]},
+              {"name": "web", "paths": ["data/pages.jsonl"], "format": "jsonl"}],
+  "target": {"weights": {"code": 0.5, "web": 0.5}},
+  "mixtures": {"design": "explicit", "include": [{"code": 0.3, "web": 0.7}]},
+  "models": [{"name": "small", "layers": 2, "d_model": 64, "heads": 4}],
+  "train": {"tokens": 300000, "context": 64, "batch": 8, "lr": 0.003, "seeds": [7],
+            "eval_every": 40, "eval_tokens": 2048, "checkpoint_every": 10}
+}
+JSON
+
+final_losses() {  # the final value of every metric of the run, as CSV
+  "$MIXRUN" export --store "$1" --experiment resume > "$WORK/export.csv"
+  /usr/bin/python3 - "$WORK/export.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 1 and rows[0]["status"] == "done", rows
+print(";".join(f"{k}={v}" for k, v in sorted(rows[0].items()) if k.startswith("metric/")))
+PY
+}
+
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/a/a.db"
+uninterrupted="$(final_losses "$WORK/a/a.db")"
+case "$uninterrupted" in *"metric/eval/target/loss="*) ;; *) fail "no target loss: $uninterrupted";; esac
+
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/c/c.db"
+[ "$(final_losses "$WORK/c/c.db")" = "$uninterrupted" ] || fail "two identical runs differ"
+
+"$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db" > /dev/null 2>&1 &
+trainer=$!
+for _ in $(seq 1 600); do
+  if [ -n "$(find "$WORK/b/runs" -name '*.bin' -newer "$WORK/resume.json" 2>/dev/null)" ]; then break; fi
+  sleep 0.05
+done
+sleep 0.3
+kill -9 "$trainer" 2>/dev/null || fail "the trainer finished before it could be killed"
+wait "$trainer" 2>/dev/null || true
+expect_exit 0 "$MIXRUN" runs --store "$WORK/b/b.db" --json
+expect_in "$WORK/out" '"status": "running"'
+
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db"
+expect_in "$WORK/err" "done"
+resumed="$(final_losses "$WORK/b/b.db")"
+[ "$resumed" = "$uninterrupted" ] || fail "resumed run differs:
+  uninterrupted $uninterrupted
+  resumed       $resumed"
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db" --json
+expect_in "$WORK/out" '"already_done": 1'
+[ "$(sqlite3 "$WORK/b/b.db" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'")" = \
+  "$(sqlite3 "$WORK/a/a.db" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'")" ] \
+  || fail "the resumed run has a different number of train/loss rows"
+[ "$(sqlite3 "$WORK/b/b.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+echo "train_resume: ok"
