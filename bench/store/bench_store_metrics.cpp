@@ -19,7 +19,7 @@ int main() {
   RunSpec spec;
   spec.run_key = "bench";
   int64_t run = store->AddRuns(experiment, {spec}).value().run_ids[0];
-  std::vector<MetricRecord> rows;
+  std::vector<MetricRow> rows;
   for (int step = 0; step < 50000; ++step) {
     rows.push_back({"train/loss", step, step * 2048.0, 5.0 / (1 + step)});
     rows.push_back({"train/lr", step, step * 2048.0, 1e-3});

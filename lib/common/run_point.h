@@ -19,6 +19,14 @@ struct MetricSample {
   double value = 0;
 };
 
+// One value of a named metric of a run, as trainers write it and the store keeps it.
+struct MetricRow {
+  std::string name;   // train/loss, train/lr, eval/<domain>/loss, eval/target/loss, ...
+  int64_t step = 0;   // optimizer steps completed when measured
+  double tokens = 0;  // training tokens seen at that step
+  double value = 0;
+};
+
 struct RunPoint {
   int64_t run_id = 0;
   std::string run_key;

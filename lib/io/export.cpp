@@ -24,7 +24,7 @@ Status ExportHistory(Store& store, const ExportOptions& options, std::ostream& o
   for (const RunRow& run : runs) by_id[run.id] = &run;
   if (options.format == "csv") out << "run_id,experiment,run_key,name,step,tokens,value\n";
   json rows = json::array();
-  Status status = store.ForEachMetric(options.filter, [&](int64_t run_id, const MetricRecord& m) {
+  Status status = store.ForEachMetric(options.filter, [&](int64_t run_id, const MetricRow& m) {
     const RunRow& run = *by_id.at(run_id);
     if (options.format == "csv") {
       out << run_id << ',' << CsvEscape(run.experiment) << ',' << run.spec.run_key << ','

@@ -156,7 +156,7 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
 
   ImportSummary summary;
   std::vector<RunSpec> runs;
-  std::vector<std::vector<MetricRecord>> metrics;
+  std::vector<std::vector<MetricRow>> metrics;
   for (size_t r = 0; r < table.rows.size(); ++r) {
     RunSpec run;
     run.status = "done";
@@ -188,7 +188,7 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
     if (std::isnan(run.flops) && !std::isnan(run.n_tokens) && !std::isnan(run.n_params)) {
       run.flops = 6 * run.n_params * run.n_tokens;
     }
-    std::vector<MetricRecord> row_metrics;
+    std::vector<MetricRow> row_metrics;
     for (const auto& [name, ref] : metric_columns) {
       if (table.Text(r, ref).empty()) continue;  // a metric this run does not have
       MIXRUN_ASSIGN_OR_RETURN(double value, table.Number(r, ref));

@@ -26,13 +26,6 @@ struct ExperimentRow {
   std::string created_at;
 };
 
-struct MetricRecord {
-  std::string name;
-  int64_t step = 0;
-  double tokens = 0;
-  double value = 0;
-};
-
 // A run as registered: what was (or is to be) trained, and on which mixture.
 struct RunSpec {
   std::string run_key;
@@ -107,7 +100,7 @@ class Store {
 
   // Runs. Adding is idempotent by run_key; metrics given with a new run are stored with it.
   Result<AddRunsResult> AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
-                                const std::vector<std::vector<MetricRecord>>& metrics = {});
+                                const std::vector<std::vector<MetricRow>>& metrics = {});
   Result<std::vector<RunRow>> ListRuns(const RunFilter& filter);
   Result<RunRow> GetRun(int64_t run_id);
   // Runs with status done as the laws see them: scale, mixture, final metrics, and the full
@@ -123,13 +116,13 @@ class Store {
   Status ReleaseRun(int64_t run_id);
 
   // Metrics: one transaction per call; rewriting a (run, name, step) replaces it.
-  Status WriteMetrics(int64_t run_id, const std::vector<MetricRecord>& rows);
-  Result<std::vector<MetricRecord>> MetricHistory(int64_t run_id);
+  Status WriteMetrics(int64_t run_id, const std::vector<MetricRow>& rows);
+  Result<std::vector<MetricRow>> MetricHistory(int64_t run_id);
   // The last value of every metric of the runs the filter selects: run id -> name -> value.
   Result<std::map<int64_t, std::map<std::string, double>>> FinalMetrics(const RunFilter& filter);
   // Every metric row of the selected runs, ordered by run, name and step; calls `row` for each.
   Status ForEachMetric(const RunFilter& filter,
-                       const std::function<void(int64_t run_id, const MetricRecord&)>& row);
+                       const std::function<void(int64_t run_id, const MetricRow&)>& row);
 
   // Fits and recommendations.
   Result<int64_t> AddFit(std::optional<int64_t> experiment_id, const std::string& law,
@@ -146,7 +139,7 @@ class Store {
  private:
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status Migrate();
-  Status InsertMetrics(int64_t run_id, const std::vector<MetricRecord>& rows);
+  Status InsertMetrics(int64_t run_id, const std::vector<MetricRow>& rows);
   std::unique_ptr<Database> db_;
 };
 

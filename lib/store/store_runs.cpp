@@ -56,7 +56,7 @@ Status AttachWeights(Database& db, std::vector<RunRow>& runs) {
 }  // namespace
 
 Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
-                                     const std::vector<std::vector<MetricRecord>>& metrics) {
+                                     const std::vector<std::vector<MetricRow>>& metrics) {
   if (!metrics.empty() && metrics.size() != runs.size()) {
     return Status::Failed("AddRuns: metrics must be given for every run or for none");
   }
@@ -222,30 +222,30 @@ Status Store::ReleaseRun(int64_t run_id) {
   return release.Bind(1, run_id).Run();
 }
 
-Status Store::InsertMetrics(int64_t run_id, const std::vector<MetricRecord>& rows) {
+Status Store::InsertMetrics(int64_t run_id, const std::vector<MetricRow>& rows) {
   MIXRUN_ASSIGN_OR_RETURN(Statement insert,
                           db_->Prepare("INSERT OR REPLACE INTO metrics (run_id, name, step, "
                                        "tokens, value) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  for (const MetricRecord& row : rows) {
+  for (const MetricRow& row : rows) {
     insert.Bind(1, run_id).Bind(2, row.name).Bind(3, row.step).Bind(4, row.tokens);
     MIXRUN_RETURN_IF_ERROR(insert.Bind(5, row.value).Run());
   }
   return Status::Ok();
 }
 
-Status Store::WriteMetrics(int64_t run_id, const std::vector<MetricRecord>& rows) {
+Status Store::WriteMetrics(int64_t run_id, const std::vector<MetricRow>& rows) {
   Transaction transaction(*db_);
   MIXRUN_RETURN_IF_ERROR(transaction.begin_status());
   MIXRUN_RETURN_IF_ERROR(InsertMetrics(run_id, rows));
   return transaction.Commit();
 }
 
-Result<std::vector<MetricRecord>> Store::MetricHistory(int64_t run_id) {
+Result<std::vector<MetricRow>> Store::MetricHistory(int64_t run_id) {
   MIXRUN_ASSIGN_OR_RETURN(Statement query,
                           db_->Prepare("SELECT name, step, tokens, value FROM metrics WHERE "
                                        "run_id = ?1 ORDER BY name, step"));
   query.Bind(1, run_id);
-  std::vector<MetricRecord> rows;
+  std::vector<MetricRow> rows;
   while (query.Step())
     rows.push_back({query.Text(0), query.Int(1), query.Double(2), query.Double(3)});
   MIXRUN_RETURN_IF_ERROR(query.status());
@@ -267,7 +267,7 @@ Result<std::map<int64_t, std::map<std::string, double>>> Store::FinalMetrics(
 }
 
 Status Store::ForEachMetric(const RunFilter& filter,
-                            const std::function<void(int64_t, const MetricRecord&)>& row) {
+                            const std::function<void(int64_t, const MetricRow&)>& row) {
   MIXRUN_ASSIGN_OR_RETURN(
       Statement query,
       db_->Prepare("SELECT m.run_id, m.name, m.step, m.tokens, m.value FROM metrics AS m JOIN "

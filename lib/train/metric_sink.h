@@ -8,16 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/run_point.h"
 #include "common/status.h"
 
 namespace mixrun {
-
-struct MetricRow {
-  std::string name;   // train/loss, train/lr, eval/<domain>/loss, eval/target/loss
-  int64_t step = 0;   // optimizer steps completed when measured
-  double tokens = 0;  // training tokens seen at that step
-  double value = 0;
-};
 
 class MetricSink {
  public:

@@ -10,7 +10,7 @@
 #include "store/schema.h"
 
 namespace fs = std::filesystem;
-using mixrun::MetricRecord;
+using mixrun::MetricRow;
 using mixrun::RunSpec;
 using mixrun::Store;
 
@@ -120,7 +120,7 @@ TEST_CASE("runs are idempotent by run key and carry mixtures and final metrics")
   auto experiment = store->PutExperiment("study", "{}");
   REQUIRE(experiment.ok());
   std::vector<RunSpec> runs = {MakeRun("k1", 0.25), MakeRun("k2", 0.75)};
-  std::vector<std::vector<MetricRecord>> metrics = {
+  std::vector<std::vector<MetricRow>> metrics = {
       {{"eval/code/loss", 0, 0, 3.0}, {"eval/code/loss", 10, 100, 2.0}},
       {{"eval/code/loss", 10, 100, 1.5}, {"train/loss", 10, 100, 1.7}}};
   auto added = store->AddRuns(*experiment, runs, metrics);
@@ -192,7 +192,7 @@ TEST_CASE("100,000 metric rows are written in one batch and read back") {
   auto store = std::move(Store::Open(dir.File("big.db")).value());
   int64_t experiment = store->PutExperiment("s", "{}").value();
   int64_t run = store->AddRuns(experiment, {MakeRun("r", 0.5)}).value().run_ids[0];
-  std::vector<MetricRecord> rows;
+  std::vector<MetricRow> rows;
   for (int step = 0; step < 50000; ++step) {
     rows.push_back({"train/loss", step, step * 2048.0, 5.0 / (1 + step)});
     rows.push_back({"train/lr", step, step * 2048.0, 1e-3});
