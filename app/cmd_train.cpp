@@ -78,7 +78,9 @@ class ProgressDisplay : public SweepObserver {
       spdlog::warn("{} run {} interrupted; it resumes from its checkpoint next time", prefix_,
                    run.id);
     } else {
-      spdlog::info("{} done: target loss {:.4f} in {} ({} tok/s)", prefix_, outcome->target_loss,
+      // Byte-level domains: nats per byte, and bits per byte beside them as DESIGN.md §7 asks.
+      spdlog::info("{} done: target loss {:.4f} nats ({:.4f} bits) per token in {} ({} tok/s)",
+                   prefix_, outcome->target_loss, outcome->target_loss / std::log(2.0),
                    FormatDuration(outcome->wall_seconds), HumanCount(outcome->tokens_per_second));
     }
   }

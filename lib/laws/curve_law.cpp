@@ -10,17 +10,6 @@
 namespace mixrun {
 namespace {
 
-Observations Subset(const Observations& all, const std::vector<int>& fold, int which, bool keep) {
-  Observations subset;
-  subset.num_features = all.num_features;
-  for (size_t i = 0; i < all.size(); ++i) {
-    if ((fold[i] == which) != keep) continue;
-    subset.x.insert(subset.x.end(), all.row(i), all.row(i) + all.num_features);
-    subset.y.push_back(all.y[i]);
-  }
-  return subset;
-}
-
 // Predictions and actual values in loss space (exp of the log-space model).
 void PredictLosses(const LawModel& model, const std::vector<double>& params,
                    const Observations& observations, std::vector<double>& predicted,
@@ -37,7 +26,7 @@ Accuracy KFold(const CurveLawSpec& spec, const Observations& train, const Engine
   const std::vector<int> fold = KFoldAssignment(train.size(), request.kfold, request.seed);
   std::vector<std::vector<double>> fold_params(request.kfold);
   ParallelFor(fold_params.size(), request.threads, [&](size_t f) {
-    const Observations fitting = Subset(train, fold, static_cast<int>(f), false);
+    const Observations fitting = train.Fold(fold, static_cast<int>(f), false);
     double best = std::numeric_limits<double>::infinity();
     for (const auto& candidate : fit.candidates) {
       RefitResult refit = RefitTightly(*spec.model, fitting, candidate, spec.huber_delta);
@@ -50,7 +39,7 @@ Accuracy KFold(const CurveLawSpec& spec, const Observations& train, const Engine
   });
   std::vector<double> predicted, actual;
   for (int f = 0; f < request.kfold; ++f) {
-    PredictLosses(*spec.model, fold_params[f], Subset(train, fold, f, true), predicted, actual);
+    PredictLosses(*spec.model, fold_params[f], train.Fold(fold, f, true), predicted, actual);
   }
   return MeasureAccuracy(predicted, actual);
 }

@@ -112,17 +112,6 @@ Result<std::vector<double>> TargetValues(const FitRequest& request,
   return total;
 }
 
-Observations WithRows(const Observations& all, const std::vector<int>& fold, int which, bool keep) {
-  Observations subset;
-  subset.num_features = all.num_features;
-  for (size_t i = 0; i < all.size(); ++i) {
-    if ((fold[i] == which) != keep) continue;
-    subset.x.insert(subset.x.end(), all.row(i), all.row(i) + all.num_features);
-    subset.y.push_back(all.y[i]);
-  }
-  return subset;
-}
-
 std::string ParamName(const std::string& kind, const std::string& metric) {
   return kind + "[" + metric + "]";
 }
@@ -312,7 +301,7 @@ Result<FitReport> FitMixingLaw(const FitRequest& request, const std::vector<RunP
       const int which = static_cast<int>(f);
       std::vector<std::vector<double>> fold_fit(metric_count);
       for (size_t i = 0; i < metric_count; ++i) {
-        const Observations fitting = WithRows(per_metric[i], fold, which, false);
+        const Observations fitting = per_metric[i].Fold(fold, which, false);
         double best = std::numeric_limits<double>::infinity();
         fold_fit[i] = state.fit[i];
         for (const auto& candidate : candidates[i]) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "data/byte_tokenizer.h"
-#include "temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace mixrun {
 namespace {

@@ -8,6 +8,7 @@
 #include "csv/csv.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "testing/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace mixrun;
@@ -17,25 +18,13 @@ namespace {
 const std::string kRegMix = std::string(MIXRUN_SHARED_DATA) + "/regmix/";
 const std::string kEpoch = std::string(MIXRUN_SHARED_DATA) + "/epoch-chinchilla/";
 
+// A store in a scratch directory.
 struct TempStore {
-  fs::path dir;
-  std::unique_ptr<Store> store;
-  TempStore() {
-    dir = fs::temp_directory_path() /
-          ("mixrun-io-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    store = std::move(Store::Open((dir / "s.db").string()).value());
-  }
-  ~TempStore() {
-    store.reset();
-    fs::remove_all(dir);
-  }
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = std::move(Store::Open((dir.path() / "s.db").string()).value());
   std::string Write(const std::string& name, const std::string& text) const {
-    std::ofstream((dir / name).string()) << text;
-    return (dir / name).string();
+    return dir.Write(name, text);
   }
-  static inline int counter = 0;
 };
 
 ImportOptions RegMixTrain() {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "store/schema.h"
+#include "testing/temp_dir.h"
 
 namespace fs = std::filesystem;
 using mixrun::MetricRow;
@@ -16,18 +17,9 @@ using mixrun::Store;
 
 namespace {
 
-// A fresh directory under the temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("mixrun-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string File(const std::string& name) const { return (path / name).string(); }
-  static inline int counter = 0;
+// A scratch directory with a helper naming files inside it.
+struct TempDir : mixrun::testing::TempDir {
+  std::string File(const std::string& name) const { return (path() / name).string(); }
 };
 
 std::string ReadFile(const std::string& path) {

@@ -11,23 +11,15 @@
 
 #include "data/corpus.h"
 #include "markov_source.h"
+#include "testing/temp_dir.h"
 #include "train/train_run.h"
 
 namespace mixrun::testing {
 
-class RunDir {
+// A scratch run directory.
+class RunDir : public TempDir {
  public:
-  RunDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mixrun-run-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~RunDir() { std::filesystem::remove_all(path_); }
-  RunDir(const RunDir&) = delete;
-  RunDir& operator=(const RunDir&) = delete;
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
+  std::string path() const { return TempDir::path().string(); }
 };
 
 inline std::unique_ptr<Corpus> MarkovCorpus(const std::string& name, const MarkovSource& source,

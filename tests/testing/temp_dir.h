@@ -1,4 +1,5 @@
-// A fresh temporary directory for one test, removed with its contents at scope exit.
+// TempDir: a fresh temporary directory for one test, removed with its contents at scope exit.
+// Shared by the tests of every module (tests/testing holds test support, not tests).
 #pragma once
 
 #include <unistd.h>
