@@ -122,12 +122,89 @@ int Main(int argc, char** argv) {
       "  mixrun fit-law mixing --store runs.db --experiment three-domains --kfold 5\n"
       "  mixrun fit-law --store runs.db --fit 3 --predict '[{\"N\": 7e10, \"D\": 1.4e12}]'");
 
+  RecommendOptions recommend;
   auto* recommend_command =
       app.add_subcommand("recommend", "Recommend a mixture under a fit and constraints");
-  recommend_command->allow_extras();
+  recommend_command->add_option("--fit", recommend.fits,
+                                "ID[:WEIGHT] of a stored fit (repeatable: the weighted sum of "
+                                "their predictions is minimised)");
+  recommend_command->add_option("--experiment", recommend.experiment,
+                                "Use the experiment's latest fit (of --law when given)");
+  recommend_command->add_option("--law", recommend.law, "With --experiment: which law's fit");
+  recommend_command
+      ->add_option("--method", recommend.method,
+                   "optimize (smooth laws) | simulate (RegMix's; any model) | auto")
+      ->check(CLI::IsMember({"auto", "optimize", "simulate"}));
+  recommend_command->add_option("--samples", recommend.samples, "simulate: candidates drawn")
+      ->check(CLI::Range(1, 100000000));
+  recommend_command->add_option("--top-k", recommend.top_k, "simulate: best candidates averaged")
+      ->check(CLI::Range(1, 100000000));
+  recommend_command->add_option("--prior", recommend.prior,
+                                "tokens (domain token shares) | uniform | FILE.json of shares");
+  recommend_command->add_option("--min", recommend.min_bounds, "DOMAIN=W lower bound (repeatable)");
+  recommend_command->add_option("--max", recommend.max_bounds, "DOMAIN=W upper bound (repeatable)");
+  recommend_command->add_option("--fix", recommend.fixed, "DOMAIN=W pinned weight (repeatable)");
+  recommend_command
+      ->add_option("--kl-reg", recommend.kl_reg,
+                   "Penalty λ·KL(r‖prior) keeping the mixture near the prior")
+      ->check(CLI::NonNegativeNumber);
+  recommend_command->add_option("--max-epochs", recommend.max_epochs,
+                                "Availability: a domain repeats at most E times in the target run");
+  recommend_command->add_option("--target-tokens", recommend.target_tokens,
+                                "Availability: tokens of the target run");
+  recommend_command->add_option("--seed", recommend.seed, "Seed of starts and samples");
+  recommend_command->add_option("--out", recommend.out,
+                                "Write the mixture as JSON (accepted by mixtures.include)");
+  recommend_command->add_flag("--allow-extrapolation", recommend.allow_extrapolation,
+                              "Let weights leave the range seen in the fit's training runs");
+  AddStoreAndJson(recommend_command, global);
   recommend_command->footer(
-      "Example:\n  mixrun recommend --store runs.db --fit 3 --out "
-      "mixture.json");
+      "Examples:\n"
+      "  mixrun recommend --store runs.db --fit 3 --out mixture.json\n"
+      "  mixrun recommend --store runs.db --experiment regmix-1m --law regmix --method simulate "
+      "\\\n"
+      "      --prior pile_token_prior.json --samples 100000 --top-k 128");
+
+  SubmitOptions submit;
+  auto* submit_command =
+      app.add_subcommand("submit", "Run a study's sweep as a Slurm job array of shards");
+  submit_command->add_option("config", submit.config, "Experiment config (JSON)")->required();
+  submit_command->add_flag("--slurm", submit.slurm, "Submit to Slurm (the only scheduler so far)")
+      ->required();
+  submit_command->add_option("--array-size", submit.array_size, "K array tasks (shards)")
+      ->check(CLI::Range(1, 100000));
+  submit_command->add_option("--parallel", submit.parallel, "At most P tasks at once (%P)")
+      ->check(CLI::Range(1, 100000));
+  submit_command->add_option("--partition", submit.partition, "Slurm partition");
+  submit_command->add_option("--time", submit.time, "Time limit per task, HH:MM:SS");
+  submit_command->add_option("--cpus-per-task", submit.cpus_per_task, "CPUs per task")
+      ->check(CLI::Range(1, 1024));
+  submit_command->add_option("--mem", submit.mem, "Memory per task, e.g. 4G");
+  submit_command->add_option("--sbatch-arg", submit.sbatch_args,
+                             "Extra #SBATCH line content (repeatable)");
+  submit_command->add_flag("--dry-run", submit.dry_run, "Print the script; submit nothing");
+  AddStoreAndJson(submit_command, global);
+  submit_command->footer(
+      "Example:\n  mixrun submit study.json --slurm --array-size 8 --parallel 4 "
+      "--time 02:00:00");
+
+  CollectOptions collect;
+  auto* collect_command =
+      app.add_subcommand("collect", "Merge a study's shard stores into its main store");
+  collect_command->add_option("config", collect.config, "Experiment config (JSON)");
+  collect_command->add_option("--shard-store", collect.shard_stores,
+                              "Shard stores to merge into --store (instead of a config)");
+  AddStoreAndJson(collect_command, global);
+  collect_command->footer(
+      "Examples:\n  mixrun collect study.json\n  mixrun collect --store "
+      "main.db --shard-store shards/0.db --shard-store shards/1.db");
+
+  StatusOptions status;
+  auto* status_command =
+      app.add_subcommand("status", "Slurm states of a submitted study next to its run counts");
+  status_command->add_option("config", status.config, "Experiment config (JSON)")->required();
+  AddStoreAndJson(status_command, global);
+  status_command->footer("Example:\n  mixrun status study.json");
 
   RunsOptions runs;
   auto* runs_command = app.add_subcommand("runs", "List the runs in a store");
@@ -201,7 +278,10 @@ int Main(int argc, char** argv) {
     }
     return RunFitLaw(global, fit);
   }
-  if (recommend_command->parsed()) return RunNotYetAvailable("recommend");
+  if (recommend_command->parsed()) return RunRecommend(global, recommend);
+  if (submit_command->parsed()) return RunSubmit(global, submit);
+  if (collect_command->parsed()) return RunCollect(global, collect);
+  if (status_command->parsed()) return RunStatus(global, status);
   return 2;
 }
 

@@ -59,12 +59,57 @@ struct TrainOptions {
   bool retry_failed = false;
 };
 
+struct RecommendOptions {
+  std::vector<std::string> fits;  // ID[:WEIGHT], repeatable: the weighted sum of predictions
+  std::string experiment;         // or: the experiment's latest fit (of --law when given)
+  std::string law;
+  std::string method = "auto";  // auto | optimize | simulate (auto: simulate for gbdt)
+  int samples = 100000;
+  int top_k = 128;
+  std::string prior = "tokens";         // tokens | uniform | FILE.json
+  std::vector<std::string> min_bounds;  // DOMAIN=W, as typed
+  std::vector<std::string> max_bounds;
+  std::vector<std::string> fixed;
+  double kl_reg = 0;
+  std::optional<double> max_epochs;
+  std::optional<double> target_tokens;
+  uint64_t seed = 42;
+  std::string out;  // mixture JSON to write
+  bool allow_extrapolation = false;
+};
+
+struct SubmitOptions {
+  std::string config;
+  bool slurm = false;
+  int array_size = 0;  // K tasks; 0: one per run, at most 100
+  int parallel = 0;    // at most P tasks at once (%P); 0: no throttle
+  std::string partition;
+  std::string time;  // HH:MM:SS
+  int cpus_per_task = 1;
+  std::string mem;
+  std::vector<std::string> sbatch_args;
+  bool dry_run = false;
+};
+
+struct CollectOptions {
+  std::string config;                     // the study (its store and shard folder), or
+  std::vector<std::string> shard_stores;  // explicit shard stores, merged into --store
+};
+
+struct StatusOptions {
+  std::string config;
+};
+
 int RunPlan(const GlobalOptions& global, const PlanOptions& options);
 int RunRuns(const GlobalOptions& global, const RunsOptions& options);
 int RunImport(const GlobalOptions& global, ImportCommandOptions options);
 int RunExport(const GlobalOptions& global, const ExportOptions& options);
 int RunTrain(const GlobalOptions& global, const TrainOptions& options);
 int RunFitLaw(const GlobalOptions& global, const FitLawOptions& options);
+int RunRecommend(const GlobalOptions& global, const RecommendOptions& options);
+int RunSubmit(const GlobalOptions& global, const SubmitOptions& options);
+int RunCollect(const GlobalOptions& global, const CollectOptions& options);
+int RunStatus(const GlobalOptions& global, const StatusOptions& options);
 // For subcommands that a later version fills: says so and returns 2.
 int RunNotYetAvailable(const std::string& command);
 
