@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "design/run_plan.h"
 #include "store/store.h"
+#include "train/sweep.h"
 
 namespace mixrun {
 namespace {
@@ -102,7 +103,10 @@ int RunPlan(const GlobalOptions& global, const PlanOptions& options) {
   auto experiment = LoadExperiment(options.config);
   if (!experiment.ok()) return ReportFailure(experiment.status());
   std::string store_path = ChooseStorePath(global, experiment->store);
-  auto runs = ExpandRuns(*experiment);
+  auto corpora = LoadExperimentCorpora(*experiment);
+  if (!corpora.ok()) return ReportFailure(corpora.status());
+  const DomainTokens tokens = TokenCounts(*corpora);
+  auto runs = ExpandRuns(*experiment, tokens);
   json header = HeaderJson(*experiment, store_path, runs);
 
   if (options.dry_run) {
@@ -119,6 +123,8 @@ int RunPlan(const GlobalOptions& global, const PlanOptions& options) {
   if (!store.ok()) return ReportFailure(store.status());
   auto experiment_id = (*store)->PutExperiment(experiment->name, experiment->config_json);
   if (!experiment_id.ok()) return ReportFailure(experiment_id.status());
+  Status recorded = (*store)->SetDomainTokens(*experiment_id, tokens);
+  if (!recorded.ok()) return ReportFailure(recorded);
   std::vector<RunSpec> specs;
   for (const auto& run : *runs) specs.push_back(run.spec);
   auto added = (*store)->AddRuns(*experiment_id, specs);

@@ -54,7 +54,8 @@ std::string ModelJson(const ModelSpec& model) {
       .dump();
 }
 
-Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment) {
+Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment,
+                                            const DomainTokens& /*domain_tokens*/) {
   if (experiment.mixtures.design != "explicit") {
     return Status::InvalidInput(experiment.config_path + ": /mixtures/design: design '" +
                                 experiment.mixtures.design +
@@ -63,8 +64,9 @@ Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment) {
   return experiment.mixtures.include;
 }
 
-Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment) {
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<Mixture> mixtures, ExpandMixtures(experiment));
+Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
+                                           const DomainTokens& domain_tokens) {
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<Mixture> mixtures, ExpandMixtures(experiment, domain_tokens));
   std::vector<PlannedRun> runs;
   for (size_t m = 0; m < mixtures.size(); ++m) {
     const Mixture& mixture = mixtures[m];

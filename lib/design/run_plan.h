@@ -2,6 +2,8 @@
 // run key hashed from its canonical spec, so that re-planning an unchanged config adds nothing.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,10 +20,15 @@ struct PlannedRun {
   uint64_t seed = 0;
 };
 
-// The experiment's mixtures, in design order (for now the explicit `include` list).
-Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment);
+// Tokens available per domain (the token prior and availability bounds of designs read them).
+using DomainTokens = std::map<std::string, int64_t>;
 
-Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment);
+// The experiment's mixtures, in design order (for now the explicit `include` list).
+Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment,
+                                            const DomainTokens& domain_tokens);
+
+Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
+                                           const DomainTokens& domain_tokens);
 
 // The canonical JSON of a model spec, as stored in runs.model_json.
 std::string ModelJson(const ModelSpec& model);

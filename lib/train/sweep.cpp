@@ -38,20 +38,22 @@ Claimability Assess(const RunRow& run, const std::string& host, bool retry_faile
   return Claimability::kBusy;
 }
 
-Result<std::vector<Corpus>> LoadCorpora(const Experiment& experiment, Store& store,
-                                        int64_t experiment_id) {
+}  // namespace
+
+Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment) {
   std::vector<Corpus> corpora;
-  std::map<std::string, int64_t> tokens;
   for (const DomainSpec& domain : experiment.domains) {
     MIXRUN_ASSIGN_OR_RETURN(Corpus corpus, Corpus::Load(domain, experiment.train.val_fraction));
-    tokens[domain.name] = corpus.size();
     corpora.push_back(std::move(corpus));
   }
-  MIXRUN_RETURN_IF_ERROR(store.SetDomainTokens(experiment_id, tokens));
   return corpora;
 }
 
-}  // namespace
+DomainTokens TokenCounts(const std::vector<Corpus>& corpora) {
+  DomainTokens tokens;
+  for (const Corpus& corpus : corpora) tokens[corpus.name()] = corpus.size();
+  return tokens;
+}
 
 std::string RunDirectory(const std::string& store_path, const std::string& experiment,
                          const std::string& run_key) {
@@ -66,14 +68,15 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
     return Status::InvalidInput(experiment.config_path +
                                 ": /backend/kind: 'command' is not yet available in this mixrun");
   }
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, ExpandRuns(experiment));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<Corpus> corpora, LoadExperimentCorpora(experiment));
+  const DomainTokens tokens = TokenCounts(corpora);
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, ExpandRuns(experiment, tokens));
   MIXRUN_ASSIGN_OR_RETURN(int64_t experiment_id,
                           store.PutExperiment(experiment.name, experiment.config_json));
+  MIXRUN_RETURN_IF_ERROR(store.SetDomainTokens(experiment_id, tokens));
   std::vector<RunSpec> specs;
   for (const PlannedRun& run : planned) specs.push_back(run.spec);
   MIXRUN_RETURN_IF_ERROR(store.AddRuns(experiment_id, specs).status());
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<Corpus> corpora,
-                          LoadCorpora(experiment, store, experiment_id));
   std::vector<const Corpus*> corpus_views;
   for (const Corpus& corpus : corpora) corpus_views.push_back(&corpus);
 

@@ -7,6 +7,8 @@
 
 #include "common/status.h"
 #include "config/experiment.h"
+#include "data/corpus.h"
+#include "design/run_plan.h"
 #include "store/store.h"
 #include "train/train_run.h"
 
@@ -43,6 +45,10 @@ class SweepObserver {
 // on.
 Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
                               const SweepOptions& options, SweepObserver& observer);
+
+// Loads every domain of the experiment (once per sweep; shared read-only by its runs).
+Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment);
+DomainTokens TokenCounts(const std::vector<Corpus>& corpora);
 
 // Where a run keeps its checkpoint: <store's folder>/runs/<experiment>/<first 16 of run key>.
 std::string RunDirectory(const std::string& store_path, const std::string& experiment,
