@@ -55,6 +55,12 @@ int Main(int argc, char** argv) {
   train_command->add_option("--max-runs", train.max_runs, "Train at most K runs, then stop")
       ->check(CLI::PositiveNumber);
   train_command->add_flag("--retry-failed", train.retry_failed, "Also retry failed runs");
+  train_command
+      ->add_option("--jobs", train.jobs,
+                   "Runs in parallel, one worker process each (backend.threads each)")
+      ->check(CLI::Range(1, 256));
+  train_command->add_option("--shard", train.shard,
+                            "I/N: only the runs whose planned index is I mod N (cluster arrays)");
   AddStoreAndJson(train_command, global);
   train_command->footer(
       "Registers the config's runs (as plan does), then trains every pending or interrupted\n"

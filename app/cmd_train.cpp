@@ -1,21 +1,29 @@
-// mixrun train: carry out an experiment's runs with the built-in trainer, with live progress.
+// mixrun train: carry out an experiment's runs — in this process, or with --jobs N in worker
+// processes — with live progress on a terminal and log lines otherwise.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "commands.h"
 #include "common/text_table.h"
 #include "config/config.h"
 #include "train/sweep.h"
+#include "train/worker_pool.h"
 
 namespace mixrun {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
 
 std::atomic<bool> stop_requested{false};
 
@@ -24,54 +32,60 @@ extern "C" void RequestStop(int) { stop_requested = true; }
 std::string FormatDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   int total = static_cast<int>(seconds + 0.5);
-  char buffer[32];
-  if (total >= 3600) {
-    std::snprintf(buffer, sizeof buffer, "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%d:%02d", total / 60, total % 60);
-  }
-  return buffer;
+  if (total >= 3600)
+    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
 }
 
-// A progress line redrawn in place on a terminal; periodic log lines otherwise.
-class ProgressDisplay : public SweepObserver {
+// One line redrawn in place on a terminal; the same line as a log entry every 10 s otherwise.
+class StatusLine {
  public:
-  ProgressDisplay() : terminal_(isatty(STDERR_FILENO)) {}
-
-  void RunStarted(const RunRow& run, int index, int count) override {
-    prefix_ = fmt::format("[{}/{} {}]", index, count, run.spec.label);
-    last_log_ = std::chrono::steady_clock::now();
-    spdlog::info("{} training run {} ({} params, {} tokens)", prefix_, run.id,
-                 HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens));
-  }
-
-  bool Progress(const RunRow& run, const TrainProgress& progress) override {
-    auto now = std::chrono::steady_clock::now();
-    double tokens_per_step = run.spec.n_tokens / std::max<int64_t>(progress.total_steps, 1);
-    double remaining =
-        progress.tokens_per_second > 0
-            ? (progress.total_steps - progress.step) * tokens_per_step / progress.tokens_per_second
-            : NAN;
-    char line[256];
-    std::snprintf(line, sizeof line, "%s step %lld/%lld  %s tok/s  loss %.4f  ETA %s",
-                  prefix_.c_str(), static_cast<long long>(progress.step),
-                  static_cast<long long>(progress.total_steps),
-                  HumanCount(progress.tokens_per_second).c_str(), progress.loss,
-                  FormatDuration(remaining).c_str());
+  StatusLine() : terminal_(isatty(STDERR_FILENO)) {}
+  void Show(const std::string& line) {
+    auto now = Clock::now();
     if (terminal_) {
-      std::fprintf(stderr, "\r\033[K%s", line);
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
       std::fflush(stderr);
       drawn_ = true;
     } else if (now - last_log_ > std::chrono::seconds(10)) {
       spdlog::info("{}", line);
       last_log_ = now;
     }
+  }
+  void Clear() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+
+ private:
+  bool terminal_;
+  bool drawn_ = false;
+  Clock::time_point last_log_ = Clock::now();
+};
+
+// Progress of one run at a time, for the in-process sweep.
+class RunProgressDisplay : public SweepObserver {
+ public:
+  void RunStarted(const RunRow& run, int index, int count) override {
+    prefix_ = fmt::format("[{}/{} {}]", index, count, run.spec.label);
+    spdlog::info("{} training run {} ({} params, {} tokens)", prefix_, run.id,
+                 HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens));
+  }
+
+  bool Progress(const RunRow& run, const TrainProgress& progress) override {
+    double tokens_per_step = run.spec.n_tokens / std::max<int64_t>(progress.total_steps, 1);
+    double remaining =
+        progress.tokens_per_second > 0
+            ? (progress.total_steps - progress.step) * tokens_per_step / progress.tokens_per_second
+            : NAN;
+    line_.Show(fmt::format("{} step {}/{}  {} tok/s  loss {:.4f}  ETA {}", prefix_, progress.step,
+                           progress.total_steps, HumanCount(progress.tokens_per_second),
+                           progress.loss, FormatDuration(remaining)));
     return !stop_requested;
   }
 
   void RunFinished(const RunRow& run, const Result<RunOutcome>& outcome) override {
-    if (drawn_) std::fprintf(stderr, "\r\033[K");
-    drawn_ = false;
+    line_.Clear();
     if (!outcome.ok()) {
       spdlog::error("{} run {} failed: {}", prefix_, run.id, outcome.status().message());
     } else if (!outcome->finished) {
@@ -86,15 +100,131 @@ class ProgressDisplay : public SweepObserver {
   }
 
  private:
-  bool terminal_;
-  bool drawn_ = false;
+  StatusLine line_;
   std::string prefix_;
-  std::chrono::steady_clock::time_point last_log_;
 };
+
+// Progress of a whole sweep run by worker processes, read from the store.
+class SweepProgressDisplay {
+ public:
+  SweepProgressDisplay(Store& store, std::string experiment, std::set<std::string> keys)
+      : store_(store), experiment_(std::move(experiment)), keys_(std::move(keys)) {}
+
+  void Tick() {
+    auto runs = store_.ListRuns({experiment_, {}});
+    if (!runs.ok()) return;
+    std::map<std::string, int> counts;
+    double remaining_tokens = 0;
+    for (const RunRow& run : *runs) {
+      if (!keys_.count(run.spec.run_key)) continue;
+      ++counts[run.spec.status];
+      if (run.spec.status != "done" && run.spec.status != "failed") {
+        remaining_tokens += run.spec.n_tokens;
+      }
+    }
+    // Throughput from finished work: done runs' tokens over the time since the sweep began.
+    double done_tokens = 0;
+    for (const RunRow& run : *runs) {
+      if (keys_.count(run.spec.run_key) && run.spec.status == "done" &&
+          !done_before_.count(run.id)) {
+        done_tokens += run.spec.n_tokens;
+      }
+    }
+    if (first_) {
+      for (const RunRow& run : *runs) {
+        if (run.spec.status == "done") done_before_.insert(run.id);
+      }
+      first_ = false;
+      done_tokens = 0;
+    }
+    double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    double rate = elapsed > 0 ? done_tokens / elapsed : 0;
+    line_.Show(fmt::format("runs: {} done, {} failed, {} running, {} pending  {} tok/s  ETA {}",
+                           counts["done"], counts["failed"], counts["running"], counts["pending"],
+                           rate > 0 ? HumanCount(rate) : "?",
+                           FormatDuration(rate > 0 ? remaining_tokens / rate : NAN)));
+  }
+  void Clear() { line_.Clear(); }
+
+ private:
+  Store& store_;
+  std::string experiment_;
+  std::set<std::string> keys_;
+  std::set<int64_t> done_before_;
+  bool first_ = true;
+  Clock::time_point start_ = Clock::now();
+  StatusLine line_;
+};
+
+Status ParseShard(const std::string& text, int& index, int& count) {
+  if (text.empty()) return Status::Ok();
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%d/%d%n", &index, &count, &consumed) != 2 ||
+      consumed != static_cast<int>(text.size()) || count < 1 || index < 0 || index >= count) {
+    return Status::InvalidInput("--shard '" + text + "': expected I/N with 0 <= I < N");
+  }
+  return Status::Ok();
+}
+
+json SummaryJson(const Experiment& experiment, const std::string& store_path,
+                 const SweepSummary& summary) {
+  return {{"experiment", experiment.name}, {"store", store_path},
+          {"planned", summary.planned},    {"trained", summary.trained},
+          {"failed", summary.failed},      {"already_done", summary.already_done},
+          {"busy", summary.busy},          {"interrupted", summary.interrupted},
+          {"failures", summary.failures}};
+}
+
+// --jobs N: worker processes, each `mixrun train CONFIG --max-runs 1 --json`, claiming runs in the
+// store; this process draws the sweep's progress.
+Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
+                                    const std::string& store_path, const TrainOptions& options,
+                                    int shard_index, int shard_count) {
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, RegisterRuns(experiment, store));
+  std::set<std::string> keys;
+  for (size_t i = 0; i < planned.size(); ++i) {
+    if (InShard(i, shard_index, shard_count)) keys.insert(planned[i].spec.run_key);
+  }
+  WorkerPoolOptions pool;
+  pool.worker_argv = {std::filesystem::read_symlink("/proc/self/exe").string(),
+                      "train",
+                      options.config,
+                      "--store",
+                      std::filesystem::absolute(store_path).string(),
+                      "--max-runs",
+                      "1",
+                      "--json",
+                      "-q"};
+  if (!options.shard.empty())
+    pool.worker_argv.insert(pool.worker_argv.end(), {"--shard", options.shard});
+  if (options.retry_failed) pool.worker_argv.push_back("--retry-failed");
+  pool.jobs = options.jobs;
+  pool.max_runs = options.max_runs;
+  pool.stop = &stop_requested;
+  SweepProgressDisplay display(store, experiment.name, keys);
+  pool.tick = [&] { display.Tick(); };
+  MIXRUN_ASSIGN_OR_RETURN(WorkerPoolResult result, RunWorkerPool(pool));
+  display.Clear();
+  SweepSummary summary;
+  summary.planned = static_cast<int>(keys.size());
+  summary.trained = result.trained;
+  summary.failed = result.failed;
+  summary.interrupted = result.interrupted;
+  summary.failures = result.failures;
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> runs, store.ListRuns({experiment.name, {}}));
+  for (const RunRow& run : runs) {
+    if (keys.count(run.spec.run_key) && run.spec.status == "done") ++summary.already_done;
+  }
+  summary.already_done -= summary.trained;
+  return summary;
+}
 
 }  // namespace
 
 int RunTrain(const GlobalOptions& global, const TrainOptions& options) {
+  int shard_index = 0, shard_count = 1;
+  Status shard = ParseShard(options.shard, shard_index, shard_count);
+  if (!shard.ok()) return ReportFailure(shard);
   auto experiment = LoadExperiment(options.config);
   if (!experiment.ok()) return ReportFailure(experiment.status());
   std::string store_path = ChooseStorePath(global, experiment->store);
@@ -106,19 +236,22 @@ int RunTrain(const GlobalOptions& global, const TrainOptions& options) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 
-  ProgressDisplay display;
-  SweepOptions sweep_options{options.max_runs, options.retry_failed};
-  auto summary = RunSweep(*experiment, **store, sweep_options, display);
+  Result<SweepSummary> summary = Status::Failed("not run");
+  if (options.jobs > 1) {
+    summary = RunWithWorkers(*experiment, **store, store_path, options, shard_index, shard_count);
+  } else {
+    RunProgressDisplay display;
+    SweepOptions sweep;
+    sweep.max_runs = options.max_runs;
+    sweep.retry_failed = options.retry_failed;
+    sweep.shard_index = shard_index;
+    sweep.shard_count = shard_count;
+    sweep.stop = &stop_requested;
+    summary = RunSweep(*experiment, **store, sweep, display);
+  }
   if (!summary.ok()) return ReportFailure(summary.status());
   if (global.json) {
-    std::cout
-        << nlohmann::json{{"experiment", experiment->name}, {"store", store_path},
-                          {"planned", summary->planned},    {"trained", summary->trained},
-                          {"failed", summary->failed},      {"already_done", summary->already_done},
-                          {"busy", summary->busy},          {"interrupted", summary->interrupted},
-                          {"failures", summary->failures}}
-               .dump(2)
-        << '\n';
+    std::cout << SummaryJson(*experiment, store_path, *summary).dump(2) << '\n';
   } else {
     spdlog::info("{}: {} runs planned; {} trained now, {} were done, {} failed, {} busy elsewhere",
                  experiment->name, summary->planned, summary->trained, summary->already_done,

@@ -57,6 +57,8 @@ struct TrainOptions {
   std::string config;
   int max_runs = 0;
   bool retry_failed = false;
+  int jobs = 1;       // worker processes
+  std::string shard;  // "I/N"
 };
 
 struct RecommendOptions {

@@ -5,10 +5,13 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "data/corpus.h"
 #include "design/run_plan.h"
+#include "train/command_trainer.h"
 #include "train/store_sink.h"
 
 namespace mixrun {
@@ -26,7 +29,11 @@ bool ProcessIsAlive(int64_t pid) {
 }
 
 // Whether this sweep may take the run, and why not.
-enum class Claimability { kClaim, kDone, kBusy, kFailed };
+enum class Claimability { kClaim, kDone, kBusy, kFailed, kGiveUp };
+
+// A run whose process died this often (a crash, not a kill we can tell apart) is marked failed
+// rather than retried for ever.
+constexpr int kMaxAttempts = 5;
 
 Claimability Assess(const RunRow& run, const std::string& host, bool retry_failed) {
   const std::string& status = run.spec.status;
@@ -34,8 +41,55 @@ Claimability Assess(const RunRow& run, const std::string& host, bool retry_faile
   if (status == "done") return Claimability::kDone;
   if (status == "failed") return retry_failed ? Claimability::kClaim : Claimability::kFailed;
   // running: its owner may have been killed; only an owner on this host can be checked.
-  if (run.host == host && !ProcessIsAlive(run.pid)) return Claimability::kClaim;
+  if (run.host == host && !ProcessIsAlive(run.pid)) {
+    return run.attempts >= kMaxAttempts ? Claimability::kGiveUp : Claimability::kClaim;
+  }
   return Claimability::kBusy;
+}
+
+TrainRunRequest BuiltinRequest(const Experiment& experiment, const PlannedRun& plan,
+                               const std::string& run_dir,
+                               const std::vector<const Corpus*>& corpora) {
+  TrainRunRequest request;
+  request.model = plan.model;
+  request.train = experiment.train;
+  request.tokens = plan.tokens;
+  request.seed = plan.seed;
+  request.mixture = plan.spec.weights;
+  request.target_weights = experiment.target.weights;
+  request.corpora = corpora;
+  request.run_dir = run_dir;
+  request.threads = experiment.backend.threads;
+  return request;
+}
+
+CommandRunRequest CommandRequest(const Experiment& experiment, const PlannedRun& plan,
+                                 const std::string& run_dir, const std::atomic<bool>* stop) {
+  CommandRunRequest request;
+  request.argv_template = experiment.backend.command;
+  request.run_dir = run_dir;
+  request.working_dir = experiment.config_dir;
+  request.target_weights = experiment.target.weights;
+  request.stop = stop;
+  const std::string mixture_json = nlohmann::json(plan.spec.weights).dump();
+  const std::string mixture_file = (std::filesystem::path(run_dir) / "mixture.json").string();
+  std::filesystem::create_directories(run_dir);
+  std::ofstream(mixture_file) << mixture_json << '\n';
+  char tokens[32];
+  std::snprintf(tokens, sizeof tokens, "%.0f", plan.tokens);
+  request.placeholders = {{"mixture_json", mixture_json},
+                          {"mixture_file", mixture_file},
+                          {"run_dir", run_dir},
+                          {"tokens", tokens},
+                          {"seed", std::to_string(plan.seed)},
+                          {"model_json", plan.spec.model_json},
+                          {"run_key", plan.spec.run_key},
+                          {"experiment", experiment.name},
+                          {"context", std::to_string(experiment.train.context)},
+                          {"batch", std::to_string(experiment.train.batch)},
+                          {"lr", nlohmann::json(experiment.train.lr).dump()},
+                          {"config_dir", experiment.config_dir}};
+  return request;
 }
 
 }  // namespace
@@ -62,12 +116,8 @@ std::string RunDirectory(const std::string& store_path, const std::string& exper
   return (base / "runs" / experiment / run_key.substr(0, 16)).string();
 }
 
-Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
-                              const SweepOptions& options, SweepObserver& observer) {
-  if (experiment.backend.kind != "builtin") {
-    return Status::InvalidInput(experiment.config_path +
-                                ": /backend/kind: 'command' is not yet available in this mixrun");
-  }
+Result<std::vector<PlannedRun>> RegisterRuns(const Experiment& experiment, Store& store,
+                                             std::vector<Corpus>* corpora_out) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<Corpus> corpora, LoadExperimentCorpora(experiment));
   const DomainTokens tokens = TokenCounts(corpora);
   MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, ExpandRuns(experiment, tokens));
@@ -77,22 +127,35 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
   std::vector<RunSpec> specs;
   for (const PlannedRun& run : planned) specs.push_back(run.spec);
   MIXRUN_RETURN_IF_ERROR(store.AddRuns(experiment_id, specs).status());
+  if (corpora_out) *corpora_out = std::move(corpora);
+  return planned;
+}
+
+Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
+                              const SweepOptions& options, SweepObserver& observer) {
+  std::vector<Corpus> corpora;
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned,
+                          RegisterRuns(experiment, store, &corpora));
   std::vector<const Corpus*> corpus_views;
   for (const Corpus& corpus : corpora) corpus_views.push_back(&corpus);
 
-  std::map<std::string, const PlannedRun*> by_key;
-  for (const PlannedRun& run : planned) by_key[run.spec.run_key] = &run;
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> rows, store.ListRuns({experiment.name, {}}));
+  std::map<std::string, const RunRow*> row_by_key;
+  for (const RunRow& row : rows) row_by_key[row.spec.run_key] = &row;
   const std::string host = HostName();
   const int64_t pid = getpid();
 
   SweepSummary summary;
-  summary.planned = static_cast<int>(planned.size());
-  int index = 0;
-  for (const RunRow& row : rows) {
-    auto plan = by_key.find(row.spec.run_key);
-    if (plan == by_key.end()) continue;  // a run of an earlier version of the config
-    ++index;
+  std::vector<size_t> mine;  // indices of this shard's runs in the planned order
+  for (size_t i = 0; i < planned.size(); ++i) {
+    if (InShard(i, options.shard_index, options.shard_count)) mine.push_back(i);
+  }
+  summary.planned = static_cast<int>(mine.size());
+  int position = 0;
+  for (size_t i : mine) {
+    ++position;
+    const PlannedRun& plan = planned[i];
+    const RunRow& row = *row_by_key.at(plan.spec.run_key);
     switch (Assess(row, host, options.retry_failed)) {
       case Claimability::kDone:
         ++summary.already_done;
@@ -102,32 +165,37 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
         continue;
       case Claimability::kFailed:
         continue;
+      case Claimability::kGiveUp: {
+        std::string reason = "its trainer process died " + std::to_string(row.attempts) +
+                             " times without finishing (last on " + row.host + ")";
+        MIXRUN_RETURN_IF_ERROR(store.FinishRun(row.id, false, reason, 0));
+        ++summary.failed;
+        summary.failures.push_back(row.spec.label + " (run " + std::to_string(row.id) +
+                                   "): " + reason);
+        continue;
+      }
       case Claimability::kClaim:
         break;
     }
     if (options.max_runs > 0 && summary.trained + summary.failed >= options.max_runs) break;
+    if (options.stop && options.stop->load()) break;
     MIXRUN_ASSIGN_OR_RETURN(bool claimed, store.ClaimRun(row, host, pid));
     if (!claimed) {
       ++summary.busy;
       continue;
     }
     MIXRUN_ASSIGN_OR_RETURN(RunRow run, store.GetRun(row.id));
-    observer.RunStarted(run, index, summary.planned);
-
-    TrainRunRequest request;
-    request.model = plan->second->model;
-    request.train = experiment.train;
-    request.tokens = plan->second->tokens;
-    request.seed = plan->second->seed;
-    request.mixture = run.spec.weights;
-    request.target_weights = experiment.target.weights;
-    request.corpora = corpus_views;
-    request.run_dir = RunDirectory(store.path(), experiment.name, run.spec.run_key);
-    request.threads = experiment.backend.threads;
+    observer.RunStarted(run, position, summary.planned);
     StoreMetricSink sink(store, run.id);
-    Result<RunOutcome> outcome = TrainRun(request, sink, [&](const TrainProgress& progress) {
-      return observer.Progress(run, progress);
-    });
+    const std::string run_dir = RunDirectory(store.path(), experiment.name, run.spec.run_key);
+    Result<RunOutcome> outcome =
+        experiment.backend.kind == "command"
+            ? RunCommandTrainer(CommandRequest(experiment, plan, run_dir, options.stop), sink)
+            : TrainRun(BuiltinRequest(experiment, plan, run_dir, corpus_views), sink,
+                       [&](const TrainProgress& progress) {
+                         return observer.Progress(run, progress) &&
+                                !(options.stop && options.stop->load());
+                       });
     observer.RunFinished(run, outcome);
     if (outcome.ok() && !outcome->finished) {
       ++summary.interrupted;

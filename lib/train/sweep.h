@@ -2,6 +2,7 @@
 // each in the store so that concurrent sweeps never train the same run; safe to re-run.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,11 @@
 namespace mixrun {
 
 struct SweepOptions {
-  int max_runs = 0;           // 0: no limit
-  bool retry_failed = false;  // also run failed runs again
+  int max_runs = 0;                         // 0: no limit
+  bool retry_failed = false;                // also run failed runs again
+  int shard_index = 0;                      // take the runs whose index in the planned order is
+  int shard_count = 1;                      // ≡ shard_index (mod shard_count)
+  const std::atomic<bool>* stop = nullptr;  // set: the current run stops and is released
 };
 
 struct SweepSummary {
@@ -45,6 +49,16 @@ class SweepObserver {
 // on.
 Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
                               const SweepOptions& options, SweepObserver& observer);
+
+// Loads the corpora, records their token counts, expands the config into runs and registers them
+// (idempotently, by run key), as `mixrun plan` does. Returns the runs in planned order.
+Result<std::vector<PlannedRun>> RegisterRuns(const Experiment& experiment, Store& store,
+                                             std::vector<Corpus>* corpora = nullptr);
+
+// Whether planned run `index` belongs to shard `shard_index` of `shard_count`.
+inline bool InShard(size_t index, int shard_index, int shard_count) {
+  return static_cast<int>(index % static_cast<size_t>(shard_count)) == shard_index;
+}
 
 // Loads every domain of the experiment (once per sweep; shared read-only by its runs).
 Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment);

@@ -1,0 +1,227 @@
+#include "train/command_trainer.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace mixrun {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string Tail(const std::string& path, size_t bytes) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (text.size() > bytes) text = "…" + text.substr(text.size() - bytes);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// Starts argv with stdout and stderr redirected to files; returns the child's pid.
+Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& working_dir,
+                    const std::string& stdout_path, const std::string& stderr_path) {
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0 || err < 0) {
+    if (out >= 0) ::close(out);
+    if (err >= 0) ::close(err);
+    return Status::Failed("cannot create the trainer's log files in " +
+                          fs::path(stdout_path).parent_path().string());
+  }
+  // A pipe closed on exec tells the parent whether exec itself failed.
+  int exec_status[2];
+  if (::pipe2(exec_status, O_CLOEXEC) != 0) return Status::Failed("pipe failed");
+  pid_t pid = ::fork();
+  if (pid < 0) return Status::Failed("fork failed");
+  if (pid == 0) {
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(err, STDERR_FILENO);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    if (!working_dir.empty() && ::chdir(working_dir.c_str()) != 0) _exit(127);
+    ::execvp(args[0], args.data());
+    int error = errno;
+    [[maybe_unused]] ssize_t written = ::write(exec_status[1], &error, sizeof error);
+    _exit(127);
+  }
+  ::close(out);
+  ::close(err);
+  ::close(exec_status[1]);
+  int exec_errno = 0;
+  ssize_t got = ::read(exec_status[0], &exec_errno, sizeof exec_errno);
+  ::close(exec_status[0]);
+  if (got == sizeof exec_errno) {
+    ::waitpid(pid, nullptr, 0);
+    return Status::Failed("cannot start the trainer '" + argv[0] +
+                          "': " + std::strerror(exec_errno));
+  }
+  return pid;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ExpandArgv(const std::vector<std::string>& argv_template,
+                                            const std::map<std::string, std::string>& values) {
+  std::vector<std::string> argv;
+  for (const std::string& part : argv_template) {
+    std::string expanded;
+    size_t position = 0;
+    while (position < part.size()) {
+      size_t open = part.find('{', position);
+      if (open == std::string::npos) {
+        expanded += part.substr(position);
+        break;
+      }
+      size_t close = part.find('}', open);
+      if (close == std::string::npos) {
+        expanded += part.substr(position);
+        break;
+      }
+      std::string name = part.substr(open + 1, close - open - 1);
+      auto value = values.find(name);
+      if (value == values.end()) {
+        std::string known;
+        for (const auto& [key, unused] : values) known += (known.empty() ? "" : ", ") + key;
+        return Status::InvalidInput("backend.command: unknown placeholder {" + name +
+                                    "} (known: " + known + ")");
+      }
+      expanded += part.substr(position, open - position) + value->second;
+      position = close + 1;
+    }
+    argv.push_back(expanded);
+  }
+  if (argv.empty() || argv[0].empty()) {
+    return Status::InvalidInput("backend.command: the argv template is empty");
+  }
+  return argv;
+}
+
+Result<std::vector<MetricRow>> ReadMetricsJsonl(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::Failed(path + ": the trainer wrote no metrics.jsonl");
+  std::vector<MetricRow> rows;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::string where = path + ":" + std::to_string(number) + ": ";
+    nlohmann::json object = nlohmann::json::parse(line, nullptr, false);
+    if (object.is_discarded() || !object.is_object()) {
+      return Status::Failed(where + "not a JSON object");
+    }
+    if (!object.contains("name") || !object["name"].is_string() || !object.contains("value") ||
+        !object["value"].is_number() || !object.contains("step") ||
+        !object["step"].is_number_integer()) {
+      return Status::Failed(where +
+                            "expected {\"step\": int, \"tokens\": number, \"name\": "
+                            "string, \"value\": number}");
+    }
+    MetricRow row;
+    row.name = object["name"].get<std::string>();
+    row.step = object["step"].get<int64_t>();
+    row.tokens = object.value("tokens", 0.0);
+    row.value = object["value"].get<double>();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSink& sink) {
+  std::error_code error;
+  fs::create_directories(request.run_dir, error);
+  if (error) return Status::Failed(request.run_dir + ": cannot create: " + error.message());
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<std::string> argv,
+                          ExpandArgv(request.argv_template, request.placeholders));
+  const std::string metrics_path = (fs::path(request.run_dir) / "metrics.jsonl").string();
+  const std::string stderr_path = (fs::path(request.run_dir) / "stderr.log").string();
+  fs::remove(metrics_path, error);  // a rerun starts from what the trainer writes now
+
+  auto start = Clock::now();
+  MIXRUN_ASSIGN_OR_RETURN(pid_t pid,
+                          Spawn(argv, request.working_dir,
+                                (fs::path(request.run_dir) / "stdout.log").string(), stderr_path));
+  int status = 0;
+  bool stopped = false;
+  while (true) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) return Status::Failed("waitpid failed");
+    if (!stopped && request.stop && request.stop->load()) {
+      ::kill(pid, SIGTERM);
+      stopped = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  RunOutcome outcome;
+  outcome.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (stopped) return outcome;  // finished = false: the run goes back to pending
+
+  std::string exit_text = WIFEXITED(status)
+                              ? "exited with code " + std::to_string(WEXITSTATUS(status))
+                              : "was killed by signal " + std::to_string(WTERMSIG(status));
+  bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  auto rows = ReadMetricsJsonl(metrics_path);
+  if (rows.ok() && !rows->empty()) MIXRUN_RETURN_IF_ERROR(sink.Write(*rows));
+  if (!succeeded) {
+    std::string tail = Tail(stderr_path, 400);
+    return Status::Failed("trainer " + exit_text + (tail.empty() ? "" : "; stderr: " + tail));
+  }
+  if (!rows.ok()) return rows.status();
+
+  std::map<std::string, std::pair<int64_t, double>> last;  // name -> (step, value)
+  for (const MetricRow& row : *rows) {
+    auto found = last.find(row.name);
+    if (found == last.end() || row.step >= found->second.first)
+      last[row.name] = {row.step, row.value};
+    outcome.steps = std::max(outcome.steps, row.step);
+    outcome.tokens = std::max(outcome.tokens, row.tokens);
+  }
+  for (const auto& [name, value] : last) {
+    if (name.rfind("eval/", 0) == 0 && name.size() > 10 && name != "eval/target/loss" &&
+        name.compare(name.size() - 5, 5, "/loss") == 0) {
+      outcome.eval_losses[name.substr(5, name.size() - 10)] = value.second;
+    }
+  }
+  if (last.count("train/loss")) outcome.final_train_loss = last["train/loss"].second;
+  if (last.count("eval/target/loss")) {
+    outcome.target_loss = last["eval/target/loss"].second;
+  } else if (!request.target_weights.empty()) {
+    double target = 0;
+    bool complete = true;
+    for (const auto& [domain, weight] : request.target_weights) {
+      auto loss = outcome.eval_losses.find(domain);
+      if (loss == outcome.eval_losses.end()) {
+        complete = weight == 0 && complete;
+        continue;
+      }
+      target += weight * loss->second;
+    }
+    if (complete) {
+      outcome.target_loss = target;
+      MIXRUN_RETURN_IF_ERROR(
+          sink.Write({{"eval/target/loss", outcome.steps, outcome.tokens, target}}));
+    }
+  }
+  outcome.finished = true;
+  if (outcome.wall_seconds > 0) outcome.tokens_per_second = outcome.tokens / outcome.wall_seconds;
+  return outcome;
+}
+
+}  // namespace mixrun

@@ -1,0 +1,39 @@
+// CommandTrainer: one run carried out by the user's own trainer, started from an argv template
+// (no shell) and read back from the metrics.jsonl it writes into the run directory.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "train/metric_sink.h"
+#include "train/train_run.h"
+
+namespace mixrun {
+
+struct CommandRunRequest {
+  std::vector<std::string> argv_template;  // backend.command
+  // Placeholder values: {mixture_json}, {mixture_file}, {run_dir}, {tokens}, {seed},
+  // {model_json}, {run_key}, {experiment}, {context}, {batch}, {lr}, {config_dir}.
+  std::map<std::string, std::string> placeholders;
+  std::string run_dir;      // created when missing; the trainer's cwd is `working_dir`
+  std::string working_dir;  // the config's folder, so relative script paths work
+  Mixture target_weights;   // eval/target/loss from per-domain losses when the trainer omits it
+  const std::atomic<bool>* stop = nullptr;  // set: the trainer gets SIGTERM
+};
+
+// Replaces every {name} of the template; an unknown placeholder is an InvalidInput naming it.
+Result<std::vector<std::string>> ExpandArgv(const std::vector<std::string>& argv_template,
+                                            const std::map<std::string, std::string>& values);
+
+// Parses metrics.jsonl: one {"step", "tokens", "name", "value"} object per line. Errors name
+// the file and line.
+Result<std::vector<MetricRow>> ReadMetricsJsonl(const std::string& path);
+
+// Runs the trainer to its end. A non-zero exit, a signal, or unreadable metrics are Failed with
+// the exit code and the tail of its stderr; a stop request returns finished = false.
+Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSink& sink);
+
+}  // namespace mixrun

@@ -1,0 +1,37 @@
+// WorkerPool: a sweep carried out by up to N worker processes, each `mixrun train --max-runs 1`.
+// Processes, not threads: BLAS threading is process-wide, and a crashing run takes only its own.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mixrun {
+
+struct WorkerPoolOptions {
+  // argv of one worker: it trains at most one run and prints its summary as JSON on stdout
+  // ({"trained", "failed", "interrupted", ...}); the pool stops spawning once a worker finds
+  // nothing left to do.
+  std::vector<std::string> worker_argv;
+  int jobs = 2;
+  int max_runs = 0;                         // 0: no limit
+  const std::atomic<bool>* stop = nullptr;  // set: workers get SIGTERM (they checkpoint and stop)
+  std::function<void()> tick;               // called about twice a second while workers run
+};
+
+struct WorkerPoolResult {
+  int trained = 0;
+  int failed = 0;
+  int interrupted = 0;
+  int crashed_workers = 0;  // workers that died without a summary (their run is reclaimed later)
+  std::vector<std::string> failures;
+};
+
+// Workers die with the pool (PR_SET_PDEATHSIG): a killed `mixrun train --jobs N` leaves no
+// orphan training on, and its runs are reclaimed by the next sweep.
+Result<WorkerPoolResult> RunWorkerPool(const WorkerPoolOptions& options);
+
+}  // namespace mixrun
