@@ -127,6 +127,28 @@ class ExperimentParser {
     return mixture;
   }
 
+  // An entry of mixtures.include: a mixture object, "uniform", or the path of a JSON file holding
+  // a mixture (as `mixrun recommend --out` writes), relative to the config.
+  std::optional<Mixture> ParseIncludedMixture(const json& value, const std::string& pointer) {
+    if (!value.is_string()) return ParseMixture(value, pointer);
+    const std::string text = value.get<std::string>();
+    if (text == "uniform") {
+      Mixture uniform;
+      for (const auto& domain : out_.domains) uniform[domain.name] = 1.0 / out_.domains.size();
+      return uniform;
+    }
+    std::ifstream in(Resolve(text));
+    json file = in ? json::parse(in, nullptr, false, /*ignore_comments=*/true) : json();
+    if (!in || file.is_discarded()) {
+      reader_.Problem(pointer, "'" + text +
+                                   "' is neither \"uniform\" nor a readable JSON file of "
+                                   "a mixture (looked for " +
+                                   Resolve(text) + ")");
+      return std::nullopt;
+    }
+    return ParseMixture(file, pointer + " (" + text + ")");
+  }
+
   void ParseDomains(const json* domains) {
     if (!domains) return;
     if (!domains->is_array() || domains->empty()) {
@@ -261,7 +283,16 @@ class ExperimentParser {
     }
     if (auto epochs = reader_.Number(*mixtures, p, "max_epochs", 1e-6, 1e9))
       spec.max_epochs = *epochs;
-    if (auto min = reader_.Number(*mixtures, p, "min_weight", 0, 0.5)) spec.min_weight = *min;
+    if (auto min = reader_.Number(*mixtures, p, "min_weight", 0, 0.5)) {
+      spec.min_weight = *min;
+      // The Dirichlet design rounds weights to multiples of min_weight that must sum to 1.
+      const double units = std::round(1 / *min);
+      if (spec.design == "dirichlet" && *min > 0 && std::abs(units * *min - 1) > 1e-9) {
+        reader_.Problem(p + "/min_weight",
+                        "must be 1/K for an integer K (e.g. 2e-4, 1e-3, 0.01) "
+                        "so that weights on its grid sum to 1");
+      }
+    }
     if (auto seed = reader_.Integer(*mixtures, p, "seed", 0, int64_t{1} << 53)) spec.seed = *seed;
     if (auto steps = reader_.Integer(*mixtures, p, "grid_steps", 1, 100)) {
       spec.grid_step_count = int(*steps);
@@ -271,7 +302,7 @@ class ExperimentParser {
         reader_.Problem(p + "/include", "expected an array of mixtures");
       } else {
         for (size_t i = 0; i < include->size(); ++i) {
-          auto mixture = ParseMixture((*include)[i], JsonReader::Join(p + "/include", i));
+          auto mixture = ParseIncludedMixture((*include)[i], JsonReader::Join(p + "/include", i));
           if (mixture) spec.include.push_back(*mixture);
         }
       }
@@ -291,31 +322,117 @@ class ExperimentParser {
     for (size_t i = 0; i < models->size(); ++i) {
       const json& item = (*models)[i];
       std::string pointer = JsonReader::Join("/models", i);
+      if (item.is_object() && item.contains("ladder")) {
+        if (reader_.ExpectObject(item, pointer, {"ladder"})) {
+          ParseLadder(item["ladder"], pointer + "/ladder", seen);
+        }
+        continue;
+      }
       if (!reader_.ExpectObject(item, pointer, {"name", "layers", "d_model", "heads", "d_ff"})) {
         continue;
       }
       ModelSpec model;
-      if (auto name = reader_.String(item, pointer, "name", true)) {
-        model.name = *name;
-        if (!seen.insert(model.name).second) {
-          reader_.Problem(pointer + "/name", "duplicate model name '" + model.name + "'");
-        }
-      }
+      if (auto name = reader_.String(item, pointer, "name", true)) model.name = *name;
       if (auto v = reader_.Integer(item, pointer, "layers", 1, 256, true)) model.layers = int(*v);
       if (auto v = reader_.Integer(item, pointer, "d_model", 1, 65536, true))
         model.d_model = int(*v);
       if (auto v = reader_.Integer(item, pointer, "heads", 1, 1024, true)) model.heads = int(*v);
       if (auto v = reader_.Integer(item, pointer, "d_ff", 1, 1 << 20)) model.d_ff = int(*v);
-      if (model.d_model % model.heads != 0) {
-        reader_.Problem(pointer + "/heads", "d_model (" + std::to_string(model.d_model) +
-                                                ") must be divisible by heads (" +
-                                                std::to_string(model.heads) + ")");
+      AddModel(model, pointer + "/name", pointer + "/heads", seen);
+    }
+  }
+
+  // Validates a model's shape, resolves its defaults and appends it.
+  void AddModel(ModelSpec model, const std::string& name_pointer, const std::string& heads_pointer,
+                std::set<std::string>& seen) {
+    if (!model.name.empty() && !seen.insert(model.name).second) {
+      reader_.Problem(name_pointer, "duplicate model name '" + model.name + "'");
+    }
+    if (model.d_model % model.heads != 0) {
+      reader_.Problem(heads_pointer, "d_model (" + std::to_string(model.d_model) +
+                                         ") must be divisible by heads (" +
+                                         std::to_string(model.heads) + ")");
+    }
+    if (model.d_ff == 0) model.d_ff = 4 * model.d_model;
+    // Byte domains use ids 0..255 and token shards their own vocabulary: one table holds both.
+    for (const auto& domain : out_.domains) model.vocab = std::max(model.vocab, domain.vocab);
+    model.context = out_.train.context;
+    out_.models.push_back(model);
+  }
+
+  // A ladder of model sizes, {"layers": [2, 4], "d_model": [64, 128], "heads": 4}: the i-th rung
+  // takes the i-th value of every list (lists have equal lengths; a single number applies to every
+  // rung). Rungs are named by `names`, or "l<layers>-d<d_model>".
+  void ParseLadder(const json& ladder, const std::string& p, std::set<std::string>& seen) {
+    if (!reader_.ExpectObject(ladder, p, {"layers", "d_model", "heads", "d_ff", "names"})) return;
+    struct Column {
+      const char* key;
+      int64_t min, max;
+      bool required;
+      std::vector<int> values;
+    };
+    std::vector<Column> columns = {{"layers", 1, 256, true, {}},
+                                   {"d_model", 1, 65536, true, {}},
+                                   {"heads", 1, 1024, true, {}},
+                                   {"d_ff", 1, 1 << 20, false, {}}};
+    size_t rungs = 1;
+    std::string rungs_from;  // the first list's key, for the length-mismatch message
+    bool good = true;
+    auto check_length = [&](const std::string& key, size_t length) {
+      if (length == 1 && !ladder[key].is_array()) return;
+      if (rungs_from.empty()) {
+        rungs = length;
+        rungs_from = key;
+      } else if (length != rungs) {
+        reader_.Problem(p + "/" + key, "has " + std::to_string(length) + " values but '" +
+                                           rungs_from + "' has " + std::to_string(rungs) +
+                                           " (one per rung)");
+        good = false;
       }
-      if (model.d_ff == 0) model.d_ff = 4 * model.d_model;
-      // Byte domains use ids 0..255 and token shards their own vocabulary: one table holds both.
-      for (const auto& domain : out_.domains) model.vocab = std::max(model.vocab, domain.vocab);
-      model.context = out_.train.context;
-      out_.models.push_back(model);
+    };
+    for (Column& column : columns) {
+      auto values = reader_.Numbers(ladder, p, column.key, double(column.min), double(column.max),
+                                    column.required);
+      if (!values) {
+        good = good && !column.required && !ladder.contains(column.key);
+        continue;
+      }
+      for (size_t r = 0; r < values->size(); ++r) {
+        if ((*values)[r] != std::floor((*values)[r])) {
+          reader_.Problem(JsonReader::Join(p + "/" + column.key, r), "expected an integer");
+          good = false;
+        }
+        column.values.push_back(int((*values)[r]));
+      }
+      check_length(column.key, values->size());
+    }
+    std::vector<std::string> names;
+    if (const json* given = reader_.Child(ladder, p, "names")) {
+      if (!given->is_array() ||
+          !std::all_of(given->begin(), given->end(), [](const json& n) { return n.is_string(); })) {
+        reader_.Problem(p + "/names", "expected an array of model names, one per rung");
+        good = false;
+      } else {
+        names = given->get<std::vector<std::string>>();
+        check_length("names", names.size());
+      }
+    }
+    if (!good) return;
+    for (size_t r = 0; r < rungs; ++r) {
+      auto at = [&](const Column& column) {
+        return column.values.empty() ? 0 : column.values[column.values.size() == 1 ? 0 : r];
+      };
+      ModelSpec model;
+      model.layers = at(columns[0]);
+      model.d_model = at(columns[1]);
+      model.heads = at(columns[2]);
+      model.d_ff = at(columns[3]);
+      model.name = names.empty()
+                       ? "l" + std::to_string(model.layers) + "-d" + std::to_string(model.d_model)
+                       : names[r];
+      const std::string heads_pointer =
+          ladder["heads"].is_array() ? JsonReader::Join(p + "/heads", r) : p + "/heads";
+      AddModel(model, names.empty() ? p : JsonReader::Join(p + "/names", r), heads_pointer, seen);
     }
   }
 
@@ -326,13 +443,13 @@ class ExperimentParser {
       return;
     }
     const std::string p = "/train";
-    if (!reader_.ExpectObject(
-            *train, p,
-            {"tokens", "context", "batch", "lr", "schedule", "warmup", "weight_decay", "grad_clip",
-             "seeds", "eval_every", "eval_tokens", "checkpoint_every", "val_fraction"})) {
+    if (!reader_.ExpectObject(*train, p,
+                              {"tokens", "tokens_per_param", "param_count", "context", "batch",
+                               "lr", "schedule", "warmup", "weight_decay", "grad_clip", "seeds",
+                               "eval_every", "eval_tokens", "checkpoint_every", "val_fraction"})) {
       return;
     }
-    if (auto tokens = reader_.Numbers(*train, p, "tokens", 1, 1e15, true)) spec.tokens = *tokens;
+    ParseBudgets(*train, p);
     if (auto v = reader_.Integer(*train, p, "context", 2, 1 << 16)) spec.context = int(*v);
     if (auto v = reader_.Integer(*train, p, "batch", 1, 1 << 16)) spec.batch = int(*v);
     if (auto v = reader_.Number(*train, p, "lr", 1e-12, 10)) spec.lr = *v;
@@ -363,6 +480,28 @@ class ExperimentParser {
     if (auto v = reader_.Number(*train, p, "val_fraction", 1e-4, 0.5)) spec.val_fraction = *v;
   }
 
+  // Token budgets: absolute (`tokens`) or per model as multiples of its parameter count.
+  void ParseBudgets(const json& train, const std::string& p) {
+    TrainSpec& spec = out_.train;
+    const bool absolute = reader_.Child(train, p, "tokens") != nullptr;
+    const bool relative = reader_.Child(train, p, "tokens_per_param") != nullptr;
+    if (absolute == relative) {
+      reader_.Problem(p, absolute ? "give only one of 'tokens' and 'tokens_per_param'"
+                                  : "missing 'tokens' (token budgets) or 'tokens_per_param' "
+                                    "(multiples of each model's parameter count)");
+    }
+    if (auto tokens = reader_.Numbers(train, p, "tokens", 1, 1e15)) spec.tokens = *tokens;
+    if (auto multiples = reader_.Numbers(train, p, "tokens_per_param", 1e-6, 1e9)) {
+      spec.tokens_per_param = *multiples;
+    }
+    if (auto count = reader_.Choice(train, p, "param_count", {"total", "non_embedding"})) {
+      spec.param_count = *count;
+      if (!relative) {
+        reader_.Problem(p + "/param_count", "'param_count' applies only with 'tokens_per_param'");
+      }
+    }
+  }
+
   void ParseBackend(const json* backend) {
     if (!backend) return;
     const std::string p = "/backend";
@@ -381,11 +520,32 @@ class ExperimentParser {
         reader_.Problem(p + "/command", "expected a non-empty array of strings (an argv)");
       } else {
         out_.backend.command = command->get<std::vector<std::string>>();
+        CheckPlaceholders(out_.backend.command, p + "/command");
       }
     }
     if (out_.backend.kind == "command" && out_.backend.command.empty() &&
         !reader_.Child(*backend, p, "command")) {
       reader_.Problem(p, "kind 'command' needs 'command' (the trainer's argv template)");
+    }
+  }
+
+  // Every {name} in the command must be one the command backend fills in.
+  void CheckPlaceholders(const std::vector<std::string>& argv, const std::string& pointer) {
+    static const std::vector<std::string_view> kKnown = {
+        "mixture_json", "mixture_file", "run_dir", "tokens", "seed", "model_json",
+        "run_key",      "experiment",   "context", "batch",  "lr",   "config_dir"};
+    for (size_t i = 0; i < argv.size(); ++i) {
+      for (size_t open = argv[i].find('{'); open != std::string::npos;
+           open = argv[i].find('{', open + 1)) {
+        size_t close = argv[i].find('}', open);
+        if (close == std::string::npos) break;
+        std::string name = argv[i].substr(open + 1, close - open - 1);
+        if (std::find(kKnown.begin(), kKnown.end(), name) != kKnown.end()) continue;
+        std::string message = "unknown placeholder {" + name + "}";
+        if (auto suggestion = ClosestMatch(name, kKnown))
+          message += " (did you mean {" + *suggestion + "}?)";
+        reader_.Problem(JsonReader::Join(pointer, i), message);
+      }
     }
   }
 
