@@ -52,7 +52,11 @@ struct ModelSpec {
 };
 
 struct TrainSpec {
-  std::vector<double> tokens;  // token budgets
+  std::vector<double> tokens;  // absolute token budgets; empty when tokens_per_param is given
+  // Budgets as multiples of each model's parameter count (OLMo's ladder, Chinchilla's ~20).
+  std::vector<double> tokens_per_param;
+  std::string param_count =
+      "total";  // the count tokens_per_param multiplies: total | non_embedding
   int context = 128;
   int batch = 16;
   double lr = 3e-3;

@@ -1,9 +1,15 @@
 #include "design/run_plan.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/sha256.h"
 #include "common/text_table.h"
+#include "design/design_prior.h"
+#include "design/dirichlet_design.h"
+#include "design/simplex_designs.h"
 #include "model/parameter_layout.h"
 
 namespace mixrun {
@@ -11,7 +17,9 @@ namespace {
 
 using nlohmann::json;
 
-// Everything that changes what a run computes; its hash is the run key.
+// Everything that changes what a run computes; its hash is the run key. The mixture enters with
+// its positive weights only: a zero weight and an absent domain train identically (the sampler
+// skips both), and this keeps the keys of explicit mixtures written without zeros unchanged.
 json CanonicalRunSpec(const Experiment& experiment, const Mixture& mixture, const ModelSpec& model,
                       double tokens, uint64_t seed) {
   json domains = json::array();
@@ -22,12 +30,16 @@ json CanonicalRunSpec(const Experiment& experiment, const Mixture& mixture, cons
                        {"field", domain.field},
                        {"vocab", domain.vocab}});
   }
+  Mixture trained;
+  for (const auto& [domain, weight] : mixture) {
+    if (weight > 0) trained[domain] = weight;
+  }
   const TrainSpec& train = experiment.train;
   return {
       {"experiment", experiment.name},
       {"domains", domains},
       {"target", experiment.target.weights},
-      {"mixture", mixture},
+      {"mixture", trained},
       {"model", json::parse(ModelJson(model))},
       {"tokens", tokens},
       {"seed", seed},
@@ -45,6 +57,35 @@ json CanonicalRunSpec(const Experiment& experiment, const Mixture& mixture, cons
       {"backend", {{"kind", experiment.backend.kind}, {"command", experiment.backend.command}}}};
 }
 
+// The design's own mixtures as weight vectors over `domains` (errors without the file).
+Result<std::vector<WeightVector>> DesignMixtures(const Experiment& experiment,
+                                                 const DomainTokens& domain_tokens) {
+  const MixtureDesignSpec& spec = experiment.mixtures;
+  const size_t n = experiment.domains.size();
+  if (spec.design == "explicit") return std::vector<WeightVector>{};
+  if (spec.design == "grid") return GridDesign(n, spec.grid_step_count);
+  if (spec.design == "onehot") return OneHotDesign(n);
+  MIXRUN_ASSIGN_OR_RETURN(WeightVector prior, DesignPrior(experiment, domain_tokens));
+  if (spec.design == "leave-one-out") {
+    std::vector<std::string> names;
+    for (const DomainSpec& domain : experiment.domains) names.push_back(domain.name);
+    return LeaveOneOutDesign(names, ApplyTemperature(prior, spec.temperature));
+  }
+  if (spec.design == "dirichlet") {
+    DirichletDesignOptions options;
+    options.prior = prior;
+    options.count = spec.count;
+    options.temperature = spec.temperature;
+    options.strength_min = spec.strength_min;
+    options.strength_max = spec.strength_max;
+    options.max_epochs = spec.max_epochs;
+    options.min_weight = spec.min_weight;
+    options.seed = spec.seed;
+    return DrawDirichletDesign(options);
+  }
+  return Status::InvalidInput("/mixtures/design: unknown design '" + spec.design + "'");
+}
+
 }  // namespace
 
 std::string ModelJson(const ModelSpec& model) {
@@ -55,33 +96,63 @@ std::string ModelJson(const ModelSpec& model) {
 }
 
 Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment,
-                                            const DomainTokens& /*domain_tokens*/) {
-  if (experiment.mixtures.design != "explicit") {
-    return Status::InvalidInput(experiment.config_path + ": /mixtures/design: design '" +
-                                experiment.mixtures.design +
-                                "' is not yet available in this mixrun; use 'explicit'");
+                                            const DomainTokens& domain_tokens) {
+  auto design = DesignMixtures(experiment, domain_tokens);
+  if (!design.ok()) return design.status().WithContext(experiment.config_path);
+  std::vector<std::string> names;
+  for (const DomainSpec& domain : experiment.domains) names.push_back(domain.name);
+  std::vector<Mixture> mixtures;
+  mixtures.reserve(design->size() + experiment.mixtures.include.size());
+  for (const WeightVector& weights : *design) mixtures.push_back(ToMixture(names, weights));
+  std::vector<Mixture> include = experiment.mixtures.include;
+  for (Mixture& mixture : include) {
+    for (const std::string& name : names) mixture.emplace(name, 0.0);  // keeps given weights
   }
-  return experiment.mixtures.include;
+  AppendDistinct(mixtures, include);
+  return mixtures;
+}
+
+std::vector<double> TokenBudgets(const TrainSpec& train, const ModelSpec& model) {
+  std::vector<double> budgets;
+  if (train.tokens_per_param.empty()) {
+    budgets = train.tokens;
+  } else {
+    const ParameterCount count = CountParameters(model);
+    const double params = static_cast<double>(
+        train.param_count == "non_embedding" ? count.non_embedding : count.total);
+    for (double multiple : train.tokens_per_param) {
+      budgets.push_back(std::max(1.0, std::round(multiple * params)));
+    }
+  }
+  std::vector<double> distinct;
+  for (double budget : budgets) {
+    if (std::find(distinct.begin(), distinct.end(), budget) == distinct.end()) {
+      distinct.push_back(budget);
+    }
+  }
+  return distinct;
 }
 
 Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
                                            const DomainTokens& domain_tokens) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<Mixture> mixtures, ExpandMixtures(experiment, domain_tokens));
   std::vector<PlannedRun> runs;
+  std::set<std::string> keys;
   for (size_t m = 0; m < mixtures.size(); ++m) {
     const Mixture& mixture = mixtures[m];
     for (const ModelSpec& model : experiment.models) {
-      for (double tokens : experiment.train.tokens) {
+      const ParameterCount count = CountParameters(model);
+      for (double tokens : TokenBudgets(experiment.train, model)) {
         for (uint64_t seed : experiment.train.seeds) {
           PlannedRun run;
+          run.spec.run_key =
+              Sha256Hex(CanonicalRunSpec(experiment, mixture, model, tokens, seed).dump());
+          if (!keys.insert(run.spec.run_key).second) continue;
           run.model = model;
           run.tokens = tokens;
           run.seed = seed;
-          run.spec.run_key =
-              Sha256Hex(CanonicalRunSpec(experiment, mixture, model, tokens, seed).dump());
           run.spec.source = experiment.backend.kind;
           run.spec.model_json = ModelJson(model);
-          ParameterCount count = CountParameters(model);
           run.spec.n_params = static_cast<double>(count.total);
           run.spec.n_params_nonembed = static_cast<double>(count.non_embedding);
           run.spec.n_tokens = tokens;

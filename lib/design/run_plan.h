@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "config/experiment.h"
+#include "design/design_common.h"  // DomainTokens
 #include "store/store.h"
 
 namespace mixrun {
@@ -20,13 +21,17 @@ struct PlannedRun {
   uint64_t seed = 0;
 };
 
-// Tokens available per domain (the token prior and availability bounds of designs read them).
-using DomainTokens = std::map<std::string, int64_t>;
-
-// The experiment's mixtures, in design order (for now the explicit `include` list).
+// The experiment's mixtures: the design's (explicit: none), then the `include` list, each
+// mixture naming every domain (zeros explicit) and none within L1 1e-5 of an earlier one.
+// Errors read "FILE: /mixtures/...: message".
 Result<std::vector<Mixture>> ExpandMixtures(const Experiment& experiment,
                                             const DomainTokens& domain_tokens);
 
+// The token budgets of `model`: train.tokens, or train.tokens_per_param × its parameter count
+// (train.param_count) rounded to whole tokens; in config order, repeats dropped.
+std::vector<double> TokenBudgets(const TrainSpec& train, const ModelSpec& model);
+
+// Runs in order mixture, model, budget, seed; a run whose key repeats an earlier one is dropped.
 Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
                                            const DomainTokens& domain_tokens);
 

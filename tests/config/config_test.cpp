@@ -150,3 +150,72 @@ TEST_CASE("every example in configs/ and experiments/ loads") {
   }
   CHECK(loaded >= 2);
 }
+
+TEST_CASE("model ladders expand into models, one per rung") {
+  std::string text = kValid;
+  const std::string models = R"([{"name": "m", "layers": 2, "d_model": 32, "heads": 4}])";
+  text.replace(text.find(models), models.size(),
+               R"([{"ladder": {"layers": [1, 2], "d_model": [32, 64], "heads": 4}},
+                   {"name": "m", "layers": 2, "d_model": 32, "heads": 4}])");
+  auto experiment = Parse(text);
+  REQUIRE_MESSAGE(experiment.ok(), experiment.status().message());
+  REQUIRE(experiment->models.size() == 3);
+  CHECK(experiment->models[0].name == "l1-d32");
+  CHECK(experiment->models[1].name == "l2-d64");
+  CHECK(experiment->models[1].d_ff == 256);
+  CHECK(experiment->models[1].context == experiment->train.context);
+  CHECK(experiment->models[2].name == "m");
+}
+
+TEST_CASE("tokens_per_param replaces tokens; ladder and budget faults are reported") {
+  std::string text = kValid;
+  auto replace = [&](std::vector<std::pair<std::string, std::string>> edits) {
+    std::string copy = text;
+    for (const auto& [from, to] : edits) {
+      REQUIRE(copy.find(from) != std::string::npos);
+      copy.replace(copy.find(from), from.size(), to);
+    }
+    return Parse(copy);
+  };
+  const std::string tokens = R"("tokens": [1e5, 2e5])";
+  auto relative = replace({{tokens, R"("tokens_per_param": [10, 20], "param_count": "total")"}});
+  REQUIRE_MESSAGE(relative.ok(), relative.status().message());
+  CHECK(relative->train.tokens.empty());
+  CHECK(relative->train.tokens_per_param == std::vector<double>{10, 20});
+
+  auto faults = replace(
+      {{tokens, R"("tokens": 1e5, "tokens_per_param": 20)"},
+       {R"([{"name": "m", "layers": 2, "d_model": 32, "heads": 4}])",
+        R"([{"ladder": {"layers": [1, 2, 3], "d_model": [32, 64], "heads": [4, 5]}},
+            {"ladder": {"layers": 1, "d_model": 8, "heads": 2, "widths": 3}},
+            {"ladder": {"layers": [1.5], "d_model": 8, "heads": 2}}])"},
+       {R"("design": "explicit")", R"("design": "dirichlet", "count": 4, "min_weight": 3e-4)"}});
+  REQUIRE_FALSE(faults.ok());
+  const std::string& message = faults.status().message();
+  const std::string file = kExamples + "/inline.json: ";
+  for (const std::string& expected : {
+           file + "/train: give only one of 'tokens' and 'tokens_per_param'",
+           file + "/models/0/ladder/d_model: has 2 values but 'layers' has 3 (one per rung)",
+           file + "/models/1/ladder/widths: unknown key 'widths'",
+           file + "/models/2/ladder/layers/0: expected an integer",
+           file + "/mixtures/min_weight: must be 1/K for an integer K",
+       }) {
+    CHECK_MESSAGE(message.find(expected) != std::string::npos, expected, "\n--- got:\n", message);
+  }
+  auto neither = replace({{tokens, R"("seeds": [0])"}, {R"(, "seeds": [3, 4])", ""}});
+  REQUIRE_FALSE(neither.ok());
+  CHECK(neither.status().message().find(file + "/train: missing 'tokens' (token budgets) or "
+                                               "'tokens_per_param'") != std::string::npos);
+  auto stray = replace({{tokens, R"("tokens": 1e5, "param_count": "non_embedding")"}});
+  REQUIRE_FALSE(stray.ok());
+  CHECK(stray.status().message().find(
+            file + "/train/param_count: 'param_count' applies only with 'tokens_per_param'") !=
+        std::string::npos);
+  auto indivisible =
+      replace({{R"([{"name": "m", "layers": 2, "d_model": 32, "heads": 4}])",
+                R"([{"ladder": {"layers": 1, "d_model": [32, 48], "heads": [4, 5]}}])"}});
+  REQUIRE_FALSE(indivisible.ok());
+  CHECK(indivisible.status().message().find(
+            file + "/models/0/ladder/heads/1: d_model (48) must be divisible by heads (5)") !=
+        std::string::npos);
+}
