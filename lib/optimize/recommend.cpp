@@ -1,0 +1,302 @@
+#include "optimize/recommend.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "optimize/bounded_simplex.h"
+
+namespace mixrun {
+namespace {
+
+constexpr double kAtBound = 1e-6;
+
+std::vector<double> InOrder(const Mixture& mixture, const std::vector<std::string>& domains) {
+  std::vector<double> out(domains.size(), 0.0);
+  for (size_t j = 0; j < domains.size(); ++j) {
+    auto found = mixture.find(domains[j]);
+    if (found != mixture.end()) out[j] = found->second;
+  }
+  return out;
+}
+
+Mixture AsMixture(const std::vector<double>& w, const std::vector<std::string>& domains) {
+  Mixture mixture;
+  for (size_t j = 0; j < domains.size(); ++j) mixture[domains[j]] = w[j];
+  return mixture;
+}
+
+// Weights of 1e-17 left by floating point are zeroed, then the mixture is put back exactly on
+// the bounded simplex, so a written mixture sums to 1 and respects every bound.
+std::vector<double> Clean(std::vector<double> w, const Constraints& c) {
+  for (size_t j = 0; j < w.size(); ++j) {
+    if (w[j] < 1e-12) w[j] = 0;
+  }
+  return ProjectOntoBoundedSimplex(w, c.lo, c.hi);
+}
+
+Result<std::string> ChooseMethod(const std::vector<LoadedFit>& fits, const std::string& method) {
+  bool smooth = true;
+  std::string rough;
+  for (const LoadedFit& fit : fits) {
+    if (!fit.Smooth()) {
+      smooth = false;
+      rough = "fit " + std::to_string(fit.id) + " (" + fit.Describe() + ")";
+    }
+  }
+  if (method == "auto") return std::string(smooth ? "optimize" : "simulate");
+  if (method == "optimize" && !smooth) {
+    return Status::InvalidInput("--method optimize: " + rough +
+                                " is piecewise constant, with no gradient to follow; use "
+                                "--method simulate");
+  }
+  if (method != "optimize" && method != "simulate") {
+    return Status::InvalidInput("--method must be auto, optimize or simulate, not '" + method +
+                                "'");
+  }
+  return method;
+}
+
+// The run with the lowest observed combined target (every fit's target measured).
+std::optional<std::pair<const RunPoint*, double>> BestObservedRun(
+    const std::vector<LoadedFit>& fits, const std::vector<RunPoint>& runs) {
+  std::optional<std::pair<const RunPoint*, double>> best;
+  for (const RunPoint& run : runs) {
+    double total = 0;
+    bool complete = true;
+    for (const LoadedFit& fit : fits) {
+      const auto value = fit.ObservedTarget(run);
+      complete = complete && value.has_value();
+      if (value) total += fit.weight * *value;
+    }
+    if (complete && (!best || total < best->second)) best = std::make_pair(&run, total);
+  }
+  return best;
+}
+
+Mixture NormalisedOver(const Mixture& weights, const std::vector<std::string>& domains) {
+  std::vector<double> w = InOrder(weights, domains);
+  double total = 0;
+  for (double v : w) total += v;
+  if (total > 0) {
+    for (double& v : w) v /= total;
+  }
+  return AsMixture(w, domains);
+}
+
+void FindActive(Recommendation& out, const std::vector<double>& w) {
+  const Constraints& c = out.constraints;
+  for (size_t j = 0; j < w.size(); ++j) {
+    if (c.fixed[j]) {
+      out.active.push_back({c.domains[j], "fixed", c.lo[j], BoundSourceName(BoundSource::kFixed)});
+      continue;
+    }
+    if (w[j] <= c.lo[j] + kAtBound) {
+      out.active.push_back({c.domains[j], "lower", c.lo[j], BoundSourceName(c.lo_source[j])});
+    } else if (w[j] >= c.hi[j] - kAtBound) {
+      out.active.push_back({c.domains[j], "upper", c.hi[j], BoundSourceName(c.hi_source[j])});
+    }
+  }
+}
+
+// Weights at (within 2% of) or beyond the edge of the range the fit saw: where its predictions
+// rest on few runs. Low edges are reported only above 0 (weight 0 is no extrapolation).
+void FindEdges(Recommendation& out, const std::vector<double>& w,
+               const std::map<std::string, std::pair<double, double>>& observed) {
+  for (size_t j = 0; j < w.size(); ++j) {
+    auto range = observed.find(out.constraints.domains[j]);
+    if (range == observed.end()) continue;
+    const auto [low, high] = range->second;
+    RangeEdge edge{out.constraints.domains[j], w[j], low, high, ""};
+    if (w[j] > high + 1e-9) {
+      edge.where = "above the observed max";
+    } else if (w[j] >= high - std::max(kAtBound, 0.02 * high)) {
+      edge.where = "at the observed max";
+    } else if (low > 0 && w[j] < low - 1e-9) {
+      edge.where = "below the observed min";
+    } else if (low > 0 && w[j] <= low + std::max(kAtBound, 0.02 * low)) {
+      edge.where = "at the observed min";
+    }
+    if (!edge.where.empty()) out.edges.push_back(edge);
+  }
+}
+
+nlohmann::json IntervalJson(const PredictionInterval& interval) {
+  return {{"predicted_loss", interval.prediction},
+          {"interval", {interval.low, interval.high}},
+          {"interval_source", interval.source}};
+}
+
+}  // namespace
+
+std::map<std::string, std::pair<double, double>> ObservedRanges(
+    const std::vector<RunPoint>& runs, const std::vector<std::string>& domains) {
+  std::map<std::string, std::pair<double, double>> ranges;
+  for (const RunPoint& run : runs) {
+    double total = 0;
+    for (const auto& [domain, weight] : run.weights) total += weight;
+    if (!(total > 0)) continue;
+    for (const std::string& domain : domains) {
+      auto found = run.weights.find(domain);
+      const double w = found == run.weights.end() ? 0.0 : found->second / total;
+      auto [it, inserted] = ranges.try_emplace(domain, w, w);
+      if (!inserted) {
+        it->second.first = std::min(it->second.first, w);
+        it->second.second = std::max(it->second.second, w);
+      }
+    }
+  }
+  return ranges;
+}
+
+Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request) {
+  if (fits.empty()) return Status::InvalidInput("recommend: give --fit ID or --experiment NAME");
+  for (const LoadedFit& fit : fits) {
+    if (fit.fitted->domains().empty()) {
+      return Status::InvalidInput("fit " + std::to_string(fit.id) + " is a " + fit.Describe() +
+                                  " fit, which does not read mixtures: recommend needs a mixing "
+                                  "or regmix fit");
+    }
+  }
+  const std::vector<std::string> domains = fits[0].fitted->domains();
+  Recommendation out;
+  MIXRUN_ASSIGN_OR_RETURN(out.method, ChooseMethod(fits, request.method));
+  const bool needs_prior = out.method == "simulate" || request.kl_reg > 0;
+  if (needs_prior && !request.prior) {
+    if (!request.prior_error.ok()) return request.prior_error;
+    return Status::InvalidInput("recommend: simulate and --kl-reg need a prior (--prior)");
+  }
+  std::vector<double> prior;
+  if (request.prior) {
+    request.constraints.prior = request.prior->shares;
+    prior = InOrder(request.prior->shares, domains);
+  }
+  request.constraints.domains = domains;
+  const auto observed = ObservedRanges(request.runs, domains);
+  request.constraints.observed = observed;
+  if (request.runs.empty() && !request.constraints.allow_extrapolation) {
+    spdlog::info("recommend: the fit's training runs are unknown: no extrapolation guard");
+  }
+  MIXRUN_ASSIGN_OR_RETURN(out.constraints, BuildConstraints(request.constraints));
+  std::vector<WeightedFit> weighted;
+  for (const LoadedFit& fit : fits) weighted.push_back({fit.fitted.get(), fit.weight});
+  MIXRUN_ASSIGN_OR_RETURN(Objective objective,
+                          Objective::Create(weighted, prior, request.kl_reg, request.threads));
+
+  std::vector<double> w;
+  if (out.method == "simulate") {
+    MIXRUN_ASSIGN_OR_RETURN(SimulateResult simulated,
+                            Simulate(objective, out.constraints, prior, request.simulate));
+    w = simulated.mixture;
+    out.details = {{"samples", simulated.accepted},
+                   {"drawn", simulated.drawn},
+                   {"top_k", simulated.top_k},
+                   {"strength", request.simulate.strength},
+                   {"seed", request.simulate.seed},
+                   {"best_candidate_objective", simulated.best_objective},
+                   {"top_k_spread", AsMixture(simulated.top_spread, domains)}};
+  } else {
+    std::vector<std::vector<double>> anchors;
+    if (!prior.empty()) anchors.push_back(prior);
+    anchors.push_back(std::vector<double>(domains.size(), 1.0 / domains.size()));
+    const auto best_run = BestObservedRun(fits, request.runs);
+    if (best_run)
+      anchors.push_back(InOrder(NormalisedOver(best_run->first->weights, domains), domains));
+    MIXRUN_ASSIGN_OR_RETURN(GradientSearchResult searched,
+                            GradientSearch(objective, out.constraints, anchors, request.search));
+    w = searched.mixture;
+    out.details = {{"starts", searched.starts},
+                   {"converged_starts", searched.converged},
+                   {"agreeing_starts", searched.agreeing_starts},
+                   {"iterations", searched.iterations},
+                   {"seed", request.search.seed}};
+  }
+  w = Clean(w, out.constraints);
+  out.mixture = AsMixture(w, domains);
+  MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture));
+  out.kl_to_prior = prior.empty() ? NAN : objective.KlToPrior(w.data());
+  out.objective =
+      out.predicted.prediction + (request.kl_reg > 0 ? request.kl_reg * out.kl_to_prior : 0.0);
+  out.prior = request.prior;
+  FindActive(out, w);
+  FindEdges(out, w, observed);
+
+  // Baselines, each predicted the same way; flagged when they break the constraints.
+  auto add_baseline = [&](std::string name, Mixture mixture, std::optional<double> seen,
+                          std::string note) -> Status {
+    MIXRUN_ASSIGN_OR_RETURN(PredictionInterval predicted, PredictWithInterval(fits, mixture));
+    if (!out.constraints.Contains(InOrder(mixture, domains), 1e-6)) {
+      note += std::string(note.empty() ? "" : "; ") + "outside the bounds";
+    }
+    out.baselines.push_back({std::move(name), std::move(mixture), predicted, seen, note});
+    return Status::Ok();
+  };
+  MIXRUN_RETURN_IF_ERROR(add_baseline(
+      "uniform", AsMixture(std::vector<double>(domains.size(), 1.0 / domains.size()), domains),
+      std::nullopt, ""));
+  if (request.prior && request.prior->source != "uniform") {
+    MIXRUN_RETURN_IF_ERROR(add_baseline(
+        "natural", request.prior->shares, std::nullopt,
+        request.prior->source == "tokens" ? "token shares" : "prior " + request.prior->source));
+  }
+  if (const auto best_run = BestObservedRun(fits, request.runs)) {
+    const RunPoint& run = *best_run->first;
+    MIXRUN_RETURN_IF_ERROR(add_baseline("best observed", NormalisedOver(run.weights, domains),
+                                        best_run->second, "run " + std::to_string(run.run_id)));
+  }
+  return out;
+}
+
+nlohmann::json Recommendation::MixtureJson() const {
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [domain, weight] : mixture) json[domain] = weight;
+  return json;
+}
+
+nlohmann::json Recommendation::ToJson() const {
+  nlohmann::json json = {{"method", method}, {"mixture", MixtureJson()}};
+  json.update(IntervalJson(predicted));
+  json["objective"] = objective;
+  if (std::isfinite(kl_to_prior)) json["kl_to_prior"] = kl_to_prior;
+  nlohmann::json active_json = nlohmann::json::array();
+  for (const ActiveBound& bound : active) {
+    active_json.push_back({{"domain", bound.domain},
+                           {"side", bound.side},
+                           {"bound", bound.bound},
+                           {"source", bound.source}});
+  }
+  json["active_constraints"] = active_json;
+  nlohmann::json edges_json = nlohmann::json::array();
+  for (const RangeEdge& edge : edges) {
+    edges_json.push_back({{"domain", edge.domain},
+                          {"weight", edge.weight},
+                          {"observed_range", {edge.seen_low, edge.seen_high}},
+                          {"where", edge.where}});
+  }
+  json["observed_range_edges"] = edges_json;
+  nlohmann::json baselines_json = nlohmann::json::array();
+  for (const Baseline& baseline : baselines) {
+    nlohmann::json row = {{"name", baseline.name}, {"mixture", baseline.mixture}};
+    row.update(IntervalJson(baseline.predicted));
+    if (baseline.observed) row["observed_loss"] = *baseline.observed;
+    if (!baseline.note.empty()) row["note"] = baseline.note;
+    baselines_json.push_back(row);
+  }
+  json["baselines"] = baselines_json;
+  nlohmann::json bounds = nlohmann::json::object();
+  for (size_t j = 0; j < constraints.size(); ++j) {
+    bounds[constraints.domains[j]] = {{"min", constraints.lo[j]},
+                                      {"max", constraints.hi[j]},
+                                      {"min_source", BoundSourceName(constraints.lo_source[j])},
+                                      {"max_source", BoundSourceName(constraints.hi_source[j])}};
+  }
+  json["bounds"] = bounds;
+  json["notes"] = constraints.notes;
+  if (prior) json["prior"] = {{"source", prior->source}, {"shares", prior->shares}};
+  json[method] = details;
+  return json;
+}
+
+}  // namespace mixrun

@@ -1,0 +1,83 @@
+// recommend: the mixture to train with. Minimises the fits' combined predicted loss (plus an
+// optional KL pull toward the prior) under the constraints, by `optimize` (smooth laws) or
+// `simulate` (RegMix's, any model), and predicts it and the baselines with 95% intervals.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/run_point.h"
+#include "common/status.h"
+#include "optimize/constraints.h"
+#include "optimize/gradient_search.h"
+#include "optimize/interval.h"
+#include "optimize/loaded_fit.h"
+#include "optimize/prior.h"
+#include "optimize/simulate.h"
+
+namespace mixrun {
+
+struct RecommendRequest {
+  std::string method = "auto";  // auto (simulate for gbdt, else optimize) | optimize | simulate
+  SimulateOptions simulate;
+  GradientSearchOptions search;
+  double kl_reg = 0;
+  std::optional<Prior> prior;  // required by simulate, --kl-reg and share-based caps
+  Status prior_error;          // why there is no prior: returned when one is required
+  // User bounds and availability; `domains`, `prior` and `observed` are filled in by Recommend.
+  ConstraintSpec constraints;
+  // The fits' training runs: the observed weight range (the extrapolation guard) and the best
+  // observed run (a baseline). May be empty (no guard, no such baseline).
+  std::vector<RunPoint> runs;
+  int threads = 2;
+};
+
+struct Baseline {
+  std::string name;  // uniform | natural | best observed
+  Mixture mixture;
+  PredictionInterval predicted;
+  std::optional<double> observed;  // best observed run: its measured target
+  std::string note;                // e.g. "run 217", "outside the bounds"
+};
+
+struct ActiveBound {
+  std::string domain;
+  std::string side;  // lower | upper
+  double bound = 0;
+  std::string source;  // BoundSourceName
+};
+
+struct RangeEdge {
+  std::string domain;
+  double weight = 0, seen_low = 0, seen_high = 0;
+  std::string where;  // "at the observed max", "above the observed max", ...
+};
+
+struct Recommendation {
+  std::string method;  // optimize | simulate
+  Mixture mixture;
+  PredictionInterval predicted;
+  double objective = 0;  // what was minimised: predicted + λ·KL
+  double kl_to_prior = 0;
+  std::vector<ActiveBound> active;
+  std::vector<RangeEdge> edges;
+  std::vector<Baseline> baselines;
+  Constraints constraints;
+  std::optional<Prior> prior;
+  nlohmann::json details;  // the method's statistics (draws, starts, iterations)
+
+  // Everything, for --json (recommend adds the stored ids).
+  nlohmann::json ToJson() const;
+  // The mixture alone, as a config's mixtures.include takes it: {"domain": weight, ...}.
+  nlohmann::json MixtureJson() const;
+};
+
+Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request);
+
+// Per-domain [min, max] of the runs' normalised weights (absent domains weigh 0).
+std::map<std::string, std::pair<double, double>> ObservedRanges(
+    const std::vector<RunPoint>& runs, const std::vector<std::string>& domains);
+
+}  // namespace mixrun

@@ -1,0 +1,142 @@
+#include "optimize/store_inputs.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "regress/all_laws.h"
+
+namespace mixrun {
+namespace {
+
+Result<std::pair<int64_t, double>> ParseFitSpec(const std::string& spec) {
+  const size_t colon = spec.find(':');
+  const std::string id_text = spec.substr(0, colon);
+  char* end = nullptr;
+  const long long id = std::strtoll(id_text.c_str(), &end, 10);
+  double weight = 1;
+  bool ok = !id_text.empty() && *end == '\0' && id > 0;
+  if (ok && colon != std::string::npos) {
+    const std::string weight_text = spec.substr(colon + 1);
+    weight = std::strtod(weight_text.c_str(), &end);
+    ok = !weight_text.empty() && *end == '\0' && weight > 0 && std::isfinite(weight);
+  }
+  if (!ok) {
+    return Status::InvalidInput("--fit '" + spec +
+                                "': expected ID[:WEIGHT], a stored fit's id and a positive weight");
+  }
+  return std::make_pair(static_cast<int64_t>(id), weight);
+}
+
+Result<LoadedFit> LoadOne(Store& store, int64_t id, double weight) {
+  MIXRUN_ASSIGN_OR_RETURN(FitRow row, store.GetFit(id));
+  LoadedFit fit;
+  fit.id = row.id;
+  fit.weight = weight;
+  fit.law = row.law;
+  fit.experiment_id = row.experiment_id;
+  fit.options = nlohmann::json::parse(row.options_json, nullptr, false);
+  fit.stats = nlohmann::json::parse(row.stats_json, nullptr, false);
+  const nlohmann::json params = nlohmann::json::parse(row.params_json, nullptr, false);
+  if (fit.options.is_discarded() || params.is_discarded()) {
+    return Status::InvalidInput("fit " + std::to_string(id) + ": stored JSON does not parse");
+  }
+  if (fit.stats.is_discarded()) fit.stats = nlohmann::json::object();
+  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<FittedLaw> fitted, LoadFit(row.law, fit.options, params));
+  fit.fitted = std::move(fitted);
+  return fit;
+}
+
+}  // namespace
+
+Result<std::vector<LoadedFit>> LoadFits(Store& store, const FitChoice& choice) {
+  std::vector<LoadedFit> fits;
+  if (!choice.specs.empty()) {
+    if (!choice.experiment.empty()) {
+      return Status::InvalidInput("recommend: give --fit or --experiment, not both");
+    }
+    for (const std::string& spec : choice.specs) {
+      MIXRUN_ASSIGN_OR_RETURN(auto parsed, ParseFitSpec(spec));
+      MIXRUN_ASSIGN_OR_RETURN(LoadedFit fit, LoadOne(store, parsed.first, parsed.second));
+      fits.push_back(std::move(fit));
+    }
+    return fits;
+  }
+  if (choice.experiment.empty()) {
+    return Status::InvalidInput("recommend: give --fit ID[:WEIGHT] or --experiment NAME");
+  }
+  MIXRUN_ASSIGN_OR_RETURN(int64_t experiment_id, store.ExperimentId(choice.experiment));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<FitRow> rows, store.ListFits(experiment_id));
+  const FitRow* latest = nullptr;
+  for (const FitRow& row : rows) {
+    const bool wanted =
+        choice.law.empty() ? (row.law == "mixing" || row.law == "regmix") : row.law == choice.law;
+    if (wanted && (!latest || row.id > latest->id)) latest = &row;
+  }
+  if (!latest) {
+    return Status::NotFound("experiment '" + choice.experiment + "' has no " +
+                            (choice.law.empty() ? "mixing or regmix" : choice.law) +
+                            " fit; run mixrun fit-law first");
+  }
+  MIXRUN_ASSIGN_OR_RETURN(LoadedFit fit, LoadOne(store, latest->id, 1.0));
+  fits.push_back(std::move(fit));
+  return fits;
+}
+
+Result<std::vector<RunPoint>> LoadTrainingRuns(Store& store, const std::vector<LoadedFit>& fits) {
+  std::set<int64_t> experiments;
+  std::vector<RunPoint> runs;
+  for (const LoadedFit& fit : fits) {
+    if (!fit.experiment_id || !experiments.insert(*fit.experiment_id).second) continue;
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> loaded, store.LoadRunPoints(*fit.experiment_id));
+    runs.insert(runs.end(), std::make_move_iterator(loaded.begin()),
+                std::make_move_iterator(loaded.end()));
+  }
+  return runs;
+}
+
+Result<std::map<std::string, int64_t>> FitDomainTokens(Store& store,
+                                                       const std::vector<LoadedFit>& fits) {
+  if (fits.empty() || !fits[0].experiment_id) return std::map<std::string, int64_t>{};
+  return store.DomainTokens(*fits[0].experiment_id);
+}
+
+Result<Prior> ResolvePrior(Store& store, const std::string& flag,
+                           const std::vector<LoadedFit>& fits) {
+  if (fits.empty()) return Status::InvalidInput("recommend: no fit");
+  const std::vector<std::string> domains = fits[0].fitted->domains();
+  if (flag == "uniform") return UniformPrior(domains);
+  if (flag == "tokens") {
+    MIXRUN_ASSIGN_OR_RETURN(auto tokens, FitDomainTokens(store, fits));
+    std::string experiment = "?";
+    if (fits[0].experiment_id) {
+      MIXRUN_ASSIGN_OR_RETURN(std::vector<ExperimentRow> rows, store.ListExperiments());
+      for (const auto& row : rows) {
+        if (row.id == *fits[0].experiment_id) experiment = row.name;
+      }
+    }
+    return TokenPrior(tokens, domains, experiment);
+  }
+  return ReadPriorFile(flag, domains);
+}
+
+Result<int64_t> SaveRecommendation(Store& store, const std::vector<LoadedFit>& fits,
+                                   const Recommendation& recommendation,
+                                   const nlohmann::json& options) {
+  nlohmann::json recorded = options;
+  nlohmann::json fit_list = nlohmann::json::array();
+  for (const LoadedFit& fit : fits) fit_list.push_back({{"id", fit.id}, {"weight", fit.weight}});
+  recorded["fits"] = fit_list;
+  recorded["method"] = recommendation.method;
+  recorded["interval_source"] = recommendation.predicted.source;
+  recorded["details"] = recommendation.details;
+  nlohmann::json bounds = nlohmann::json::object();
+  const Constraints& c = recommendation.constraints;
+  for (size_t j = 0; j < c.size(); ++j) bounds[c.domains[j]] = {c.lo[j], c.hi[j]};
+  recorded["bounds"] = bounds;
+  return store.AddRecommendation(fits.at(0).id, recommendation.MixtureJson().dump(),
+                                 recommendation.predicted.prediction, recommendation.predicted.low,
+                                 recommendation.predicted.high, recorded.dump());
+}
+
+}  // namespace mixrun
