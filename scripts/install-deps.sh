@@ -8,6 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libceres-dev libeigen3-dev libspdlog-dev libsqlite3-dev
   doctest-dev libopenblas-dev libomp-dev libxgboost-dev
   sqlite3 gnuplot-nox python3 python3-jsonschema
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
