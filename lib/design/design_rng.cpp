@@ -51,8 +51,8 @@ double DesignRng::Normal() {
     v = 2 * Uniform() - 1;
     s = u * u + v * v;
   } while (s >= 1 || s == 0);
-  return u * std::sqrt(-2 * std::log(s) / s);  // the second variate (v·…) is dropped on purpose:
-                                               // keeping state-free draws makes streams simpler
+  // Only one of the pair is used, so that a draw depends on nothing cached between calls.
+  return u * std::sqrt(-2 * std::log(s) / s);
 }
 
 double DesignRng::LogGamma(double shape) {

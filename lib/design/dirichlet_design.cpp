@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
-#include <set>
 #include <string>
+#include <unordered_set>
 
 #include "design/design_prior.h"
 #include "design/design_rng.h"
@@ -63,38 +64,81 @@ void RoundToGrid(const WeightVector& weights, int64_t units, std::vector<int64_t
   }
 }
 
-// Finds accepted candidates within kDuplicateL1 of an earlier one. On a grid coarser than the
-// threshold, near-duplicates are exactly equal count vectors; otherwise candidates are indexed by a
-// projection s = Σ c_j x_j with c_j in [1, 2], since L1 ≤ ε implies |Δs| ≤ 2ε, and only those
-// within that window are compared.
-class DuplicateFilter {
+// The accepted candidates that are not within kDuplicateL1 of an earlier one, stored flat (n
+// weights each: a few hundred thousand of them for a 10,000-mixture design). On a grid coarser
+// than the threshold, near-duplicates are exactly equal (the weights k/K are computed the same
+// way), so a hash set finds them; otherwise candidates are indexed by a projection
+// s = Σ c_j x_j with c_j in [1, 2], since L1 ≤ ε implies |Δs| ≤ 2ε, and only those within that
+// window are compared.
+class DistinctMixtures {
  public:
-  explicit DuplicateFilter(size_t domains) : coefficients_(domains) {
-    for (size_t j = 0; j < domains; ++j) {
-      coefficients_[j] = 1.0 + static_cast<double>(j) / static_cast<double>(domains);
+  DistinctMixtures(size_t domains, bool exact)
+      : n_(domains),
+        exact_(exact),
+        coefficients_(domains),
+        by_weights_(0, Hash{this}, Equal{this}) {
+    for (size_t j = 0; j < n_; ++j) {
+      coefficients_[j] = 1.0 + static_cast<double>(j) / static_cast<double>(n_);
     }
   }
 
-  bool InsertGrid(const std::vector<int64_t>& counts) { return seen_counts_.insert(counts).second; }
+  DistinctMixtures(const DistinctMixtures&) = delete;  // the set's hash and equality point here
+  DistinctMixtures& operator=(const DistinctMixtures&) = delete;
 
-  bool InsertContinuous(const WeightVector& weights) {
-    double key = 0;
-    for (size_t j = 0; j < weights.size(); ++j) key += coefficients_[j] * weights[j];
-    const double window = 2 * kDuplicateL1;
-    for (auto it = by_key_.lower_bound(key - window);
-         it != by_key_.end() && it->first <= key + window; ++it) {
-      double distance = 0;
-      for (size_t j = 0; j < weights.size(); ++j) distance += std::abs(weights[j] - it->second[j]);
-      if (distance <= kDuplicateL1) return false;
-    }
-    by_key_.emplace(key, weights);
-    return true;
+  size_t size() const { return weights_.size() / n_; }
+  const double* at(size_t i) const { return weights_.data() + i * n_; }
+
+  // Keeps `mixture` unless it duplicates a kept one; returns whether it was kept.
+  bool Insert(const WeightVector& mixture) {
+    const size_t index = size();
+    weights_.insert(weights_.end(), mixture.begin(), mixture.end());
+    const bool fresh = exact_ ? by_weights_.insert(index).second : InsertByProjection(index);
+    if (!fresh) weights_.resize(index * n_);
+    return fresh;
   }
 
  private:
+  struct Hash {
+    const DistinctMixtures* self;
+    size_t operator()(size_t i) const {
+      uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over the weights' bits
+      for (size_t j = 0; j < self->n_; ++j) {
+        uint64_t bits;
+        std::memcpy(&bits, self->at(i) + j, sizeof bits);
+        h = (h ^ bits) * 0x100000001b3ull;
+      }
+      return static_cast<size_t>(h ^ (h >> 32));
+    }
+  };
+  struct Equal {
+    const DistinctMixtures* self;
+    bool operator()(size_t a, size_t b) const {
+      return std::equal(self->at(a), self->at(a) + self->n_, self->at(b));
+    }
+  };
+
+  bool InsertByProjection(size_t index) {
+    const double* x = at(index);
+    double key = 0;
+    for (size_t j = 0; j < n_; ++j) key += coefficients_[j] * x[j];
+    const double window = 2 * kDuplicateL1;
+    for (auto it = by_key_.lower_bound(key - window);
+         it != by_key_.end() && it->first <= key + window; ++it) {
+      const double* y = at(it->second);
+      double distance = 0;
+      for (size_t j = 0; j < n_; ++j) distance += std::abs(x[j] - y[j]);
+      if (distance <= kDuplicateL1) return false;
+    }
+    by_key_.emplace(key, index);
+    return true;
+  }
+
+  size_t n_;
+  bool exact_;
   std::vector<double> coefficients_;
-  std::set<std::vector<int64_t>> seen_counts_;
-  std::multimap<double, WeightVector> by_key_;
+  std::vector<double> weights_;
+  std::unordered_set<size_t, Hash, Equal> by_weights_;
+  std::multimap<double, size_t> by_key_;
 };
 
 }  // namespace
@@ -132,9 +176,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
       LogSpaced(options.strength_min, options.strength_max, options.strength_count);
 
   DesignRng rng(options.seed);
-  DuplicateFilter filter(n);
-  const bool exact_grid = units > 0 && 2.0 / static_cast<double>(units) > kDuplicateL1;
-  std::vector<WeightVector> distinct;
+  DistinctMixtures distinct(n, units > 0 && 2.0 / static_cast<double>(units) > kDuplicateL1);
   std::vector<double> alpha(n);
   WeightVector draw(n);
   std::vector<int64_t> counts(n);
@@ -154,9 +196,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
         if (x < options.min_weight) x = 0;
         total += x;
       }
-      if (total == 0)
-        continue;  // only when every weight is below min_weight (> 1/min_weight
-                   // domains)
+      if (total == 0) continue;  // every weight below min_weight: more than 1/min_weight domains
       for (double& x : draw) x /= total;
       RoundToGrid(draw, units, counts);
       for (size_t j = 0; j < n && within; ++j) {
@@ -166,8 +206,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
       if (!within) continue;
     }
     ++accepted;
-    const bool fresh = exact_grid ? filter.InsertGrid(counts) : filter.InsertContinuous(draw);
-    if (fresh) distinct.push_back(draw);
+    distinct.Insert(draw);
   }
 
   if (distinct.size() < static_cast<size_t>(options.count)) {
@@ -178,11 +217,14 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
                                 " requested (lower count or min_weight, or raise max_epochs)");
   }
   // Partial Fisher–Yates: a uniform sample of `count` without replacement, in sampled order.
+  std::vector<size_t> order(distinct.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<WeightVector> design;
   for (size_t i = 0; i < static_cast<size_t>(options.count); ++i) {
-    std::swap(distinct[i], distinct[i + rng.Below(distinct.size() - i)]);
+    std::swap(order[i], order[i + rng.Below(order.size() - i)]);
+    design.emplace_back(distinct.at(order[i]), distinct.at(order[i]) + n);
   }
-  distinct.resize(static_cast<size_t>(options.count));
-  return distinct;
+  return design;
 }
 
 }  // namespace mixrun
