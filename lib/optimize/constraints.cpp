@@ -51,17 +51,17 @@ void TightenHigh(double value, BoundSource source, double& hi, BoundSource& hi_s
 std::string Describe(const Constraints& c, size_t j, bool low) {
   const BoundSource source = low ? c.lo_source[j] : c.hi_source[j];
   return c.domains[j] + (low ? " ≥ " : " ≤ ") + Fmt(low ? c.lo[j] : c.hi[j]) + " (" +
-         BoundSourceName(source) + ")";
+         BoundSourceName(source, !low) + ")";
 }
 
 }  // namespace
 
-const char* BoundSourceName(BoundSource source) {
+const char* BoundSourceName(BoundSource source, bool upper) {
   switch (source) {
     case BoundSource::kSimplex:
       return "simplex";
     case BoundSource::kUser:
-      return "--min/--max";
+      return upper ? "--max" : "--min";
     case BoundSource::kFixed:
       return "--fix";
     case BoundSource::kAvailability:

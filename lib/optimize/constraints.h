@@ -17,7 +17,8 @@ namespace mixrun {
 
 // Where the binding bound of a domain comes from (the tightest wins; on a tie the user's flag).
 enum class BoundSource { kSimplex, kUser, kFixed, kAvailability, kObserved };
-const char* BoundSourceName(BoundSource source);  // "simplex", "--min/--max", "--fix", ...
+// "simplex", "--min" or "--max" (by side), "--fix", "availability", "observed range".
+const char* BoundSourceName(BoundSource source, bool upper);
 
 struct ConstraintSpec {
   std::vector<std::string> domains;  // the search space: the fit's domains, sorted

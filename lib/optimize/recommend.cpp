@@ -28,13 +28,26 @@ Mixture AsMixture(const std::vector<double>& w, const std::vector<std::string>& 
   return mixture;
 }
 
-// Weights of 1e-17 left by floating point are zeroed, then the mixture is put back exactly on
-// the bounded simplex, so a written mixture sums to 1 and respects every bound.
+// Weights of 1e-17 left by floating point are zeroed and the sum's last rounding error goes to
+// the weight with the most room, so a written mixture sums to 1 and respects every bound (the
+// projection, the fallback, would spread 1e-18 over every weight at 0).
 std::vector<double> Clean(std::vector<double> w, const Constraints& c) {
+  double total = 0;
   for (size_t j = 0; j < w.size(); ++j) {
-    if (w[j] < 1e-12) w[j] = 0;
+    if (w[j] < 1e-12 && c.lo[j] == 0) w[j] = 0;
+    total += w[j];
   }
-  return ProjectOntoBoundedSimplex(w, c.lo, c.hi);
+  size_t roomiest = 0;
+  double room = -1;
+  for (size_t j = 0; j < w.size(); ++j) {
+    const double slack = std::min(w[j] - c.lo[j], c.hi[j] - w[j]);
+    if (!c.fixed[j] && slack > room) {
+      room = slack;
+      roomiest = j;
+    }
+  }
+  if (room > std::abs(1 - total)) w[roomiest] += 1 - total;
+  return c.Contains(w, 1e-15) ? w : ProjectOntoBoundedSimplex(w, c.lo, c.hi);
 }
 
 Result<std::string> ChooseMethod(const std::vector<LoadedFit>& fits, const std::string& method) {
@@ -90,13 +103,15 @@ void FindActive(Recommendation& out, const std::vector<double>& w) {
   const Constraints& c = out.constraints;
   for (size_t j = 0; j < w.size(); ++j) {
     if (c.fixed[j]) {
-      out.active.push_back({c.domains[j], "fixed", c.lo[j], BoundSourceName(BoundSource::kFixed)});
+      out.active.push_back(
+          {c.domains[j], "fixed", c.lo[j], BoundSourceName(BoundSource::kFixed, false)});
       continue;
     }
     if (w[j] <= c.lo[j] + kAtBound) {
-      out.active.push_back({c.domains[j], "lower", c.lo[j], BoundSourceName(c.lo_source[j])});
+      out.active.push_back(
+          {c.domains[j], "lower", c.lo[j], BoundSourceName(c.lo_source[j], false)});
     } else if (w[j] >= c.hi[j] - kAtBound) {
-      out.active.push_back({c.domains[j], "upper", c.hi[j], BoundSourceName(c.hi_source[j])});
+      out.active.push_back({c.domains[j], "upper", c.hi[j], BoundSourceName(c.hi_source[j], true)});
     }
   }
 }
@@ -287,10 +302,11 @@ nlohmann::json Recommendation::ToJson() const {
   json["baselines"] = baselines_json;
   nlohmann::json bounds = nlohmann::json::object();
   for (size_t j = 0; j < constraints.size(); ++j) {
-    bounds[constraints.domains[j]] = {{"min", constraints.lo[j]},
-                                      {"max", constraints.hi[j]},
-                                      {"min_source", BoundSourceName(constraints.lo_source[j])},
-                                      {"max_source", BoundSourceName(constraints.hi_source[j])}};
+    bounds[constraints.domains[j]] = {
+        {"min", constraints.lo[j]},
+        {"max", constraints.hi[j]},
+        {"min_source", BoundSourceName(constraints.lo_source[j], false)},
+        {"max_source", BoundSourceName(constraints.hi_source[j], true)}};
   }
   json["bounds"] = bounds;
   json["notes"] = constraints.notes;

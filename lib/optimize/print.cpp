@@ -1,0 +1,112 @@
+#include "optimize/print.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/text_table.h"
+
+namespace mixrun {
+namespace {
+
+// Strings are built with append: GCC 12 reports -Wrestrict false positives on "literal" + string.
+std::string Bracket(double low, double high, int digits) {
+  std::string text("[");
+  return text.append(FormatSignificant(low, digits))
+      .append(", ")
+      .append(FormatSignificant(high, digits))
+      .append("]");
+}
+
+std::string Interval(const PredictionInterval& interval) {
+  return Bracket(interval.low, interval.high, 5);
+}
+
+std::string Signed(double value) {
+  std::string text(value > 0 ? "+" : "");
+  return text.append(FormatSignificant(value, 3));
+}
+
+}  // namespace
+
+void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& fits,
+                         int64_t recommendation_id, std::ostream& out) {
+  out << "recommendation " << recommendation_id << " (" << r.method << ") from ";
+  for (size_t f = 0; f < fits.size(); ++f) {
+    out << (f ? " + " : "") << "fit " << fits[f].id << " (" << fits[f].Describe();
+    if (fits.size() > 1) out << ", weight " << FormatSignificant(fits[f].weight, 4);
+    out << ")";
+  }
+  out << "\n\n";
+
+  std::vector<std::pair<std::string, double>> sorted(r.mixture.begin(), r.mixture.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  TextTable mixture({"domain", "weight", "bounds", "note"});
+  for (const auto& [domain, weight] : sorted) {
+    const size_t j = static_cast<size_t>(
+        std::find(r.constraints.domains.begin(), r.constraints.domains.end(), domain) -
+        r.constraints.domains.begin());
+    std::string note;
+    for (const auto& bound : r.active) {
+      if (bound.domain != domain || bound.source == "simplex") continue;
+      note = bound.side == "fixed" ? std::string("fixed")
+                                   : std::string("at ")
+                                         .append(bound.side)
+                                         .append(" bound (")
+                                         .append(bound.source)
+                                         .append(")");
+    }
+    for (const auto& edge : r.edges) {
+      if (edge.domain != domain || note.find("observed") != std::string::npos) continue;
+      const bool low = edge.where.find("min") != std::string::npos;
+      if (!note.empty()) note.append("; ");
+      note.append(edge.where)
+          .append(" ")
+          .append(FormatSignificant(low ? edge.seen_low : edge.seen_high, 3));
+    }
+    mixture.AddRow({domain, FormatSignificant(weight, 4),
+                    Bracket(r.constraints.lo[j], r.constraints.hi[j], 3), note});
+  }
+  mixture.Print(out);
+  out << "\npredicted loss " << FormatSignificant(r.predicted.prediction, 6) << ", 95% interval "
+      << Interval(r.predicted) << " (" << r.predicted.source << ")\n";
+  if (std::isfinite(r.kl_to_prior)) {
+    out << "KL to the prior (" << r.prior->source << "): " << FormatSignificant(r.kl_to_prior, 4)
+        << " nats\n";
+  }
+
+  out << '\n';
+  TextTable baselines({"baseline", "predicted", "95% interval", "vs recommended", "note"});
+  for (const Baseline& baseline : r.baselines) {
+    std::string note = baseline.note;
+    if (baseline.observed) {
+      note.append(", observed ").append(FormatSignificant(*baseline.observed, 5));
+    }
+    baselines.AddRow({baseline.name, FormatSignificant(baseline.predicted.prediction, 6),
+                      Interval(baseline.predicted),
+                      Signed(r.predicted.prediction - baseline.predicted.prediction), note});
+  }
+  baselines.Print(out);
+
+  out << '\n';
+  if (r.method == "simulate") {
+    out << "simulate: " << r.details.value("samples", 0) << " candidates within the bounds ("
+        << r.details.value("drawn", 0) << " drawn), mean of the best "
+        << r.details.value("top_k", 0) << "\n";
+  } else {
+    out << "optimize: best of " << r.details.value("starts", 0) << " starts ("
+        << r.details.value("agreeing_starts", 0) << " reached the same mixture)\n";
+  }
+  for (const std::string& note : r.constraints.notes) out << note << '\n';
+  size_t at_zero = 0;
+  for (const auto& bound : r.active) at_zero += bound.source == "simplex" ? 1 : 0;
+  if (at_zero > 0) out << at_zero << " domains at weight 0\n";
+  if (r.edges.empty()) {
+    out << "no weight at the edge of the range the fit saw\n";
+  } else {
+    out << r.edges.size() << " weight(s) at the edge of the range the fit saw: predictions there "
+        << "rest on few runs\n";
+  }
+}
+
+}  // namespace mixrun

@@ -1,0 +1,18 @@
+// The human-readable form of a recommendation for the terminal: the mixture sorted by weight,
+// the predicted loss with its interval, the baselines, and the weights at bounds or at the edge of
+// the observed range.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <vector>
+
+#include "optimize/loaded_fit.h"
+#include "optimize/recommend.h"
+
+namespace mixrun {
+
+void PrintRecommendation(const Recommendation& recommendation, const std::vector<LoadedFit>& fits,
+                         int64_t recommendation_id, std::ostream& out);
+
+}  // namespace mixrun
