@@ -128,9 +128,9 @@ Result<GradientSearchResult> GradientSearch(const Objective& objective,
   starts.push_back(centre);
   const std::vector<double> ones(m, 1.0);
   for (int s = 0; s < options.random_starts; ++s) {
-    Rng rng(options.seed, static_cast<uint64_t>(s));
+    DirichletSampler sampler(Rng(options.seed, static_cast<uint64_t>(s)));
     std::vector<double> draw(m);
-    DrawDirichlet(rng, ones, draw.data());
+    sampler.Draw(ones, draw.data());
     starts.push_back(std::move(draw));
   }
   // Starts are put on the bounded simplex; with --kl-reg, pulled 10% toward the projected uniform

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds and runs the simulate benchmark (1,000,000 candidates under linear and gbdt fits, 1 and 2
+# threads, vs the naive per-candidate path) and the numpy reference for the linear case.
+# Usage: bench/optimize/run.sh [BUILD_DIR] [SAMPLES]   (default build-opt, 1000000; Release)
+set -euo pipefail
+source_dir="$(cd "$(dirname "$0")/../.." && pwd)"
+build_dir="${1:-$source_dir/build-opt}"
+samples="${2:-1000000}"
+cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake --build "$build_dir" --target bench_simulate -j2 > /dev/null
+linear_json="$(mktemp)"
+trap 'rm -f "$linear_json"' EXIT
+"$build_dir/bench_simulate" "$samples" "$linear_json" | tee "$linear_json.out"
+/usr/bin/python3 "$source_dir/bench/optimize/reference_simulate.py" "$linear_json" "$samples" \
+  | tee "$linear_json.py"
+mixrun_s="$(awk '/^linear simulate/ && /2 thread/ {for (i = 1; i <= NF; ++i) if ($i == "s") print $(i - 1)}' "$linear_json.out")"
+numpy_s="$(awk '/^seconds/ {print $2}' "$linear_json.py")"
+awk -v a="$numpy_s" -v b="$mixrun_s" 'BEGIN {printf "linear: numpy %.3f s / mixrun %.3f s (2 threads) = %.1fx\n", a, b, a / b}'
+rm -f "$linear_json.out" "$linear_json.py"
