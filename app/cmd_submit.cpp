@@ -43,21 +43,17 @@ int RunSubmit(const GlobalOptions& global, const SubmitOptions& options) {
   request.dry_run = options.dry_run;
   for (const auto& run : *runs) request.run_keys.push_back(run.spec.run_key);
 
-  if (!options.dry_run) {
-    // The main store knows the study's runs before any task starts (status and collect read it).
-    auto store = Store::Open(store_path);
-    if (!store.ok()) return ReportFailure(store.status());
-    auto experiment_id = (*store)->PutExperiment(experiment->name, experiment->config_json);
-    if (!experiment_id.ok()) return ReportFailure(experiment_id.status());
-    Status recorded = (*store)->SetDomainTokens(*experiment_id, tokens);
-    if (!recorded.ok()) return ReportFailure(recorded);
+  // The main store knows the study's runs before any task starts (status and collect read it).
+  auto register_runs = [&]() -> Status {
+    MIXRUN_ASSIGN_OR_RETURN(auto store, Store::Open(store_path));
+    MIXRUN_ASSIGN_OR_RETURN(int64_t experiment_id,
+                            store->PutExperiment(experiment->name, experiment->config_json));
+    MIXRUN_RETURN_IF_ERROR(store->SetDomainTokens(experiment_id, tokens));
     std::vector<RunSpec> specs;
     for (const auto& run : *runs) specs.push_back(run.spec);
-    auto added = (*store)->AddRuns(*experiment_id, specs);
-    if (!added.ok()) return ReportFailure(added.status());
-  }
-
-  auto result = SubmitStudy(*experiment, request);
+    return store->AddRuns(experiment_id, specs).status();
+  };
+  auto result = SubmitStudy(*experiment, request, register_runs);
   if (!result.ok()) return ReportFailure(result.status());
   for (const auto& warning : result->warnings) spdlog::warn("{}", warning);
   const int run_count = static_cast<int>(runs->size());

@@ -41,7 +41,8 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$munge_socket
+# cred_expire is also how long a requeued job waits before it may start again (default 120 s).
+AuthInfo=socket=$munge_socket,cred_expire=5
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/%n
 SlurmctldPidFile=$dir/run/slurmctld.pid
@@ -55,12 +56,13 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
+MailProg=/bin/true
 SwitchType=switch/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 # Start jobs at once (tests wait on them) and keep finished jobs visible to squeue/scontrol.
 SchedulerType=sched/backfill
-SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,sched_interval=1,bf_interval=1
 MinJobAge=3600
 ReturnToService=2
 SlurmctldTimeout=30
@@ -89,8 +91,10 @@ start_munge() {
 }
 
 start() {
-  command -v slurmctld > /dev/null && command -v slurmd > /dev/null && command -v munged > /dev/null \
-    || die "slurmctld, slurmd or munged missing: run scripts/install-deps.sh"
+  local tool
+  for tool in slurmctld slurmd munged sinfo scontrol; do
+    command -v "$tool" > /dev/null || die "$tool missing: run scripts/install-deps.sh"
+  done
   [ "$(id -u)" -eq 0 ] || die "must run as root (slurmd starts jobs as their users)"
   local began=$SECONDS
   mkdir -p "$dir"
@@ -104,9 +108,15 @@ start() {
     || die "slurmd did not start (see $dir/log/slurmd.log)"
   # sinfo blocks for a long time when slurmctld is gone, so look at the pid before each query.
   local state=""
-  for _ in $(seq 1 150); do
-    pid_alive "$dir/run/slurmctld.pid" || die "slurmctld died (see $dir/log/slurmctld.log)"
-    pid_alive "$dir/run/slurmd.pid" || die "slurmd died (see $dir/log/slurmd.log)"
+  local i name
+  for i in $(seq 1 150); do
+    # The daemons write their pid files a moment after they detach: a missing file is only an
+    # error after a while, a dead pid at once.
+    for name in slurmctld slurmd; do
+      if [ -s "$dir/run/$name.pid" ] || [ "$i" -gt 25 ]; then
+        pid_alive "$dir/run/$name.pid" || die "$name died (see $dir/log/$name.log)"
+      fi
+    done
     state="$(timeout 5 sinfo -h -o %T 2>/dev/null | head -n 1 || true)"
     case "$state" in idle | mixed | allocated) break ;; esac
     sleep 0.2
@@ -121,6 +131,14 @@ start() {
 stop() {
   export SLURM_CONF="$conf"
   if pid_alive "$dir/run/slurmctld.pid"; then
+    # Jobs left running would outlive slurmd (their slurmstepd stays): cancel them first.
+    if [ -n "$(timeout 5 squeue -h -o %A 2>/dev/null)" ]; then
+      timeout 10 scancel --user="$(id -un)" > /dev/null 2>&1 || true
+      for _ in $(seq 1 100); do
+        [ -z "$(timeout 5 squeue -h -o %A 2>/dev/null)" ] && break
+        sleep 0.1
+      done
+    fi
     timeout 10 scontrol shutdown > /dev/null 2>&1 || true
   fi
   # scontrol shutdown also stops slurmd; whatever is left after a few seconds is killed.
@@ -162,7 +180,8 @@ case "${1:-}" in
   env) echo "export SLURM_CONF=$conf" ;;
   status) status ;;
   *)
-    echo "usage: $0 start|stop|env|status  (state in \$MIXRUN_SLURM_DIR, default /tmp/mixrun-slurm)" >&2
+    echo "usage: $0 start|stop|env|status" \
+      "(state in \$MIXRUN_SLURM_DIR, default /tmp/mixrun-slurm)" >&2
     exit 2
     ;;
 esac

@@ -19,7 +19,8 @@ std::string SelfExecutablePath() {
   return error ? std::string() : self.string();
 }
 
-Result<SubmitResult> SubmitStudy(const Experiment& experiment, const SubmitRequest& request) {
+Result<SubmitResult> SubmitStudy(const Experiment& experiment, const SubmitRequest& request,
+                                 const std::function<Status()>& before_submit) {
   SubmitResult result;
   result.paths = StudyPathsFor(experiment);
   const int runs = static_cast<int>(request.run_keys.size());
@@ -79,6 +80,7 @@ Result<SubmitResult> SubmitStudy(const Experiment& experiment, const SubmitReque
     }
   }
 
+  if (before_submit) MIXRUN_RETURN_IF_ERROR(before_submit());
   std::error_code error;
   fs::create_directories(result.paths.shards, error);
   fs::create_directories(result.paths.logs, error);

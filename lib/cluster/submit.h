@@ -3,6 +3,7 @@
 // share a shard store (the previous job still active, or a new array size over old shards).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,11 @@ struct SubmitResult {
   std::vector<std::string> warnings;
 };
 
-Result<SubmitResult> SubmitStudy(const Experiment& experiment, const SubmitRequest& request);
+// Checks everything (options, sbatch present, no task of the previous job still active), then
+// calls `before_submit` (the caller registers the runs in the main store there; its error stops
+// the submission), writes the script and submits it. A dry run only renders.
+Result<SubmitResult> SubmitStudy(const Experiment& experiment, const SubmitRequest& request,
+                                 const std::function<Status()>& before_submit = {});
 
 // The running binary's absolute path (/proc/self/exe), for the tasks to run the same mixrun.
 std::string SelfExecutablePath();
