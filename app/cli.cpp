@@ -264,6 +264,19 @@ int Main(int argc, char** argv) {
       "Example:\n  mixrun export --store runs.db --experiment regmix-1m > "
       "runs.csv\n  (read with pandas.read_csv)");
 
+  ReportOptions report;
+  auto* report_command =
+      app.add_subcommand("report", "Compare a fit's predictions with an experiment's runs");
+  report_command->add_option("--fit", report.fit_id, "Stored fit")->required();
+  report_command
+      ->add_option("--experiment", report.experiment,
+                   "Experiment whose finished runs to compare (e.g. verification runs)")
+      ->required();
+  AddStoreAndJson(report_command, global);
+  report_command->footer(
+      "Example:\n  mixrun report --store runs.db --fit 3 --experiment "
+      "demo-verify");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -288,6 +301,7 @@ int Main(int argc, char** argv) {
   if (submit_command->parsed()) return RunSubmit(global, submit);
   if (collect_command->parsed()) return RunCollect(global, collect);
   if (status_command->parsed()) return RunStatus(global, status);
+  if (report_command->parsed()) return RunReport(global, report);
   return 2;
 }
 

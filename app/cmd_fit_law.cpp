@@ -181,7 +181,11 @@ void PrintReport(int64_t fit_id, const FitReport& report, const std::string& exp
             << FormatSignificant(NumberOr(report.stats, "rmse"), 4) << ", MRE "
             << FormatSignificant(NumberOr(report.stats, "mre"), 4) << '\n';
   if (report.stats.contains("kfold")) PrintAccuracy("k-fold", report.stats["kfold"]);
-  if (report.stats.contains("test")) PrintAccuracy("held-out", report.stats["test"]);
+  // With --kfold alone, stats.test repeats the k-fold figures: print them once.
+  if (report.stats.contains("test") &&
+      !(report.stats.contains("kfold") && report.stats["kfold"] == report.stats["test"])) {
+    PrintAccuracy("held-out", report.stats["test"]);
+  }
 }
 
 int PredictWithStoredFit(Store& store, const GlobalOptions& global, const FitLawOptions& options) {

@@ -7,6 +7,16 @@
 
 namespace mixrun {
 
+namespace {
+
+// A failure's reason fits a table row: its first line, shortened (--json has it whole).
+std::string FirstLine(const std::string& text, size_t limit) {
+  std::string line = text.substr(0, text.find('\n'));
+  return line.size() <= limit ? line : line.substr(0, limit) + "…";
+}
+
+}  // namespace
+
 int RunRuns(const GlobalOptions& global, const RunsOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
   if (!store.ok()) return ReportFailure(store.status());
@@ -38,7 +48,7 @@ int RunRuns(const GlobalOptions& global, const RunsOptions& options) {
     table.AddRow({std::to_string(run.id), run.experiment, run.spec.label, run.spec.status,
                   run.spec.source, HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens),
                   run.spec.seed ? std::to_string(*run.spec.seed) : "-", mixture,
-                  run.error.substr(0, 60)});
+                  FirstLine(run.error, 160)});
   }
   table.Print(std::cout);
   std::cout << table.size() << " runs\n";

@@ -102,6 +102,11 @@ struct StatusOptions {
   std::string config;
 };
 
+struct ReportOptions {
+  int64_t fit_id = 0;
+  std::string experiment;  // runs to compare with the fit's predictions
+};
+
 int RunPlan(const GlobalOptions& global, const PlanOptions& options);
 int RunRuns(const GlobalOptions& global, const RunsOptions& options);
 int RunImport(const GlobalOptions& global, ImportCommandOptions options);
@@ -112,6 +117,7 @@ int RunRecommend(const GlobalOptions& global, const RecommendOptions& options);
 int RunSubmit(const GlobalOptions& global, const SubmitOptions& options);
 int RunCollect(const GlobalOptions& global, const CollectOptions& options);
 int RunStatus(const GlobalOptions& global, const StatusOptions& options);
+int RunReport(const GlobalOptions& global, const ReportOptions& options);
 // For subcommands that a later version fills: says so and returns 2.
 int RunNotYetAvailable(const std::string& command);
 

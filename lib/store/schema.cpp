@@ -88,11 +88,12 @@ CREATE VIEW final_metrics AS
   WHERE m.step = (SELECT MAX(step) FROM metrics AS last
                   WHERE last.run_id = m.run_id AND last.name = m.name);
 
--- Per-domain validation loss at the last evaluated step (metrics named eval/<domain>/loss).
+-- Per-domain validation loss at the last evaluated step (metrics named eval/<domain>/loss; the
+-- target, eval/target/loss, is not a domain).
 CREATE VIEW final_eval AS
   SELECT run_id, substr(name, 6, length(name) - 10) AS domain, value AS loss, step, tokens
   FROM final_metrics
-  WHERE name LIKE 'eval/%/loss';
+  WHERE name LIKE 'eval/%/loss' AND name <> 'eval/target/loss';
 
 -- One row per run: scale, mixture and final metrics (the last two as JSON objects).
 CREATE VIEW runs_wide AS

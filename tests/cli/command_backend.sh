@@ -45,7 +45,7 @@ expect_in "$WORK/out" "trainer exited with code 3; stderr: simulated crash: CUDA
 # eval/target/loss = 0.5 (2 - w) + 0.5 (1 + w) = 1.5 whatever the mixture.
 [ "$(sqlite3 "$WORK/s.db" "SELECT DISTINCT value FROM final_metrics WHERE name = 'eval/target/loss'")" = 1.5 ] \
   || fail "target loss not combined"
-[ "$(sqlite3 "$WORK/s.db" "SELECT loss FROM final_eval JOIN run_weights USING (run_id) WHERE domain = 'code' AND weight = 0.25 LIMIT 1")" = 1.75 ] \
+[ "$(sqlite3 "$WORK/s.db" "SELECT e.loss FROM final_eval AS e JOIN run_weights AS w USING (run_id) WHERE e.domain = 'code' AND w.domain = 'code' AND w.weight = 0.25")" = 1.75 ] \
   || fail "per-domain loss not stored"
 # The failed runs are retried only when asked, and fail the same way.
 expect_exit 0 "$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db"
