@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <map>
 
 #include "io/import.h"
 #include "optimize/recommend.h"
@@ -15,11 +16,13 @@ namespace {
 
 const std::string kRegMix = std::string(MIXRUN_SHARED_DATA) + "/regmix/";
 
-// One store with the runs and both fits, built once for every test case here.
+// One store with the runs, and each fit made the first time a test asks for it (ctest runs every
+// test case in its own process; only the gbdt cases pay for the gbdt fit's CV).
 struct RegmixStore {
   testing::TempDir dir;
   std::unique_ptr<Store> store;
-  int64_t linear_id = 0, gbdt_id = 0;
+  int64_t experiment = 0;
+  std::map<std::string, int64_t> fit_ids;
 
   RegmixStore() {
     store = std::move(Store::Open((dir.path() / "s.db").string()).value());
@@ -30,23 +33,25 @@ struct RegmixStore {
     import.weights_prefix = "train_the_pile_";
     import.metrics_prefix = "metric/the_pile_";
     REQUIRE(ImportCsv(*store, import).ok());
-    const int64_t experiment = store->ExperimentId("regmix-1m").value();
+    experiment = store->ExperimentId("regmix-1m").value();
+  }
+
+  // As `mixrun fit-law regmix --model MODEL` stores it (linear with 200 bootstrap refits).
+  int64_t FitId(const std::string& model) {
+    if (fit_ids.count(model)) return fit_ids[model];
     const auto runs = store->LoadRunPoints(experiment).value();
     REQUIRE(runs.size() == 512);
-    for (const char* model : {"linear", "gbdt"}) {
-      FitRequest request;
-      request.law = "regmix";
-      request.model = model;
-      request.metric = "pile_cc_val_loss";
-      if (std::string(model) == "linear") request.bootstrap = 200;
-      auto report = FitLaw(request, runs, {});
-      REQUIRE_MESSAGE(report.ok(), report.status().message());
-      const int64_t id = store
-                             ->AddFit(experiment, report->law, report->options.dump(),
-                                      report->ParamsJson().dump(), report->StatsJson().dump())
-                             .value();
-      (std::string(model) == "linear" ? linear_id : gbdt_id) = id;
-    }
+    FitRequest request;
+    request.law = "regmix";
+    request.model = model;
+    request.metric = "pile_cc_val_loss";
+    if (model == "linear") request.bootstrap = 200;
+    auto report = FitLaw(request, runs, {});
+    REQUIRE_MESSAGE(report.ok(), report.status().message());
+    return fit_ids[model] = store
+                                ->AddFit(experiment, report->law, report->options.dump(),
+                                         report->ParamsJson().dump(), report->StatsJson().dump())
+                                .value();
   }
 };
 
@@ -86,7 +91,7 @@ void CheckInsideObservedRange(const Recommendation& r, const std::vector<RunPoin
 }
 
 TEST_CASE("gbdt, simulated as RegMix's notebook: pile_cc 0.85-0.95, ubuntu_irc 0.02-0.10") {
-  Inputs in = Load(Shared().gbdt_id, kRegMix + "pile_token_prior.json");
+  Inputs in = Load(Shared().FitId("gbdt"), kRegMix + "pile_token_prior.json");
   in.request.simulate.samples = 100000;
   in.request.simulate.top_k = 128;
   const auto start = std::chrono::steady_clock::now();
@@ -119,7 +124,7 @@ TEST_CASE("gbdt, simulated as RegMix's notebook: pile_cc 0.85-0.95, ubuntu_irc 0
 }
 
 TEST_CASE("linear, simulated: pile_cc ≥ 0.80 and every weight within the observed range") {
-  Inputs in = Load(Shared().linear_id, kRegMix + "pile_token_prior.json");
+  Inputs in = Load(Shared().FitId("linear"), kRegMix + "pile_token_prior.json");
   in.request.method = "simulate";
   in.request.simulate.samples = 100000;
   in.request.simulate.top_k = 128;
@@ -135,7 +140,7 @@ TEST_CASE("linear, simulated: pile_cc ≥ 0.80 and every weight within the obser
 }
 
 TEST_CASE("linear, optimized: a vertex of the observed box, its edges reported") {
-  Inputs in = Load(Shared().linear_id, kRegMix + "pile_token_prior.json");
+  Inputs in = Load(Shared().FitId("linear"), kRegMix + "pile_token_prior.json");
   auto got = Recommend(in.fits, in.request);
   REQUIRE_MESSAGE(got.ok(), got.status().message());
   CHECK(got->method == "optimize");
@@ -153,7 +158,7 @@ TEST_CASE("linear, optimized: a vertex of the observed box, its edges reported")
 }
 
 TEST_CASE("without the guard, linear runs off to a domain it barely saw") {
-  Inputs in = Load(Shared().linear_id, "uniform");
+  Inputs in = Load(Shared().FitId("linear"), "uniform");
   in.request.constraints.allow_extrapolation = true;
   auto got = Recommend(in.fits, in.request);
   REQUIRE_MESSAGE(got.ok(), got.status().message());
@@ -163,7 +168,7 @@ TEST_CASE("without the guard, linear runs off to a domain it barely saw") {
 }
 
 TEST_CASE("simulate is seeded and independent of the thread count") {
-  Inputs in = Load(Shared().linear_id, kRegMix + "pile_token_prior.json");
+  Inputs in = Load(Shared().FitId("linear"), kRegMix + "pile_token_prior.json");
   in.request.method = "simulate";
   in.request.simulate.samples = 30000;
   in.request.threads = 1;
@@ -180,13 +185,14 @@ TEST_CASE("simulate is seeded and independent of the thread count") {
 }
 
 TEST_CASE("imported runs have no token counts: --prior tokens says so when simulate needs it") {
-  Inputs in = Load(Shared().gbdt_id, "tokens");
+  Inputs in = Load(Shared().FitId("linear"), "tokens");
+  in.request.method = "simulate";
   auto got = Recommend(in.fits, in.request);
   REQUIRE(!got.ok());
   CHECK(got.status().code() == Status::Code::kInvalidInput);
   CHECK(got.status().message().find("--prior FILE.json") != std::string::npos);
   // optimize needs no prior: the linear fit recommends without one (no natural baseline).
-  Inputs linear = Load(Shared().linear_id, "tokens");
+  Inputs linear = Load(Shared().FitId("linear"), "tokens");
   auto optimized = Recommend(linear.fits, linear.request);
   REQUIRE_MESSAGE(optimized.ok(), optimized.status().message());
   CHECK(optimized->baselines.size() == 2);
@@ -194,10 +200,10 @@ TEST_CASE("imported runs have no token counts: --prior tokens says so when simul
 
 TEST_CASE("two fits combined: the objective is the weighted sum of their predictions") {
   Store& store = *Shared().store;
-  const std::string a = std::to_string(Shared().linear_id);
+  const std::string a = std::to_string(Shared().FitId("linear"));
   auto fits = LoadFits(store, {{a + ":0.25", a + ":0.75"}, "", ""});
   REQUIRE(fits.ok());
-  Inputs single = Load(Shared().linear_id, "uniform");
+  Inputs single = Load(Shared().FitId("linear"), "uniform");
   RecommendRequest request = single.request;
   auto combined = Recommend(*fits, request);
   auto alone = Recommend(single.fits, single.request);
@@ -211,7 +217,10 @@ TEST_CASE("two fits combined: the objective is the weighted sum of their predict
   CHECK(!LoadFits(store, {{a + ":-1"}, "", ""}).ok());
   auto latest = LoadFits(store, {{}, "regmix-1m", ""});
   REQUIRE(latest.ok());
-  CHECK(latest->at(0).id == Shared().gbdt_id);
+  CHECK(latest->at(0).law == "regmix");
+  auto none = LoadFits(store, {{}, "regmix-1m", "chinchilla"});
+  REQUIRE(!none.ok());
+  CHECK(none.status().code() == Status::Code::kNotFound);
 }
 
 }  // namespace
