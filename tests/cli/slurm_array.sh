@@ -70,7 +70,16 @@ expect_in "$WORK/out" "COMPLETED"
 expect_in "$WORK/out" "6 pending"   # the main store, before collecting
 expect_in "$WORK/out" "6 done"      # the shards
 expect_exit 0 "$MIXRUN" status "$WORK/arr.json" --json
-expect_in "$WORK/out" '"slurm_source": "squeue"'
+/usr/bin/python3 - "$WORK/out" <<'PY' || fail "status --json: $(cat "$WORK/out")"
+import json, sys
+status = json.load(open(sys.argv[1]))
+assert status["slurm_source"] == "squeue" and status["array_size"] == 3, status
+# Each task trained exactly the runs submit planned for it (index = task mod 3).
+for task in status["tasks"]:
+    assert task["slurm_state"] == "COMPLETED", task
+    assert task["planned"] == 2 and task["runs"] == {"done": 2}, task
+assert status["newest"] == {"done": 6} and status["main_store"] == {"pending": 6}, status
+PY
 
 began=$(date +%s.%N)
 expect_exit 0 "$MIXRUN" collect "$WORK/arr.json"

@@ -134,7 +134,7 @@ TEST_CASE("merging a shard takes its finished runs, with their metrics, idempote
   CHECK(Dump(*main) == before);
 }
 
-TEST_CASE("the newest state wins: done over failed, running, pending; then the later finish") {
+TEST_CASE("the newest state wins: done over failed, running, pending, then the later finish") {
   Dir dir;
   auto main = MakeStore(dir.File("main.db"));
   {
@@ -167,7 +167,7 @@ TEST_CASE("the newest state wins: done over failed, running, pending; then the l
   (void)main;
 }
 
-TEST_CASE("a finished run replaces a partial history; a stale shard changes nothing") {
+TEST_CASE("a finished run replaces a partial history and a stale shard changes nothing") {
   Dir dir;
   auto main = MakeStore(dir.File("main.db"));
   Train(*main, "a", 7, 9.0, /*finish=*/false);  // an interrupted attempt left rows 1..7

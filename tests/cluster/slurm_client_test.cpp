@@ -32,7 +32,7 @@ TEST_CASE("squeue and sacct lines become task states") {
   CHECK_FALSE(mixrun::TaskIsActive("FAILED"));
 }
 
-TEST_CASE("RunCommand captures output and exit codes; a missing program is NotFound") {
+TEST_CASE("RunCommand captures output and exit codes and a missing program is NotFound") {
   auto echo = mixrun::RunCommand({"sh", "-c", "echo out; echo err >&2; exit 3"});
   REQUIRE(echo.ok());
   CHECK(echo->exit_code == 3);
@@ -44,7 +44,7 @@ TEST_CASE("RunCommand captures output and exit codes; a missing program is NotFo
   CHECK(slow.status().code() == mixrun::Status::Code::kFailed);
 }
 
-TEST_CASE("shards: task k gets the runs with index k mod K; state files round-trip") {
+TEST_CASE("shards: task k gets the runs with index k mod K and state files round-trip") {
   auto shards = mixrun::AssignShards({"a", "b", "c", "d", "e", "f", "g"}, 3);
   REQUIRE(shards.size() == 3);
   CHECK(shards[0] == std::vector<std::string>{"a", "d", "g"});
