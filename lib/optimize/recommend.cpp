@@ -59,7 +59,14 @@ Result<std::string> ChooseMethod(const std::vector<LoadedFit>& fits, const std::
       rough = "fit " + std::to_string(fit.id) + " (" + fit.Describe() + ")";
     }
   }
-  if (method == "auto") return std::string(smooth ? "optimize" : "simulate");
+  // auto: RegMix's simulate-and-rank for every regression (a linear model optimised inside the
+  // observed ranges lands on a corner no run ever had: four tiny domains at their maxima), the
+  // gradient search for the parametric mixing law.
+  if (method == "auto") {
+    bool regression = std::any_of(fits.begin(), fits.end(),
+                                  [](const LoadedFit& fit) { return fit.law == "regmix"; });
+    return std::string(smooth && !regression ? "optimize" : "simulate");
+  }
   if (method == "optimize" && !smooth) {
     return Status::InvalidInput("--method optimize: " + rough +
                                 " is piecewise constant, with no gradient to follow; use "

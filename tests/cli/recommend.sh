@@ -71,9 +71,9 @@ options = json.loads(options)
 assert options["method"] == "simulate" and options["samples"] == 20000, options
 PY
 
-# Optimize (the default for a linear fit) with the human output: sorted weights, the interval,
+# Optimize (auto simulates for regressions, so ask) with the human output: sorted weights, the interval,
 # baselines, and the weights at the edge of the observed range.
-expect_exit 0 "$MIXRUN" recommend --store "$store" --experiment regmix-1m --prior uniform
+expect_exit 0 "$MIXRUN" recommend --store "$store" --experiment regmix-1m --prior uniform --method optimize
 expect_in "$WORK/out" "(optimize)"
 expect_in "$WORK/out" "95% interval"
 expect_in "$WORK/out" "best observed"
@@ -83,7 +83,7 @@ first_domain="$(sed -n 5p "$WORK/out" | awk '{print $1}')"
 [ "$first_domain" = "pile_cc" ] || fail "mixture not sorted by weight: first row $first_domain"
 
 # A pinned domain and a cap hold.
-expect_exit 0 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --fix github=0.1 \
+expect_exit 0 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method optimize --fix github=0.1 \
   --max pile_cc=0.5 --json
 /usr/bin/python3 - "$WORK/out" <<'PY' || fail "--fix/--max not respected"
 import json, sys

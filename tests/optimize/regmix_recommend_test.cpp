@@ -141,6 +141,7 @@ TEST_CASE("linear, simulated: pile_cc ≥ 0.80 and every weight within the obser
 
 TEST_CASE("linear, optimized: a vertex of the observed box, its edges reported") {
   Inputs in = Load(Shared().FitId("linear"), kRegMix + "pile_token_prior.json");
+  in.request.method = "optimize";  // auto simulates for regressions
   auto got = Recommend(in.fits, in.request);
   REQUIRE_MESSAGE(got.ok(), got.status().message());
   CHECK(got->method == "optimize");
@@ -193,6 +194,7 @@ TEST_CASE("imported runs have no token counts: --prior tokens says so when simul
   CHECK(got.status().message().find("--prior FILE.json") != std::string::npos);
   // optimize needs no prior: the linear fit recommends without one (no natural baseline).
   Inputs linear = Load(Shared().FitId("linear"), "tokens");
+  linear.request.method = "optimize";
   auto optimized = Recommend(linear.fits, linear.request);
   REQUIRE_MESSAGE(optimized.ok(), optimized.status().message());
   CHECK(optimized->baselines.size() == 2);
