@@ -95,11 +95,11 @@ PY
 
 # Errors: infeasible bounds, a domain the fit never saw, simulate without a usable prior, a bad
 # --fit, an unknown fit: exit 2, named; nothing is stored.
-expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --min pile_cc=0.7 --min github=0.4
+expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method optimize --min pile_cc=0.7 --min github=0.4
 expect_in "$WORK/err" "lower bounds sum to 1.1"
-expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --max reddit=0.1
+expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method optimize --max reddit=0.1
 expect_in "$WORK/err" "never saw domain 'reddit'"
-expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --max enron_emails=2
+expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method optimize --max enron_emails=2
 expect_in "$WORK/err" "--max 'enron_emails=2'"
 expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method simulate
 expect_in "$WORK/err" "--prior FILE.json"
