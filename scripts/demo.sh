@@ -30,9 +30,9 @@ step "recommend the mixture for the target"
 "$mixrun" recommend --store "$store" --fit "$fit_id" --method optimize --out "$demo/recommended.json"
 
 step "verify: train the recommended, natural and uniform mixtures"
-sqlite3 "$store" "SELECT json_group_object(name, CAST(tokens AS REAL) / (SELECT SUM(tokens) FROM domains
-  WHERE experiment_id = e.id)) FROM domains JOIN experiments AS e ON e.id = experiment_id
-  WHERE e.name = 'demo'" > "$demo/natural.json"
+sqlite3 "$store" "SELECT json_group_object(d.name, CAST(d.tokens AS REAL) / (SELECT SUM(tokens)
+  FROM domains WHERE experiment_id = e.id)) FROM domains AS d JOIN experiments AS e
+  ON e.id = d.experiment_id WHERE e.name = 'demo'" > "$demo/natural.json"
 cat > "$demo/verify.json" <<JSON
 {
   "name": "demo-verify",
