@@ -61,6 +61,9 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   train_command->add_option("--shard", train.shard,
                             "I/N: only the runs whose planned index is I mod N (cluster arrays)");
+  train_command->add_flag("--sole-writer", train.sole_writer,
+                          "This sweep is the store's only writer (a cluster task's shard store): "
+                          "runs left running by any host resume");
   AddStoreAndJson(train_command, global);
   train_command->footer(
       "Registers the config's runs (as plan does), then trains every pending or interrupted\n"

@@ -181,6 +181,8 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
                                     const std::string& store_path, const TrainOptions& options,
                                     int shard_index, int shard_count) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, RegisterRuns(experiment, store));
+  // The workers are several writers; the pool as a whole is the sole one, so release here.
+  if (options.sole_writer) MIXRUN_RETURN_IF_ERROR(ReleaseStaleRuns(experiment, store));
   std::set<std::string> keys;
   for (size_t i = 0; i < planned.size(); ++i) {
     if (InShard(i, shard_index, shard_count)) keys.insert(planned[i].spec.run_key);
@@ -247,6 +249,7 @@ int RunTrain(const GlobalOptions& global, const TrainOptions& options) {
     sweep.shard_index = shard_index;
     sweep.shard_count = shard_count;
     sweep.stop = &stop_requested;
+    sweep.sole_writer = options.sole_writer;
     summary = RunSweep(*experiment, **store, sweep, display);
   }
   if (!summary.ok()) return ReportFailure(summary.status());

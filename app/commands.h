@@ -59,6 +59,7 @@ struct TrainOptions {
   bool retry_failed = false;
   int jobs = 1;       // worker processes
   std::string shard;  // "I/N"
+  bool sole_writer = false;
 };
 
 struct RecommendOptions {

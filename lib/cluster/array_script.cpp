@@ -112,7 +112,7 @@ trap 'kill -TERM "$child" 2>/dev/null' TERM INT
 trap 'time_limit=1; kill -TERM "$child" 2>/dev/null' USR1
 )sh";
   s += ShellQuote(o.mixrun) + " train " + ShellQuote(o.config) + " --shard \"${shard}/" + k +
-       "\" --store \"shards/${shard}.db\" &\n";
+       "\" --store \"shards/${shard}.db\" --sole-writer &\n";
   s += R"sh(child=$!
 # A trapped signal ends `wait` early: wait again until mixrun has really exited.
 code=0

@@ -131,6 +131,13 @@ Result<std::vector<PlannedRun>> RegisterRuns(const Experiment& experiment, Store
   return planned;
 }
 
+Status ReleaseStaleRuns(const Experiment& experiment, Store& store) {
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> running,
+                          store.ListRuns({experiment.name, "running"}));
+  for (const RunRow& run : running) MIXRUN_RETURN_IF_ERROR(store.ReleaseRun(run.id));
+  return Status::Ok();
+}
+
 Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
                               const SweepOptions& options, SweepObserver& observer) {
   std::vector<Corpus> corpora;
@@ -139,6 +146,7 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
   std::vector<const Corpus*> corpus_views;
   for (const Corpus& corpus : corpora) corpus_views.push_back(&corpus);
 
+  if (options.sole_writer) MIXRUN_RETURN_IF_ERROR(ReleaseStaleRuns(experiment, store));
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> rows, store.ListRuns({experiment.name, {}}));
   std::map<std::string, const RunRow*> row_by_key;
   for (const RunRow& row : rows) row_by_key[row.spec.run_key] = &row;

@@ -21,6 +21,9 @@ struct SweepOptions {
   int shard_index = 0;                      // take the runs whose index in the planned order is
   int shard_count = 1;                      // ≡ shard_index (mod shard_count)
   const std::atomic<bool>* stop = nullptr;  // set: the current run stops and is released
+  // This process is the store's only writer (a Slurm task's shard store): runs left `running`
+  // by any earlier process — even on another node — are interrupted ones, released first.
+  bool sole_writer = false;
 };
 
 struct SweepSummary {
@@ -54,6 +57,10 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
 // (idempotently, by run key), as `mixrun plan` does. Returns the runs in planned order.
 Result<std::vector<PlannedRun>> RegisterRuns(const Experiment& experiment, Store& store,
                                              std::vector<Corpus>* corpora = nullptr);
+
+// Returns every `running` run of the experiment to pending: for a process that knows it is the
+// store's only writer, such runs were left by a process that is gone (perhaps on another node).
+Status ReleaseStaleRuns(const Experiment& experiment, Store& store);
 
 // Whether planned run `index` belongs to shard `shard_index` of `shard_count`.
 inline bool InShard(size_t index, int shard_index, int shard_count) {

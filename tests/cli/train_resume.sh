@@ -48,7 +48,12 @@ wait "$trainer" 2>/dev/null || true
 expect_exit 0 "$MIXRUN" runs --store "$WORK/b/b.db" --json
 expect_in "$WORK/out" '"status": "running"'
 
-expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db"
+# As if the killed process had run on another node: its liveness cannot be checked, so a plain
+# sweep leaves the run alone, and a sweep that is the store's sole writer (a Slurm shard) resumes it.
+sqlite3 "$WORK/b/b.db" "UPDATE runs SET host = 'other-node'"
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db" --json
+expect_in "$WORK/out" '"busy": 1'
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db" --sole-writer
 expect_in "$WORK/err" "done"
 resumed="$(final_losses "$WORK/b/b.db")"
 [ "$resumed" = "$uninterrupted" ] || fail "resumed run differs:

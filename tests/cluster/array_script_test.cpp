@@ -44,7 +44,7 @@ TEST_CASE("the array script runs shard k of K into shards/k.db") {
   CHECK(Contains(script, "#SBATCH --cpus-per-task=1\n"));
   CHECK(Contains(script,
                  "/opt/mixrun/bin/mixrun train /home/me/study/three-domains.json --shard "
-                 "\"${shard}/3\" --store \"shards/${shard}.db\" &\n"));
+                 "\"${shard}/3\" --store \"shards/${shard}.db\" --sole-writer &\n"));
   CHECK(Contains(script, "SLURM_RESTART_COUNT"));
   CHECK(Contains(script, "scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${shard}\""));
   // Optional flags appear only when given.
