@@ -8,6 +8,7 @@
 #include <set>
 
 #include "commands.h"
+#include "common/percentile.h"
 #include "common/text_table.h"
 #include "io/prediction_points.h"
 #include "regress/all_laws.h"
@@ -97,19 +98,6 @@ void DropHighest(std::vector<RunPoint>& runs, const std::string& metric, int cou
   runs.erase(runs.begin(), runs.begin() + std::min<size_t>(count, runs.size()));
   std::sort(runs.begin(), runs.end(),
             [](const RunPoint& a, const RunPoint& b) { return a.run_id < b.run_id; });
-}
-
-// Percentile of a sample by linear interpolation (the sample is copied).
-double Percentile(std::vector<double> values, double q) {
-  values.erase(
-      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
-      values.end());
-  if (values.empty()) return NAN;
-  std::sort(values.begin(), values.end());
-  double position = q * (values.size() - 1);
-  size_t low = static_cast<size_t>(position);
-  size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - low) * (values[high] - values[low]);
 }
 
 Result<json> Predict(const FittedLaw& fit, const std::string& source, const std::string& x) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "common/percentile.h"
 #include "common/text_table.h"
 #include "laws/accuracy.h"
 #include "regress/all_laws.h"
@@ -23,15 +24,6 @@ std::string TopWeights(const Mixture& weights) {
     text += (i ? " " : "") + sorted[i].second + ":" + FormatSignificant(sorted[i].first, 2);
   }
   return text;
-}
-
-double Percentile(std::vector<double> values, double q) {
-  if (values.empty()) return NAN;
-  std::sort(values.begin(), values.end());
-  double position = q * (values.size() - 1);
-  size_t low = static_cast<size_t>(position);
-  size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - low) * (values[high] - values[low]);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/random_variates.h"
+
 namespace mixrun {
 namespace {
 
@@ -32,7 +34,7 @@ uint64_t DesignRng::Next() {
   return result;
 }
 
-double DesignRng::Uniform() { return (static_cast<double>(Next() >> 11) + 0.5) * 0x1.0p-53; }
+double DesignRng::Uniform() { return OpenUniform(*this); }
 
 uint64_t DesignRng::Below(uint64_t n) {
   // Rejects the top partial block of 2^64 so every residue is equally likely.
@@ -44,35 +46,8 @@ uint64_t DesignRng::Below(uint64_t n) {
   return x % n;
 }
 
-double DesignRng::Normal() {
-  double u, v, s;
-  do {
-    u = 2 * Uniform() - 1;
-    v = 2 * Uniform() - 1;
-    s = u * u + v * v;
-  } while (s >= 1 || s == 0);
-  // Only one of the pair is used, so that a draw depends on nothing cached between calls.
-  return u * std::sqrt(-2 * std::log(s) / s);
-}
+double DesignRng::Normal() { return NormalVariate(*this); }
 
-double DesignRng::LogGamma(double shape) {
-  if (shape < 1) {
-    // Gamma(a) = Gamma(a + 1) · U^(1/a); in logs: log G(a + 1) + log(U) / a.
-    return LogGamma(shape + 1) + std::log(Uniform()) / shape;
-  }
-  const double d = shape - 1.0 / 3.0;
-  const double c = 1.0 / std::sqrt(9 * d);
-  while (true) {
-    double x, v;
-    do {
-      x = Normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const double u = Uniform();
-    if (u < 1 - 0.0331 * (x * x) * (x * x)) return std::log(d * v);
-    if (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v))) return std::log(d * v);
-  }
-}
+double DesignRng::LogGamma(double shape) { return LogGammaVariate(*this, shape); }
 
 }  // namespace mixrun

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "common/random_variates.h"
 #include "design/design_prior.h"
 #include "design/design_rng.h"
 
@@ -30,20 +31,8 @@ std::vector<double> LogSpaced(double low, double high, int count) {
   return values;
 }
 
-// One Dirichlet(alpha) draw, normalised in log space so that tiny concentrations cannot make every
-// component underflow to 0. alpha_j = 0 gives weight 0.
 void DrawDirichlet(DesignRng& rng, const std::vector<double>& alpha, WeightVector& out) {
-  double max_log = -INFINITY;
-  for (size_t j = 0; j < alpha.size(); ++j) {
-    out[j] = alpha[j] > 0 ? rng.LogGamma(alpha[j]) : -INFINITY;
-    max_log = std::max(max_log, out[j]);
-  }
-  double total = 0;
-  for (double& x : out) {
-    x = std::exp(x - max_log);
-    total += x;
-  }
-  for (double& x : out) x /= total;
+  DirichletVariate(rng, alpha, out.data());
 }
 
 // Rounds weights summing to 1 to multiples of 1/units whose counts sum to exactly `units`

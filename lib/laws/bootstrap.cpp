@@ -3,24 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/percentile.h"
+#include "common/percentile.h"
 #include "laws/engine.h"
 #include "laws/parallel.h"
 #include "laws/rng.h"
 
 namespace mixrun {
-namespace {
-
-// Linear-interpolated quantile of sorted values (numpy's default method).
-double Quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return std::nan("");
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const size_t below = static_cast<size_t>(std::floor(position));
-  const size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<double> ResampleCounts(size_t n, uint64_t seed, uint64_t index) {
   Rng rng(seed, index);
@@ -72,8 +62,8 @@ SampleSummary Summarize(std::vector<double> samples) {
   for (double v : samples) squares += (v - mean) * (v - mean);
   summary.standard_error = std::sqrt(squares / static_cast<double>(samples.size() - 1));
   std::sort(samples.begin(), samples.end());
-  summary.low = Quantile(samples, 0.025);
-  summary.high = Quantile(samples, 0.975);
+  summary.low = Percentile(samples, 0.025);
+  summary.high = Percentile(samples, 0.975);
   return summary;
 }
 

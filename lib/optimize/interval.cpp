@@ -3,16 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/percentile.h"
+
 namespace mixrun {
 namespace {
-
-double Percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const size_t low = static_cast<size_t>(position);
-  const size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
-}
 
 double Rmse(const nlohmann::json& stats, const char* key) {
   if (!stats.is_object() || !stats.contains(key) || !stats[key].is_object()) return NAN;
