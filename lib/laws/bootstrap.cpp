@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "common/percentile.h"
-#include "common/percentile.h"
 #include "laws/engine.h"
 #include "laws/parallel.h"
 #include "laws/rng.h"
