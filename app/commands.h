@@ -119,8 +119,6 @@ int RunSubmit(const GlobalOptions& global, const SubmitOptions& options);
 int RunCollect(const GlobalOptions& global, const CollectOptions& options);
 int RunStatus(const GlobalOptions& global, const StatusOptions& options);
 int RunReport(const GlobalOptions& global, const ReportOptions& options);
-// For subcommands that a later version fills: says so and returns 2.
-int RunNotYetAvailable(const std::string& command);
 
 // The store path a command uses: --store, else the config's, else mixrun.db.
 std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store);

@@ -23,9 +23,4 @@ int ReportFailure(const Status& status) {
   return status.exit_code();
 }
 
-int RunNotYetAvailable(const std::string& command) {
-  spdlog::error("'mixrun {}' is not yet available in this version of mixrun", command);
-  return 2;
-}
-
 }  // namespace mixrun
