@@ -104,41 +104,32 @@ class RunProgressDisplay : public SweepObserver {
   std::string prefix_;
 };
 
-// Progress of a whole sweep run by worker processes, read from the store.
+// Progress of a whole sweep run by worker processes, read from the store: run counts, and the
+// throughput of the runs finished since the sweep began.
 class SweepProgressDisplay {
  public:
   SweepProgressDisplay(Store& store, std::string experiment, std::set<std::string> keys)
-      : store_(store), experiment_(std::move(experiment)), keys_(std::move(keys)) {}
+      : store_(store), experiment_(std::move(experiment)), keys_(std::move(keys)) {
+    auto runs = store_.ListRuns({experiment_, "done"});
+    if (runs.ok()) {
+      for (const RunRow& run : *runs) done_before_.insert(run.id);
+    }
+  }
 
   void Tick() {
     auto runs = store_.ListRuns({experiment_, {}});
     if (!runs.ok()) return;
     std::map<std::string, int> counts;
-    double remaining_tokens = 0;
+    double remaining_tokens = 0, finished_tokens = 0;
     for (const RunRow& run : *runs) {
       if (!keys_.count(run.spec.run_key)) continue;
-      ++counts[run.spec.status];
-      if (run.spec.status != "done" && run.spec.status != "failed") {
-        remaining_tokens += run.spec.n_tokens;
-      }
-    }
-    // Throughput from finished work: done runs' tokens over the time since the sweep began.
-    double done_tokens = 0;
-    for (const RunRow& run : *runs) {
-      if (keys_.count(run.spec.run_key) && run.spec.status == "done" &&
-          !done_before_.count(run.id)) {
-        done_tokens += run.spec.n_tokens;
-      }
-    }
-    if (first_) {
-      for (const RunRow& run : *runs) {
-        if (run.spec.status == "done") done_before_.insert(run.id);
-      }
-      first_ = false;
-      done_tokens = 0;
+      const std::string& status = run.spec.status;
+      ++counts[status];
+      if (status == "pending" || status == "running") remaining_tokens += run.spec.n_tokens;
+      if (status == "done" && !done_before_.count(run.id)) finished_tokens += run.spec.n_tokens;
     }
     double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    double rate = elapsed > 0 ? done_tokens / elapsed : 0;
+    double rate = elapsed > 0 ? finished_tokens / elapsed : 0;
     line_.Show(fmt::format("runs: {} done, {} failed, {} running, {} pending  {} tok/s  ETA {}",
                            counts["done"], counts["failed"], counts["running"], counts["pending"],
                            rate > 0 ? HumanCount(rate) : "?",
@@ -151,7 +142,6 @@ class SweepProgressDisplay {
   std::string experiment_;
   std::set<std::string> keys_;
   std::set<int64_t> done_before_;
-  bool first_ = true;
   Clock::time_point start_ = Clock::now();
   StatusLine line_;
 };
