@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 start=$(date +%s)
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+MIXRUN_BUILD_TARGETS=mixrun "$root/scripts/build.sh"
 mixrun="${MIXRUN_BUILD_DIR:-$root/build}/mixrun"
 demo="$root/runs/demo"
 config="$root/experiments/demo/demo.json"
