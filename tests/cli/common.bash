@@ -25,3 +25,11 @@ expect_exit() {
 expect_in() {  # expect_in FILE TEXT
   grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$2' not found in $1"; }
 }
+
+# copy_example_data: the two example domains into $WORK/data, for configs naming "data/*.txt" (code)
+# and "data/pages.jsonl" (web, JSONL).
+copy_example_data() {
+  mkdir -p "$WORK/data"
+  cp "$SOURCE_DIR"/configs/examples/data/code/*.txt "$WORK/data/"
+  cp "$SOURCE_DIR/configs/examples/data/web/pages.jsonl" "$WORK/data/"
+}

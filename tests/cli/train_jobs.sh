@@ -4,9 +4,7 @@
 # processes on one store train each run once.
 source "$(dirname "$0")/common.bash"
 
-mkdir -p "$WORK/data"
-cp "$SOURCE_DIR"/configs/examples/data/code/*.txt "$WORK/data/"
-cp "$SOURCE_DIR/configs/examples/data/web/pages.jsonl" "$WORK/data/"
+copy_example_data
 cat > "$WORK/six.json" <<'JSON'
 {
   "name": "six",

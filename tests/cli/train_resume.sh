@@ -3,9 +3,7 @@
 # and ends with exactly the losses of an uninterrupted run (and of a second uninterrupted run).
 source "$(dirname "$0")/common.bash"
 
-mkdir -p "$WORK/data"
-cp "$SOURCE_DIR"/configs/examples/data/code/*.txt "$WORK/data/"
-cp "$SOURCE_DIR/configs/examples/data/web/pages.jsonl" "$WORK/data/"
+copy_example_data
 cat > "$WORK/resume.json" <<'JSON'
 {
   "name": "resume",
