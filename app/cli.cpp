@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "catalog/catalog.h"
 #include "commands.h"
 
 namespace mixrun {
@@ -13,6 +14,12 @@ void AddStoreAndJson(CLI::App* command, GlobalOptions& global) {
   command->add_option("--store", global.store,
                       "SQLite store (default: the config's, else mixrun.db)");
   command->add_flag("--json", global.json, "Print the result as JSON on stdout");
+}
+
+std::vector<std::string> LawNames() {
+  std::vector<std::string> names;
+  for (const LawEntry* entry : LawCatalog()) names.push_back(entry->name);
+  return names;
 }
 
 void SetUpLogging(int verbose, int quiet) {
@@ -73,45 +80,54 @@ int Main(int argc, char** argv) {
 
   FitLawOptions fit;
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
-  fit_command->add_option("law", fit.law, "chinchilla | power | mixing | regmix")
-      ->check(CLI::IsMember({"chinchilla", "power", "mixing", "regmix"}));
-  fit_command->add_option("--experiment", fit.experiment, "Experiment whose finished runs to fit");
-  fit_command->add_option("--metric", fit.metric,
+  fit_command->add_option("law", fit.request.law, "chinchilla | power | mixing | regmix")
+      ->check(CLI::IsMember(LawNames()));
+  fit_command->add_option("--experiment", fit.request.experiment, "Experiment whose finished runs to fit");
+  fit_command->add_option("--metric", fit.request.metric,
                           "Target metric (a loss), e.g. eval/target/loss, loss, pile_cc_val_loss");
-  fit_command->add_option("--domain-metric", fit.domain_metrics,
+  fit_command->add_option("--domain-metric", fit.request.domain_metrics,
                           "mixing: a per-domain loss metric (repeatable; default: every "
                           "eval/<domain>/loss of the runs)");
   fit_command->add_option("--target", fit.target_pairs,
                           "mixing: METRIC=WEIGHT of the target (repeatable; default: the "
                           "config's target weights over eval/<domain>/loss)");
-  fit_command->add_option("--x", fit.x, "power: the scaling variable n | d | c | step")
+  fit_command->add_option("--x", fit.request.x, "power: the scaling variable n | d | c | step")
       ->check(CLI::IsMember({"n", "d", "c", "step"}));
-  fit_command->add_option("--model", fit.model, "regmix: linear | loglinear | gbdt")
+  fit_command->add_option("--model", fit.request.model, "regmix: linear | loglinear | gbdt")
       ->check(CLI::IsMember({"linear", "loglinear", "gbdt"}));
-  fit_command->add_option("--ridge", fit.ridge, "regmix linear/loglinear: L2 penalty")
+  fit_command->add_option("--ridge", fit.request.ridge, "regmix linear/loglinear: L2 penalty")
       ->check(CLI::NonNegativeNumber);
   fit_command
-      ->add_option("--bootstrap", fit.bootstrap,
-                   "Bootstrap resamples for SEs and 95% intervals (B; 1000 when given "
-                   "without a value)")
+      ->add_option("--bootstrap", fit.request.bootstrap,
+                   "Bootstrap refits for parameter SEs and intervals and the mean interval of "
+                   "predictions (B; 1000 when given without a value)")
       ->expected(0, 1)
       ->default_str("1000")
       ->check(CLI::Range(2, 1000000));
-  fit_command->add_option("--kfold", fit.kfold, "K-fold cross-validated accuracy")
+  fit_command
+      ->add_option("--kfold", fit.request.kfold,
+                   "K-fold cross-validated accuracy and prediction-interval coverage (the folds "
+                   "also calibrate the prediction interval)")
       ->check(CLI::Range(2, 1000));
-  fit_command->add_option("--test-experiment", fit.test_experiment,
+  fit_command
+      ->add_option("--calibration-folds", fit.request.calibration_folds,
+                   "Folds of the cross-validation that calibrates the prediction interval when "
+                   "--kfold is not given")
+      ->check(CLI::Range(2, 1000))
+      ->default_val(10);
+  fit_command->add_option("--test-experiment", fit.request.test_experiment,
                           "Held-out accuracy on this experiment's runs");
-  fit_command->add_option("--seed", fit.seed, "Seed of bootstrap, folds and random starts");
-  fit_command->add_option("--threads", fit.threads, "Threads for the multi-start fit")
+  fit_command->add_option("--seed", fit.request.seed, "Seed of bootstrap, folds and random starts");
+  fit_command->add_option("--threads", fit.request.threads, "Threads for the multi-start fit")
       ->check(CLI::Range(1, 256));
-  fit_command->add_option("--huber-delta", fit.huber_delta, "Huber delta (default: the law's)")
+  fit_command->add_option("--huber-delta", fit.request.huber_delta, "Huber delta (default: the law's)")
       ->check(CLI::PositiveNumber);
   fit_command
-      ->add_option("--compute", fit.compute,
+      ->add_option("--compute", fit.request.compute,
                    "chinchilla: compute C (FLOPs) for the compute-optimal N, D")
       ->check(CLI::PositiveNumber);
   fit_command
-      ->add_option("--drop-highest", fit.drop_highest,
+      ->add_option("--drop-highest", fit.request.drop_highest,
                    "Leave out the K runs with the highest target metric")
       ->check(CLI::NonNegativeNumber);
   fit_command->add_option("--predict", fit.predict,
@@ -294,7 +310,7 @@ int Main(int argc, char** argv) {
   if (export_command->parsed()) return RunExport(global, exporting);
   if (train_command->parsed()) return RunTrain(global, train);
   if (fit_command->parsed()) {
-    if (!fit.fit_id && (fit.law.empty() || fit.experiment.empty())) {
+    if (!fit.fit_id && (fit.request.law.empty() || fit.request.experiment.empty())) {
       spdlog::error("fit-law: give LAW and --experiment, or --fit ID with --predict");
       return 2;
     }

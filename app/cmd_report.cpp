@@ -1,14 +1,14 @@
 // mixrun report: a stored fit's predictions next to what an experiment's runs actually measured
-// — the check that closes the loop (did the recommended mixture do as predicted?).
+// — the check that closes the loop (did the recommended mixture do as predicted?), with how often
+// the measured loss fell inside each kind of interval.
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "catalog/stored_fit.h"
 #include "commands.h"
-#include "common/percentile.h"
 #include "common/text_table.h"
-#include "laws/accuracy.h"
-#include "regress/all_laws.h"
+#include "fit/fit_print.h"
 
 namespace mixrun {
 namespace {
@@ -31,13 +31,8 @@ std::string TopWeights(const Mixture& weights) {
 int RunReport(const GlobalOptions& global, const ReportOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
   if (!store.ok()) return ReportFailure(store.status());
-  auto row = (*store)->GetFit(options.fit_id);
-  if (!row.ok()) return ReportFailure(row.status());
-  json fit_options = json::parse(row->options_json, nullptr, false);
-  auto fit = LoadFit(row->law, fit_options, json::parse(row->params_json, nullptr, false));
+  auto fit = LoadStoredFit(**store, options.fit_id);
   if (!fit.ok()) return ReportFailure(fit.status());
-  std::string metric = fit_options.value("metric", "");
-  if (metric.empty()) metric = "eval/target/loss";
   auto experiment_id = (*store)->ExperimentId(options.experiment);
   if (!experiment_id.ok()) return ReportFailure(experiment_id.status());
   auto runs = (*store)->LoadRunPoints(*experiment_id);
@@ -47,53 +42,93 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
   std::map<int64_t, std::string> labels;
   for (const RunRow& run : *listed) labels[run.id] = run.spec.label;
 
+  const std::string metric = fit->TargetMetric();
   json rows = json::array();
   std::vector<double> predicted, actual;
-  TextTable table({"run", "label", "mixture", "predicted", "95% interval", "actual", "error"});
+  size_t in_prediction = 0, with_prediction = 0, in_mean = 0, with_mean = 0;
+  std::string method;
+  TextTable table(
+      {"run", "label", "mixture", "predicted", "mean 95%", "prediction 95%", "actual", "error"});
   for (const RunPoint& run : *runs) {
-    auto value = run.metrics.find(metric);
-    if (value == run.metrics.end()) continue;
-    auto prediction = (*fit)->Predict(run);
+    const std::optional<double> observed = fit->ObservedTarget(run);
+    if (!observed) continue;
+    auto prediction = fit->fitted->PredictWithIntervals(run);
     if (!prediction.ok()) return ReportFailure(prediction.status());
-    std::vector<double> bootstrap = (*fit)->PredictBootstrap(run);
-    double low = Percentile(bootstrap, 0.025), high = Percentile(bootstrap, 0.975);
-    predicted.push_back(*prediction);
-    actual.push_back(value->second);
-    json entry = {{"run_id", run.run_id},    {"label", labels[run.run_id]},
-                  {"weights", run.weights},  {"predicted", *prediction},
-                  {"actual", value->second}, {"error", *prediction - value->second}};
-    if (!bootstrap.empty()) entry["interval"] = {low, high};
+    predicted.push_back(prediction->value);
+    actual.push_back(*observed);
+    if (prediction->prediction_interval) {
+      ++with_prediction;
+      in_prediction += prediction->prediction_interval->Contains(*observed);
+      method = prediction->interval_method;
+    }
+    if (prediction->mean_interval) {
+      ++with_mean;
+      in_mean += prediction->mean_interval->Contains(*observed);
+    }
+    json entry = prediction->ToJson();
+    entry.erase("prediction");
+    entry.update({{"run_id", run.run_id},
+                  {"label", labels[run.run_id]},
+                  {"weights", run.weights},
+                  {"predicted", prediction->value},
+                  {"actual", *observed},
+                  {"error", prediction->value - *observed}});
     rows.push_back(entry);
     table.AddRow({std::to_string(run.run_id), labels[run.run_id], TopWeights(run.weights),
-                  FormatSignificant(*prediction, 5),
-                  bootstrap.empty()
-                      ? "-"
-                      : "[" + FormatSignificant(low, 4) + ", " + FormatSignificant(high, 4) + "]",
-                  FormatSignificant(value->second, 5),
-                  FormatSignificant(*prediction - value->second, 3)});
+                  FormatSignificant(prediction->value, 5),
+                  FormatInterval(prediction->mean_interval, 4),
+                  FormatInterval(prediction->prediction_interval, 4),
+                  FormatSignificant(*observed, 5),
+                  FormatSignificant(prediction->value - *observed, 3)});
   }
   if (rows.empty()) {
     return ReportFailure(Status::InvalidInput("experiment '" + options.experiment +
                                               "' has no finished run with metric '" + metric +
                                               "'"));
   }
-  Accuracy accuracy = MeasureAccuracy(predicted, actual);
+  HeldOut held_out;
+  held_out.accuracy = MeasureAccuracy(predicted, actual);
+  if (with_prediction > 0) {
+    held_out.coverage_95 = static_cast<double>(in_prediction) / with_prediction;
+    double width = 0;
+    for (const auto& row : rows) {
+      if (row["prediction_interval"].is_array()) {
+        width += row["prediction_interval"][1].get<double>() -
+                 row["prediction_interval"][0].get<double>();
+      }
+    }
+    held_out.mean_prediction_width = width / with_prediction;
+  }
+  if (with_mean > 0) {
+    held_out.mean_interval_coverage = static_cast<double>(in_mean) / with_mean;
+    double width = 0;
+    for (const auto& row : rows) {
+      if (row["mean_interval"].is_array()) {
+        width += row["mean_interval"][1].get<double>() - row["mean_interval"][0].get<double>();
+      }
+    }
+    held_out.mean_mean_width = width / with_mean;
+  }
   if (global.json) {
-    std::cout << json{{"fit_id", row->id},
-                      {"law", row->law},
-                      {"metric", metric},
-                      {"runs", rows},
-                      {"accuracy", HeldOutJson(accuracy)}}
+    std::cout << json{{"fit_id", fit->id},  {"law", fit->law},
+                      {"metric", metric},   {"runs", rows},
+                      {"accuracy", held_out.ToJson()}, {"interval_method", method}}
                      .dump(2)
               << '\n';
     return 0;
   }
-  std::cout << "fit " << row->id << " (" << row->law << ") on " << options.experiment << ", "
-            << metric << "\n\n";
+  std::cout << "fit " << fit->id << " (" << fit->Describe() << ") on " << options.experiment
+            << ", " << metric << "\n\n";
   table.Print(std::cout);
-  std::cout << "\nMAE " << FormatSignificant(accuracy.mae, 4) << ", MRE "
-            << FormatSignificant(accuracy.mre, 4) << ", Spearman "
-            << FormatSignificant(accuracy.spearman, 4) << " over " << accuracy.n << " runs\n";
+  std::cout << '\n';
+  PrintHeldOut(std::cout, "accuracy", held_out);
+  std::cout << "mean 95%: the law's expected loss (bootstrap refits); prediction 95%: one run's "
+               "loss";
+  if (!method.empty()) std::cout << " (" << method << ")";
+  std::cout << '\n';
+  if (!fit->fitted->calibration()) {
+    std::cout << "this fit was stored without a calibration: refit it for prediction intervals\n";
+  }
   return 0;
 }
 

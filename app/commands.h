@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "fit/fit_request.h"
 #include "io/export.h"
 #include "io/import.h"
 
@@ -32,25 +33,12 @@ struct ImportCommandOptions {
   std::vector<std::string> metric_pairs;  // NAME=COLUMN, as typed
 };
 
+// fit-law binds its flags straight into the library's FitRequest.
 struct FitLawOptions {
-  std::string law;
-  std::string experiment;
-  std::string metric;
-  std::vector<std::string> domain_metrics;  // mixing: per-domain loss metrics
-  std::vector<std::string> target_pairs;    // mixing: METRIC=WEIGHT, as typed
-  std::string x = "n";                      // power
-  std::string model = "linear";             // regmix
-  double ridge = 0;
-  int bootstrap = 0;
-  int kfold = 0;
-  std::string test_experiment;
-  uint64_t seed = 42;
-  int threads = 2;
-  std::optional<double> huber_delta;
-  double compute = 0;
-  int drop_highest = 0;           // leave out the K runs with the highest target metric
-  std::string predict;            // points (JSON file or text) to evaluate the fit at
-  std::optional<int64_t> fit_id;  // predict with this stored fit instead of fitting
+  FitRequest request;
+  std::vector<std::string> target_pairs;  // mixing: METRIC=WEIGHT, as typed
+  std::string predict;                    // points (JSON file or text) to evaluate the fit at
+  std::optional<int64_t> fit_id;          // predict with this stored fit instead of fitting
 };
 
 struct TrainOptions {

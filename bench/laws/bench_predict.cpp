@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include "../../tests/laws/reference_data.h"
-#include "laws/rng.h"
-#include "regress/all_laws.h"
+#include "common/random.h"
+#include "catalog/catalog.h"
 
 int main(int argc, char** argv) {
   const size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;

@@ -8,12 +8,12 @@
 #include <fstream>
 
 #include "../../tests/laws/reference_data.h"
-#include "laws/rng.h"
+#include "common/random.h"
 #include "optimize/dirichlet.h"
 #include "optimize/prior.h"
 #include "optimize/recommend.h"
 #include "optimize/simulate.h"
-#include "regress/all_laws.h"
+#include "catalog/catalog.h"
 
 namespace {
 

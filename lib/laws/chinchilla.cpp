@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "laws/run_inputs.h"
+#include "fit/run_inputs.h"
 
 namespace mixrun {
 
@@ -67,35 +67,59 @@ Result<std::vector<double>> ChinchillaFeatures(const RunPoint& run) {
   return std::vector<double>{std::log(n), std::log(d)};
 }
 
+Result<FitRows> ChinchillaRows(const std::vector<RunPoint>& runs, const std::string& metric,
+                               const std::string& set_name) {
+  FitRows rows;
+  rows.num_features = 2;
+  MIXRUN_ASSIGN_OR_RETURN(rows.y, PositiveMetric(runs, metric, set_name));
+  for (const RunPoint& run : runs) {
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> features, ChinchillaFeatures(run));
+    rows.x.insert(rows.x.end(), features.begin(), features.end());
+  }
+  return rows;
+}
+
 }  // namespace
 
-CurveLawSpec ChinchillaSpec(const FitRequest& request) {
-  CurveLawSpec spec;
-  spec.law = "chinchilla";
-  spec.model = NewChinchillaModel();
-  spec.starts = ChinchillaStarts();
-  spec.huber_delta = request.huber_delta.value_or(kChinchillaHuberDelta);
-  spec.features = ChinchillaFeatures;
-  spec.named = ChinchillaParams;
+std::shared_ptr<const CurveLawSpec> ChinchillaSpec(const FitRequest& request) {
+  auto spec = std::make_shared<CurveLawSpec>();
+  spec->law = "chinchilla";
+  spec->model = NewChinchillaModel();
+  spec->num_features = 2;
+  spec->starts = ChinchillaStarts();
+  spec->huber_delta = request.huber_delta.value_or(kChinchillaHuberDelta);
+  spec->features = ChinchillaFeatures;
+  const std::string metric = request.metric;
+  spec->rows = [metric](const std::vector<RunPoint>& runs, const std::string& set_name) {
+    return ChinchillaRows(runs, metric, set_name);
+  };
+  spec->named = ChinchillaParams;
   const double compute = request.compute;
-  spec.derived = [compute](const std::vector<double>& fit) {
+  spec->derived = [compute](const std::vector<double>& fit) {
     return ChinchillaDerived(fit, compute);
   };
   return spec;
 }
 
-Result<Observations> ChinchillaObservations(const std::vector<RunPoint>& runs,
-                                            const std::string& metric,
-                                            const std::string& set_name) {
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> losses, PositiveMetric(runs, metric, set_name));
-  Observations observations;
-  observations.num_features = 2;
-  for (size_t i = 0; i < runs.size(); ++i) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> features, ChinchillaFeatures(runs[i]));
-    observations.x.insert(observations.x.end(), features.begin(), features.end());
-    observations.y.push_back(std::log(losses[i]));
-  }
-  return observations;
+const LawEntry& ChinchillaLaw() {
+  static const LawEntry entry = {
+      .name = "chinchilla",
+      .family = "scale law (Ceres)",
+      .reads = "N and D (or C) of each run, and --metric",
+      .prepare = [](const FitRequest& request,
+                    const std::vector<RunPoint>& train) -> Result<PreparedLaw> {
+        if (request.compute < 0 || !std::isfinite(request.compute)) {
+          return Status::InvalidInput("compute must be positive");
+        }
+        return PrepareCurveLaw(ChinchillaSpec(request), request, train);
+      },
+      .load = [](const FitRequest& request, const nlohmann::json&) -> Result<LawLoader> {
+        return LoadCurveLaw(ChinchillaSpec(request));
+      },
+      .defaults = nullptr,
+      .history = nullptr,
+  };
+  return entry;
 }
 
 }  // namespace mixrun

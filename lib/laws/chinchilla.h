@@ -52,10 +52,10 @@ std::map<std::string, double> ChinchillaParams(const std::vector<double>& fit);
 std::map<std::string, double> ChinchillaDerived(const std::vector<double>& fit, double compute);
 
 // The law as the curve pipeline fits it (δ from the request or 1e-3; compute from the request).
-CurveLawSpec ChinchillaSpec(const FitRequest& request);
+// Rows: features log N, log D of each run (D = C/(6N) when only C is known), y the metric.
+std::shared_ptr<const CurveLawSpec> ChinchillaSpec(const FitRequest& request);
 
-// Features log N, log D of each run (D = C/(6N) when only C is known) and y = log metric.
-Result<Observations> ChinchillaObservations(const std::vector<RunPoint>& runs,
-                                            const std::string& metric, const std::string& set_name);
+// The catalog's row: chinchilla.
+const LawEntry& ChinchillaLaw();
 
 }  // namespace mixrun

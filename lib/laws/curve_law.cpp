@@ -1,156 +1,150 @@
 #include "laws/curve_law.h"
 
 #include <cmath>
+#include <limits>
 
-#include "laws/accuracy.h"
-#include "laws/bootstrap.h"
+#include "fit/run_inputs.h"
 #include "laws/engine.h"
-#include "laws/parallel.h"
 
 namespace mixrun {
 namespace {
 
-// Predictions and actual values in loss space (exp of the log-space model).
-void PredictLosses(const LawModel& model, const std::vector<double>& params,
-                   const Observations& observations, std::vector<double>& predicted,
-                   std::vector<double>& actual) {
-  for (size_t i = 0; i < observations.size(); ++i) {
-    predicted.push_back(std::exp(model.Predict(params.data(), observations.row(i))));
-    actual.push_back(std::exp(observations.y[i]));
-  }
-}
-
-// Out-of-fold predictions: each fold refits from the full fit's polished candidates.
-Accuracy KFold(const CurveLawSpec& spec, const Observations& train, const EngineFit& fit,
-               const FitRequest& request) {
-  const std::vector<int> fold = KFoldAssignment(train.size(), request.kfold, request.seed);
-  std::vector<std::vector<double>> fold_params(request.kfold);
-  ParallelFor(fold_params.size(), request.threads, [&](size_t f) {
-    const Observations fitting = train.Fold(fold, static_cast<int>(f), false);
-    double best = std::numeric_limits<double>::infinity();
-    for (const auto& candidate : fit.candidates) {
-      RefitResult refit = RefitTightly(*spec.model, fitting, candidate, spec.huber_delta);
-      if (refit.usable && refit.objective < best) {
-        best = refit.objective;
-        fold_params[f] = refit.params;
-      }
-    }
-    if (fold_params[f].empty()) fold_params[f] = fit.params;
-  });
-  std::vector<double> predicted, actual;
-  for (int f = 0; f < request.kfold; ++f) {
-    PredictLosses(*spec.model, fold_params[f], train.Fold(fold, f, true), predicted, actual);
-  }
-  return MeasureAccuracy(predicted, actual);
-}
-
-std::map<std::string, double> AllNamed(const CurveLawSpec& spec, const std::vector<double>& p) {
-  std::map<std::string, double> values = spec.named(p);
-  if (spec.derived) values.merge(spec.derived(p));
-  return values;
-}
-
-class FittedCurveLaw : public FittedLaw {
+class CurveReader : public RunReader {
  public:
-  FittedCurveLaw(CurveLawSpec spec, std::vector<double> params,
-                 std::vector<std::vector<double>> bootstrap)
-      : spec_(std::move(spec)), params_(std::move(params)), bootstrap_(std::move(bootstrap)) {}
-
-  std::string law() const override { return spec_.law; }
-  Result<double> Predict(const RunPoint& run) const override {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> features, spec_.features(run));
-    return std::exp(spec_.model->Predict(params_.data(), features.data()));
+  explicit CurveReader(std::shared_ptr<const CurveLawSpec> spec) : spec_(std::move(spec)) {}
+  Result<std::vector<double>> Features(const RunPoint& run) const override {
+    return spec_->features(run);
   }
-  std::vector<double> PredictBootstrap(const RunPoint& run) const override {
-    auto features = spec_.features(run);
-    if (!features.ok()) return {};
-    std::vector<double> predictions;
-    predictions.reserve(bootstrap_.size());
-    for (const auto& set : bootstrap_) {
-      predictions.push_back(std::exp(spec_.model->Predict(set.data(), features->data())));
-    }
-    return predictions;
+  Result<FitRows> Rows(const std::vector<RunPoint>& runs,
+                       const std::string& set_name) const override {
+    return spec_->rows(runs, set_name);
   }
 
  private:
-  CurveLawSpec spec_;
+  std::shared_ptr<const CurveLawSpec> spec_;
+};
+
+class CurvePredictor : public Predictor {
+ public:
+  CurvePredictor(std::shared_ptr<const CurveLawSpec> spec, std::vector<double> params)
+      : spec_(std::move(spec)), params_(std::move(params)) {}
+
+  Result<std::vector<double>> Predict(const double* x, size_t rows) const override {
+    std::vector<double> predictions(rows);
+    const size_t features = feature_count();
+    for (size_t r = 0; r < rows; ++r) {
+      predictions[r] = std::exp(spec_->model->Predict(params_.data(), x + r * features));
+    }
+    return predictions;
+  }
+  std::map<std::string, double> Params() const override { return spec_->named(params_); }
+  std::map<std::string, double> Derived() const override {
+    return spec_->derived ? spec_->derived(params_) : std::map<std::string, double>{};
+  }
+  Result<nlohmann::json> ToJson() const override { return nlohmann::json(params_); }
+
+ private:
+  size_t feature_count() const { return static_cast<size_t>(spec_->num_features); }
+  std::shared_ptr<const CurveLawSpec> spec_;
   std::vector<double> params_;
-  std::vector<std::vector<double>> bootstrap_;
+};
+
+// Log-loss observations of the rows with weight > 0, weighted by it (a bootstrap's counts).
+Observations LogObservations(const FitRows& rows, const std::vector<double>* weights) {
+  Observations observations;
+  observations.num_features = rows.num_features;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double weight = weights ? (*weights)[i] : 1.0;
+    if (weight == 0) continue;
+    observations.x.insert(observations.x.end(), rows.row(i), rows.row(i) + rows.num_features);
+    observations.y.push_back(std::log(rows.y[i]));
+    if (weights) observations.multiplicity.push_back(weight);
+  }
+  return observations;
+}
+
+class CurveEstimator : public Estimator {
+ public:
+  CurveEstimator(std::shared_ptr<const CurveLawSpec> spec, int threads)
+      : spec_(std::move(spec)), threads_(threads) {}
+
+  int num_params() const override { return spec_->model->num_params(); }
+
+  Result<EstimatorFit> Fit(const FitRows& rows) override {
+    EngineOptions engine;
+    engine.huber_delta = spec_->huber_delta;
+    engine.threads = threads_;
+    const Observations observations = LogObservations(rows, nullptr);
+    MIXRUN_ASSIGN_OR_RETURN(EngineFit fit,
+                            FitMultiStart(*spec_->model, observations, spec_->starts, engine));
+    best_ = fit.params;
+    candidates_ = fit.candidates;
+    EstimatorFit out;
+    out.predictor = std::make_unique<CurvePredictor>(spec_, fit.params);
+    out.objective = fit.objective;
+    out.extra = {{"huber_delta", spec_->huber_delta}};
+    return out;
+  }
+
+  // A bootstrap refit converges tightly from the best point; a fold's refit from every polished
+  // candidate of the full fit, keeping the best (a fold may prefer another basin).
+  Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
+                                           Purpose purpose) const override {
+    const Observations observations = LogObservations(rows, &weights);
+    if (purpose == Purpose::kBootstrap) {
+      RefitResult refit = RefitTightly(*spec_->model, observations, best_, spec_->huber_delta);
+      if (!refit.usable) return Status::Failed(spec_->law + ": bootstrap refit did not converge");
+      return std::unique_ptr<Predictor>(new CurvePredictor(spec_, std::move(refit.params)));
+    }
+    std::vector<double> chosen = best_;
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& candidate : candidates_) {
+      RefitResult refit = RefitTightly(*spec_->model, observations, candidate, spec_->huber_delta);
+      if (refit.usable && refit.objective < best) {
+        best = refit.objective;
+        chosen = std::move(refit.params);
+      }
+    }
+    return std::unique_ptr<Predictor>(new CurvePredictor(spec_, std::move(chosen)));
+  }
+
+ private:
+  std::shared_ptr<const CurveLawSpec> spec_;
+  int threads_;
+  std::vector<double> best_;
+  std::vector<std::vector<double>> candidates_;
 };
 
 }  // namespace
 
-Result<FitReport> FitCurveLaw(const CurveLawSpec& spec, const Observations& train,
-                              const Observations& test, const FitRequest& request) {
-  EngineOptions engine;
-  engine.huber_delta = spec.huber_delta;
-  engine.threads = request.threads;
-  MIXRUN_ASSIGN_OR_RETURN(EngineFit fit, FitMultiStart(*spec.model, train, spec.starts, engine));
-
-  FitReport report;
-  report.law = spec.law;
-  report.options = request.ToJson();
-  report.params = spec.named(fit.params);
-  if (spec.derived) report.derived = spec.derived(fit.params);
-
-  std::vector<double> predicted, actual;
-  PredictLosses(*spec.model, fit.params, train, predicted, actual);
-  const Accuracy in_sample = MeasureAccuracy(predicted, actual);
-  report.stats = {{"objective", fit.objective},
-                  {"rmse", in_sample.rmse},
-                  {"mre", in_sample.mre},
-                  {"n", train.size()},
-                  {"huber_delta", spec.huber_delta}};
-
-  std::vector<std::vector<double>> sets;
-  if (request.bootstrap > 0) {
-    BootstrapOptions options{request.bootstrap, request.seed, request.threads, spec.huber_delta};
-    sets = BootstrapRefits(*spec.model, train, fit.params, options);
-    report.stats["bootstrap"] = sets.size();
-    std::map<std::string, std::vector<double>> samples;
-    for (const auto& set : sets) {
-      for (const auto& [name, value] : AllNamed(spec, set)) samples[name].push_back(value);
-    }
-    for (const auto& [name, values] : samples) {
-      const SampleSummary summary = Summarize(values);
-      report.standard_errors[name] = summary.standard_error;
-      report.intervals[name] = {summary.low, summary.high};
-    }
-  }
-  if (test.size() > 0) {
-    std::vector<double> test_predicted, test_actual;
-    PredictLosses(*spec.model, fit.params, test, test_predicted, test_actual);
-    report.stats["test"] = HeldOutJson(MeasureAccuracy(test_predicted, test_actual));
-  }
-  if (request.kfold >= 2) {
-    report.stats["kfold"] = HeldOutJson(KFold(spec, train, fit, request));
-    report.stats["kfold"]["k"] = request.kfold;
-    if (test.size() == 0) report.stats["test"] = report.stats["kfold"];
-  }
-  report.state = {{"fit", fit.params}, {"bootstrap", sets}};
-  return report;
+Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
+                                    const FitRequest& request, const std::vector<RunPoint>& train) {
+  PreparedLaw law;
+  law.reader = std::make_shared<CurveReader>(spec);
+  MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
+  MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(
+      law.train.size(), static_cast<size_t>(spec->model->num_params()), spec->law + " law"));
+  law.estimator = std::make_unique<CurveEstimator>(std::move(spec), request.threads);
+  return law;
 }
 
-Result<std::unique_ptr<FittedLaw>> LoadCurveLaw(CurveLawSpec spec, const nlohmann::json& state) {
-  std::vector<double> params;
-  std::vector<std::vector<double>> bootstrap;
-  try {
-    params = state.at("fit").get<std::vector<double>>();
-    if (state.contains("bootstrap")) {
-      bootstrap = state.at("bootstrap").get<std::vector<std::vector<double>>>();
+LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec) {
+  LawLoader loader;
+  loader.reader = std::make_shared<CurveReader>(spec);
+  loader.decode = [spec](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
+    if (!json.is_array() || json.size() != static_cast<size_t>(spec->model->num_params())) {
+      return Status::InvalidInput("stored " + spec->law + " fit: expected " +
+                                  std::to_string(spec->model->num_params()) +
+                                  " parameters per set");
     }
-  } catch (const nlohmann::json::exception& error) {
-    return Status::InvalidInput("stored " + spec.law + " fit: " + error.what());
-  }
-  const size_t expected = static_cast<size_t>(spec.model->num_params());
-  bool sizes_match = params.size() == expected;
-  for (const auto& set : bootstrap) sizes_match = sizes_match && set.size() == expected;
-  if (!sizes_match) {
-    return Status::InvalidInput("stored " + spec.law + " fit: expected " +
-                                std::to_string(expected) + " parameters per set");
-  }
-  return std::unique_ptr<FittedLaw>(
-      new FittedCurveLaw(std::move(spec), std::move(params), std::move(bootstrap)));
+    std::vector<double> params;
+    for (const auto& value : json) {
+      if (!value.is_number()) return Status::InvalidInput("stored " + spec->law + " fit: not a number");
+      params.push_back(value.get<double>());
+    }
+    return std::unique_ptr<Predictor>(new CurvePredictor(spec, std::move(params)));
+  };
+  return loader;
 }
 
 }  // namespace mixrun

@@ -1,5 +1,6 @@
-// Laws of scale fitted on log loss with one LawModel (chinchilla, power): the fit (multi-start,
-// bootstrap, held-out accuracy) and the fitted law brought back from its stored parameters.
+// Laws of scale fitted on log loss with one LawModel (chinchilla, power), as an Estimator of the
+// fit protocol: the multi-start fit, tight refits for the bootstrap and the folds, and the
+// predictor a stored fit is brought back as.
 #pragma once
 
 #include <functional>
@@ -8,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "laws/fit_types.h"
+#include "fit/estimator.h"
+#include "fit/law_entry.h"
 #include "laws/law_model.h"
 
 namespace mixrun {
@@ -16,21 +18,23 @@ namespace mixrun {
 struct CurveLawSpec {
   std::string law;
   std::unique_ptr<LawModel> model;  // predicts log L from features
+  int num_features = 1;
   std::vector<std::vector<double>> starts;
   double huber_delta = 1e-3;
   // Features of a run for prediction (e.g. log N, log D).
   std::function<Result<std::vector<double>>(const RunPoint&)> features;
+  // Features and observed losses of runs for fitting (one row per run, or per history point).
+  std::function<Result<FitRows>(const std::vector<RunPoint>&, const std::string&)> rows;
   // Readable parameters and derived quantities from the fitted vector.
   std::function<std::map<std::string, double>(const std::vector<double>&)> named;
   std::function<std::map<std::string, double>(const std::vector<double>&)> derived;
 };
 
-// Fits `train` (y = log loss); `test` may be empty. Fills params, derived, stats (objective = Σ
-// huber on log loss; rmse and mre on the loss itself), bootstrap intervals and state.
-Result<FitReport> FitCurveLaw(const CurveLawSpec& spec, const Observations& train,
-                              const Observations& test, const FitRequest& request);
+// The law prepared on the training runs: fails when there are too few rows for its parameters.
+Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
+                                    const FitRequest& request, const std::vector<RunPoint>& train);
 
-// The fitted law from FitReport::state ({"fit": [...], "bootstrap": [[...], ...]}).
-Result<std::unique_ptr<FittedLaw>> LoadCurveLaw(CurveLawSpec spec, const nlohmann::json& state);
+// The reader and decoder of a stored fit (each parameter set is the fitted vector).
+LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec);
 
 }  // namespace mixrun

@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "laws/parallel.h"
+#include "common/parallel.h"
 
 namespace mixrun {
 namespace {

@@ -31,13 +31,12 @@ struct Observations {
   const double* row(size_t i) const { return x.data() + i * num_features; }
   double weight(size_t i) const { return multiplicity.empty() ? 1.0 : multiplicity[i]; }
 
-  // The rows whose fold is `which` (keep = true) or all the others (keep = false):
-  // cross-validation.
-  Observations Fold(const std::vector<int>& fold, int which, bool keep) const {
+  // The rows of weight > 0, each once (a fold's training rows, whose weights are 0 or 1).
+  Observations Kept() const {
     Observations subset;
     subset.num_features = num_features;
     for (size_t i = 0; i < size(); ++i) {
-      if ((fold[i] == which) != keep) continue;
+      if (weight(i) == 0) continue;
       subset.x.insert(subset.x.end(), row(i), row(i) + num_features);
       subset.y.push_back(y[i]);
     }

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <set>
 
-#include "laws/accuracy.h"
-#include "laws/bootstrap.h"
+#include "common/random.h"
+#include "fit/accuracy.h"
+#include "fit/run_inputs.h"
 #include "laws/engine.h"
-#include "laws/parallel.h"
-#include "laws/rng.h"
-#include "laws/run_inputs.h"
 
 namespace mixrun {
 namespace {
@@ -37,14 +37,13 @@ std::unique_ptr<LawModel> MixingModelWith(int params) {
   }
 }
 
-// The fitted laws of every domain metric and how they combine into the target.
-struct MixingState {
+// What every parameter set of one fit shares: the domains, the domain metrics, the target.
+struct MixingContext {
   std::vector<std::string> domains;
   std::vector<std::string> metrics;
-  std::vector<double> target_weights;                       // per metric
-  std::vector<std::vector<double>> fit;                     // per metric
-  std::vector<std::vector<std::vector<double>>> bootstrap;  // per resample, per metric
+  std::vector<double> target_weights;  // per metric
 
+  // Σ_i w_i (c_i + k_i·exp(Σ_j t_ij r_j)) for one row of weights.
   double Predict(const std::vector<std::vector<double>>& params, const double* weights) const {
     const int m = static_cast<int>(domains.size());
     double total = 0;
@@ -59,12 +58,46 @@ struct MixingState {
   }
 
   nlohmann::json ToJson() const {
-    return {{"domains", domains},
-            {"metrics", metrics},
-            {"target_weights", target_weights},
-            {"fit", fit},
-            {"bootstrap", bootstrap}};
+    return {{"domains", domains}, {"metrics", metrics}, {"target_weights", target_weights}};
   }
+};
+
+std::string ParamName(const std::string& kind, const std::string& metric) {
+  return kind + "[" + metric + "]";
+}
+
+// One parameter vector (log c, log k, t…) per domain metric.
+class MixingPredictor : public Predictor {
+ public:
+  MixingPredictor(std::shared_ptr<const MixingContext> context,
+                  std::vector<std::vector<double>> params)
+      : context_(std::move(context)), params_(std::move(params)) {}
+
+  Result<std::vector<double>> Predict(const double* x, size_t rows) const override {
+    const size_t m = context_->domains.size();
+    std::vector<double> predictions(rows);
+    for (size_t r = 0; r < rows; ++r) predictions[r] = context_->Predict(params_, x + r * m);
+    return predictions;
+  }
+  // c, k and t per non-reference domain, for each domain metric.
+  std::map<std::string, double> Params() const override {
+    std::map<std::string, double> out;
+    for (size_t i = 0; i < params_.size(); ++i) {
+      const std::string& name = context_->metrics[i];
+      const std::vector<double>& p = params_[i];
+      out[ParamName("c", name)] = std::exp(p[0]);
+      out[ParamName("k", name)] = std::exp(p[1]);
+      for (size_t j = 0; j + 1 < context_->domains.size(); ++j) {
+        out[ParamName("t", name) + "[" + context_->domains[j] + "]"] = p[2 + j];
+      }
+    }
+    return out;
+  }
+  Result<nlohmann::json> ToJson() const override { return nlohmann::json(params_); }
+
+ private:
+  std::shared_ptr<const MixingContext> context_;
+  std::vector<std::vector<double>> params_;
 };
 
 // Weights per metric, from request.target_weights or a named target domain.
@@ -96,71 +129,176 @@ Result<std::vector<double>> TargetWeights(const FitRequest& request) {
   return weights;
 }
 
-// The observed target of each run: the target metric when named, else Σ w_i · domain metric i.
-Result<std::vector<double>> TargetValues(const FitRequest& request,
-                                         const std::vector<RunPoint>& runs,
-                                         const std::vector<double>& target_weights,
-                                         const std::string& set_name) {
-  if (!request.metric.empty()) return PositiveMetric(runs, request.metric, set_name);
-  std::vector<double> total(runs.size(), 0.0);
-  for (size_t i = 0; i < request.domain_metrics.size(); ++i) {
-    if (target_weights[i] == 0) continue;
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values,
-                            PositiveMetric(runs, request.domain_metrics[i], set_name));
-    for (size_t r = 0; r < runs.size(); ++r) total[r] += target_weights[i] * values[r];
+// The observed target of a run: the target metric when named, else Σ w_i · domain metric i.
+TargetTerms TargetOf(const FitRequest& request, const MixingContext& context) {
+  if (!request.metric.empty()) return {{request.metric, 1.0}};
+  TargetTerms terms;
+  for (size_t i = 0; i < context.metrics.size(); ++i) {
+    terms.emplace_back(context.metrics[i], context.target_weights[i]);
   }
-  return total;
+  return terms;
 }
 
-std::string ParamName(const std::string& kind, const std::string& metric) {
-  return kind + "[" + metric + "]";
-}
-
-// Readable parameters of one domain law: c, k and t per non-reference domain.
-void NameParams(const MixingState& state, size_t metric, const std::vector<double>& p,
-                std::map<std::string, double>& out) {
-  const std::string& name = state.metrics[metric];
-  out[ParamName("c", name)] = std::exp(p[0]);
-  out[ParamName("k", name)] = std::exp(p[1]);
-  for (size_t j = 0; j + 1 < state.domains.size(); ++j) {
-    out[ParamName("t", name) + "[" + state.domains[j] + "]"] = p[2 + j];
-  }
-}
-
-class FittedMixingLaw : public FittedLaw {
+// Fits one law per domain metric on the same rows of weights; refits all of them on the same
+// resample, so a bootstrap set predicts the target coherently.
+class MixingEstimator : public Estimator {
  public:
-  explicit FittedMixingLaw(MixingState state) : state_(std::move(state)) {}
-  std::string law() const override { return "mixing"; }
-  std::vector<std::string> domains() const override { return state_.domains; }
+  MixingEstimator(std::shared_ptr<const MixingContext> context,
+                  std::vector<std::vector<double>> metric_values, const FitRequest& request)
+      : context_(std::move(context)),
+        metric_values_(std::move(metric_values)),
+        model_(NewMixingModel(static_cast<int>(context_->domains.size()))),
+        delta_(request.huber_delta.value_or(kMixingHuberDelta)),
+        random_starts_(request.mixing_random_starts),
+        seed_(request.seed),
+        threads_(request.threads) {}
 
-  Result<double> Predict(const RunPoint& run) const override {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> weights,
-                            MixtureMatrix({run}, state_.domains, "prediction", false));
-    return state_.Predict(state_.fit, weights.data());
+  int num_params() const override {
+    return static_cast<int>(context_->metrics.size() * (context_->domains.size() + 1));
   }
-  std::vector<double> PredictBootstrap(const RunPoint& run) const override {
-    auto weights = MixtureMatrix({run}, state_.domains, "prediction", false);
-    if (!weights.ok()) return {};
-    std::vector<double> predictions;
-    for (const auto& set : state_.bootstrap)
-      predictions.push_back(state_.Predict(set, weights->data()));
-    return predictions;
-  }
-  Result<std::vector<double>> PredictMixtures(const std::vector<double>& weights,
-                                              size_t rows) const override {
-    const size_t m = state_.domains.size();
-    if (weights.size() != rows * m) {
-      return Status::InvalidInput("PredictMixtures: expected " + std::to_string(rows) +
-                                  " rows of " + std::to_string(m) + " weights");
+
+  Result<EstimatorFit> Fit(const FitRows& rows) override {
+    const int m = static_cast<int>(context_->domains.size());
+    EngineOptions engine;
+    engine.huber_delta = delta_;
+    engine.threads = threads_;
+    EstimatorFit out;
+    nlohmann::json domain_stats = nlohmann::json::object();
+    for (size_t i = 0; i < context_->metrics.size(); ++i) {
+      const Observations observations = MetricObservations(rows, i, nullptr);
+      // Each metric draws its random t vectors from its own stream of the seed.
+      auto fit = FitMultiStart(*model_, observations, MixingStarts(m, random_starts_, seed_ + i),
+                               engine);
+      if (!fit.ok()) return fit.status().WithContext("mixing law of " + context_->metrics[i]);
+      std::vector<double> predicted;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        predicted.push_back(model_->Predict(fit->params.data(), observations.row(r)));
+      }
+      const Accuracy accuracy = MeasureAccuracy(predicted, observations.y);
+      domain_stats[context_->metrics[i]] = {
+          {"objective", fit->objective}, {"rmse", accuracy.rmse}, {"mre", accuracy.mre}};
+      out.objective += fit->objective;
+      best_.push_back(fit->params);
+      candidates_.push_back(fit->candidates);
     }
-    std::vector<double> predictions(rows);
-    for (size_t r = 0; r < rows; ++r) predictions[r] = state_.Predict(state_.fit, &weights[r * m]);
-    return predictions;
+    out.predictor = std::make_unique<MixingPredictor>(context_, best_);
+    out.extra = {{"huber_delta", delta_}, {"domains", domain_stats}};
+    return out;
   }
+
+  // Bootstrap: every metric refits tightly from its best point on the resample; a fold: from
+  // every polished candidate, keeping the best.
+  Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
+                                           Purpose purpose) const override {
+    std::vector<std::vector<double>> params;
+    for (size_t i = 0; i < context_->metrics.size(); ++i) {
+      if (purpose == Purpose::kBootstrap) {
+        const Observations resample = MetricObservations(rows, i, &weights);
+        RefitResult refit = RefitTightly(*model_, resample, best_[i], delta_);
+        if (!refit.usable) return Status::Failed("mixing: bootstrap refit did not converge");
+        params.push_back(std::move(refit.params));
+        continue;
+      }
+      const Observations fitting = MetricObservations(rows, i, &weights).Kept();
+      double best = std::numeric_limits<double>::infinity();
+      params.push_back(best_[i]);
+      for (const auto& candidate : candidates_[i]) {
+        RefitResult refit = RefitTightly(*model_, fitting, candidate, delta_);
+        if (refit.usable && refit.objective < best) {
+          best = refit.objective;
+          params.back() = std::move(refit.params);
+        }
+      }
+    }
+    return std::unique_ptr<Predictor>(new MixingPredictor(context_, std::move(params)));
+  }
+
+  nlohmann::json Context() const override { return context_->ToJson(); }
 
  private:
-  MixingState state_;
+  // The rows' weights against domain metric i, with multiplicities when given.
+  Observations MetricObservations(const FitRows& rows, size_t metric,
+                                  const std::vector<double>* weights) const {
+    Observations observations;
+    observations.num_features = rows.num_features;
+    observations.x = rows.x;
+    observations.y = metric_values_[metric];
+    if (weights) observations.multiplicity = *weights;
+    return observations;
+  }
+
+  std::shared_ptr<const MixingContext> context_;
+  std::vector<std::vector<double>> metric_values_;  // per metric, per training row
+  std::unique_ptr<LawModel> model_;
+  double delta_;
+  int random_starts_;
+  uint64_t seed_;
+  int threads_;
+  std::vector<std::vector<double>> best_;
+  std::vector<std::vector<std::vector<double>>> candidates_;
 };
+
+Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<RunPoint>& train) {
+  if (request.domain_metrics.empty()) {
+    return Status::InvalidInput("mixing: give the per-domain metrics to fit (one law each)");
+  }
+  auto context = std::make_shared<MixingContext>();
+  context->metrics = request.domain_metrics;
+  context->domains = MixtureDomains(train);
+  const int m = static_cast<int>(context->domains.size());
+  if (m < 2 || m > kMaxMixingDomains) {
+    return Status::InvalidInput("mixing: the training runs mix " + std::to_string(m) +
+                                " domains; the law needs 2 to " +
+                                std::to_string(kMaxMixingDomains));
+  }
+  MIXRUN_ASSIGN_OR_RETURN(context->target_weights, TargetWeights(request));
+  MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(train.size(), m + 1, "mixing law per domain"));
+  PreparedLaw law;
+  law.reader = std::make_shared<MixtureReader>(context->domains, TargetOf(request, *context));
+  MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
+  std::vector<std::vector<double>> metric_values;
+  for (const std::string& metric : context->metrics) {
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, PositiveMetric(train, metric, "train"));
+    metric_values.push_back(std::move(values));
+  }
+  law.estimator = std::make_unique<MixingEstimator>(std::move(context), std::move(metric_values),
+                                                    request);
+  return law;
+}
+
+Result<LawLoader> LoadMixing(const FitRequest& request, const nlohmann::json& state) {
+  auto context = std::make_shared<MixingContext>();
+  try {
+    context->domains = state.at("domains").get<std::vector<std::string>>();
+    context->metrics = state.at("metrics").get<std::vector<std::string>>();
+    context->target_weights = state.at("target_weights").get<std::vector<double>>();
+  } catch (const nlohmann::json::exception& error) {
+    return Status::InvalidInput(std::string("stored mixing fit: ") + error.what());
+  }
+  if (context->domains.size() < 2 || context->target_weights.size() != context->metrics.size()) {
+    return Status::InvalidInput("stored mixing fit: inconsistent domains, metrics and weights");
+  }
+  LawLoader loader;
+  loader.reader = std::make_shared<MixtureReader>(context->domains, TargetOf(request, *context));
+  loader.decode = [context](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
+    std::vector<std::vector<double>> params;
+    try {
+      params = json.get<std::vector<std::vector<double>>>();
+    } catch (const nlohmann::json::exception& error) {
+      return Status::InvalidInput(std::string("stored mixing fit: ") + error.what());
+    }
+    bool consistent = params.size() == context->metrics.size();
+    for (const auto& p : params) consistent = consistent && p.size() == context->domains.size() + 1;
+    if (!consistent) return Status::InvalidInput("stored mixing fit: inconsistent parameter sizes");
+    return std::unique_ptr<Predictor>(new MixingPredictor(context, std::move(params)));
+  };
+  return loader;
+}
+
+bool IsDomainLoss(const std::string& name) {
+  return name.rfind("eval/", 0) == 0 && name.size() > 10 &&
+         name.compare(name.size() - 5, 5, "/loss") == 0 && name != "eval/target/loss";
+}
 
 }  // namespace
 
@@ -185,169 +323,56 @@ std::vector<std::vector<double>> MixingStarts(int domains, int random_t, uint64_
   return starts;
 }
 
-Result<FitReport> FitMixingLaw(const FitRequest& request, const std::vector<RunPoint>& train,
-                               const std::vector<RunPoint>& test) {
+Status FillMixingDefaults(FitRequest& request, const std::vector<RunPoint>& runs,
+                          const nlohmann::json& config) {
   if (request.domain_metrics.empty()) {
-    return Status::InvalidInput("mixing: give the per-domain metrics to fit (one law each)");
-  }
-  MixingState state;
-  state.metrics = request.domain_metrics;
-  state.domains = MixtureDomains(train);
-  const int m = static_cast<int>(state.domains.size());
-  if (m < 2 || m > kMaxMixingDomains) {
-    return Status::InvalidInput("mixing: the training runs mix " + std::to_string(m) +
-                                " domains; the law needs 2 to " +
-                                std::to_string(kMaxMixingDomains));
-  }
-  MIXRUN_ASSIGN_OR_RETURN(state.target_weights, TargetWeights(request));
-  MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(train.size(), m + 1, "mixing law per domain"));
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> matrix, MixtureMatrix(train, state.domains, "train"));
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> target,
-                          TargetValues(request, train, state.target_weights, "train"));
-  const std::unique_ptr<LawModel> model = NewMixingModel(m);
-  const double delta = request.huber_delta.value_or(kMixingHuberDelta);
-  EngineOptions engine;
-  engine.huber_delta = delta;
-  engine.threads = request.threads;
-
-  FitReport report;
-  report.law = "mixing";
-  report.options = request.ToJson();
-  const size_t metric_count = state.metrics.size();
-  std::vector<Observations> per_metric(metric_count);
-  std::vector<std::vector<std::vector<double>>> candidates(metric_count);
-  nlohmann::json domain_stats = nlohmann::json::object();
-  double objective = 0;
-  for (size_t i = 0; i < metric_count; ++i) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values,
-                            PositiveMetric(train, state.metrics[i], "train"));
-    per_metric[i].num_features = m;
-    per_metric[i].x = matrix;
-    per_metric[i].y = std::move(values);
-    // Each metric draws its random t vectors from its own stream of the seed.
-    auto fit =
-        FitMultiStart(*model, per_metric[i],
-                      MixingStarts(m, request.mixing_random_starts, request.seed + i), engine);
-    if (!fit.ok()) return fit.status().WithContext("mixing law of " + state.metrics[i]);
-    state.fit.push_back(fit->params);
-    candidates[i] = fit->candidates;
-    objective += fit->objective;
-    NameParams(state, i, fit->params, report.params);
-    std::vector<double> predicted;
-    for (size_t r = 0; r < train.size(); ++r) {
-      predicted.push_back(model->Predict(fit->params.data(), per_metric[i].row(r)));
-    }
-    const Accuracy accuracy = MeasureAccuracy(predicted, per_metric[i].y);
-    domain_stats[state.metrics[i]] = {
-        {"objective", fit->objective}, {"rmse", accuracy.rmse}, {"mre", accuracy.mre}};
-  }
-
-  std::vector<double> predicted(train.size());
-  for (size_t r = 0; r < train.size(); ++r) {
-    predicted[r] = state.Predict(state.fit, &matrix[r * m]);
-  }
-  const Accuracy in_sample = MeasureAccuracy(predicted, target);
-  report.stats = {{"objective", objective}, {"rmse", in_sample.rmse}, {"mre", in_sample.mre},
-                  {"n", train.size()},      {"huber_delta", delta},   {"domains", domain_stats}};
-
-  if (request.bootstrap > 0) {
-    // Every domain law refits on the same resample, so a set predicts the target coherently.
-    std::vector<std::vector<std::vector<double>>> sets(request.bootstrap);
-    ParallelFor(sets.size(), request.threads, [&](size_t b) {
-      const std::vector<double> counts = ResampleCounts(train.size(), request.seed, b);
-      for (size_t i = 0; i < metric_count; ++i) {
-        Observations resample = per_metric[i];
-        resample.multiplicity = counts;
-        RefitResult refit = RefitTightly(*model, resample, state.fit[i], delta);
-        if (!refit.usable) {
-          sets[b].clear();
-          return;
-        }
-        sets[b].push_back(std::move(refit.params));
+    std::set<std::string> names;
+    for (const auto& run : runs) {
+      for (const auto& [name, value] : run.metrics) {
+        if (IsDomainLoss(name)) names.insert(name);
       }
-    });
-    std::map<std::string, std::vector<double>> samples;
-    for (auto& set : sets) {
-      if (set.empty()) continue;
-      std::map<std::string, double> named;
-      for (size_t i = 0; i < metric_count; ++i) NameParams(state, i, set[i], named);
-      for (const auto& [name, value] : named) samples[name].push_back(value);
-      state.bootstrap.push_back(std::move(set));
     }
-    report.stats["bootstrap"] = state.bootstrap.size();
-    for (const auto& [name, values] : samples) {
-      const SampleSummary summary = Summarize(values);
-      report.standard_errors[name] = summary.standard_error;
-      report.intervals[name] = {summary.low, summary.high};
+    request.domain_metrics.assign(names.begin(), names.end());
+    if (request.domain_metrics.empty()) {
+      return Status::InvalidInput(
+          "fit-law mixing: the runs have no eval/<domain>/loss metrics; "
+          "name the per-domain metrics with --domain-metric");
     }
   }
-
-  if (!test.empty()) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> test_matrix,
-                            MixtureMatrix(test, state.domains, "test"));
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> test_target,
-                            TargetValues(request, test, state.target_weights, "test"));
-    std::vector<double> test_predicted(test.size());
-    for (size_t r = 0; r < test.size(); ++r) {
-      test_predicted[r] = state.Predict(state.fit, &test_matrix[r * m]);
-    }
-    report.stats["test"] = HeldOutJson(MeasureAccuracy(test_predicted, test_target));
+  if (request.target_weights.empty() && request.metric.empty()) request.metric = "eval/target/loss";
+  const bool metric_is_domain = std::find(request.domain_metrics.begin(),
+                                          request.domain_metrics.end(),
+                                          request.metric) != request.domain_metrics.end();
+  if (!request.target_weights.empty() || metric_is_domain || !config.is_object()) {
+    return Status::Ok();
   }
-
-  if (request.kfold >= 2) {
-    const std::vector<int> fold = KFoldAssignment(train.size(), request.kfold, request.seed);
-    std::vector<double> fold_predicted(train.size());
-    ParallelFor(request.kfold, request.threads, [&](size_t f) {
-      const int which = static_cast<int>(f);
-      std::vector<std::vector<double>> fold_fit(metric_count);
-      for (size_t i = 0; i < metric_count; ++i) {
-        const Observations fitting = per_metric[i].Fold(fold, which, false);
-        double best = std::numeric_limits<double>::infinity();
-        fold_fit[i] = state.fit[i];
-        for (const auto& candidate : candidates[i]) {
-          RefitResult refit = RefitTightly(*model, fitting, candidate, delta);
-          if (refit.usable && refit.objective < best) {
-            best = refit.objective;
-            fold_fit[i] = refit.params;
-          }
-        }
-      }
-      for (size_t r = 0; r < train.size(); ++r) {
-        if (fold[r] == which) fold_predicted[r] = state.Predict(fold_fit, &matrix[r * m]);
-      }
-    });
-    report.stats["kfold"] = HeldOutJson(MeasureAccuracy(fold_predicted, target));
-    report.stats["kfold"]["k"] = request.kfold;
-    if (test.empty()) report.stats["test"] = report.stats["kfold"];
-  }
-  report.state = state.ToJson();
-  return report;
-}
-
-Result<std::unique_ptr<FittedLaw>> LoadMixingLaw(const nlohmann::json& json) {
-  MixingState state;
+  Mixture target;
   try {
-    state.domains = json.at("domains").get<std::vector<std::string>>();
-    state.metrics = json.at("metrics").get<std::vector<std::string>>();
-    state.target_weights = json.at("target_weights").get<std::vector<double>>();
-    state.fit = json.at("fit").get<std::vector<std::vector<double>>>();
-    if (json.contains("bootstrap")) {
-      state.bootstrap = json.at("bootstrap").get<std::vector<std::vector<std::vector<double>>>>();
+    if (config.contains("target") && config["target"].contains("weights")) {
+      target = config["target"]["weights"].get<Mixture>();
+    } else if (config.contains("target") && config["target"].contains("domain")) {
+      target[config["target"]["domain"].get<std::string>()] = 1.0;
     }
   } catch (const nlohmann::json::exception& error) {
-    return Status::InvalidInput(std::string("stored mixing fit: ") + error.what());
+    return Status::InvalidInput(std::string("the experiment's stored target: ") + error.what());
   }
-  const size_t params = state.domains.size() + 1;
-  bool consistent = state.domains.size() >= 2 &&
-                    state.target_weights.size() == state.metrics.size() &&
-                    state.fit.size() == state.metrics.size();
-  for (const auto& p : state.fit) consistent = consistent && p.size() == params;
-  for (const auto& set : state.bootstrap) {
-    consistent = consistent && set.size() == state.metrics.size();
-    for (const auto& p : set) consistent = consistent && p.size() == params;
+  for (const auto& [domain, weight] : target) {
+    request.target_weights["eval/" + domain + "/loss"] = weight;
   }
-  if (!consistent) return Status::InvalidInput("stored mixing fit: inconsistent parameter sizes");
-  return std::unique_ptr<FittedLaw>(new FittedMixingLaw(std::move(state)));
+  return Status::Ok();
+}
+
+const LawEntry& MixingLaw() {
+  static const LawEntry entry = {
+      .name = "mixing",
+      .family = "mixture law (Ceres)",
+      .reads = "the mixture of each run, its per-domain losses and the target",
+      .prepare = PrepareMixing,
+      .load = LoadMixing,
+      .defaults = FillMixingDefaults,
+      .history = nullptr,
+  };
+  return entry;
 }
 
 }  // namespace mixrun

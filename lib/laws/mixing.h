@@ -11,7 +11,7 @@
 
 #include "common/run_point.h"
 #include "common/status.h"
-#include "laws/fit_types.h"
+#include "fit/law_entry.h"
 #include "laws/law_model.h"
 
 namespace mixrun {
@@ -38,9 +38,13 @@ std::unique_ptr<LawModel> NewMixingModel(int domains);
 // vectors (uniform in [−2, 2]) per pair; seeded and reproducible.
 std::vector<std::vector<double>> MixingStarts(int domains, int random_t, uint64_t seed);
 
-Result<FitReport> FitMixingLaw(const FitRequest& request, const std::vector<RunPoint>& train,
-                               const std::vector<RunPoint>& test);
+// Fills a mixing request's defaults: every eval/<domain>/loss metric of the runs as the domain
+// metrics, and the experiment's target (config JSON "target": weights or domain) over them, so
+// that a trained experiment needs no flags.
+Status FillMixingDefaults(FitRequest& request, const std::vector<RunPoint>& runs,
+                          const nlohmann::json& config);
 
-Result<std::unique_ptr<FittedLaw>> LoadMixingLaw(const nlohmann::json& state);
+// The catalog's row: mixing.
+const LawEntry& MixingLaw();
 
 }  // namespace mixrun

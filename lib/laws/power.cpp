@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "laws/run_inputs.h"
+#include "fit/run_inputs.h"
 
 namespace mixrun {
 namespace {
@@ -34,42 +34,17 @@ std::vector<std::vector<double>> PowerStarts() {
   return starts;
 }
 
-}  // namespace
-
-Result<CurveLawSpec> PowerSpec(const FitRequest& request) {
-  const std::string x = request.x;
-  if (x != "n" && x != "d" && x != "c" && x != "step") {
-    return Status::InvalidInput("power law: x must be n, d, c or step, not '" + x + "'");
-  }
-  CurveLawSpec spec;
-  spec.law = "power";
-  spec.model = std::make_unique<JetLawModel<PowerFunctor, kPowerParams>>(
-      PowerFunctor{}, std::vector<ParamSpec>{{"a"}, {"e"}, {"alpha"}});
-  spec.starts = PowerStarts();
-  spec.huber_delta = request.huber_delta.value_or(1e-3);
-  spec.features = [x](const RunPoint& run) -> Result<std::vector<double>> {
-    MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(run, x));
-    return std::vector<double>{std::log(value)};
-  };
-  spec.named = [](const std::vector<double>& p) {
-    return std::map<std::string, double>{
-        {"A", std::exp(p[0])}, {"E", std::exp(p[1])}, {"alpha", p[2]}};
-  };
-  return spec;
-}
-
-Result<Observations> PowerObservations(const std::vector<RunPoint>& runs, const std::string& metric,
-                                       const std::string& x, const std::string& set_name) {
-  Observations observations;
-  observations.num_features = 1;
+Result<FitRows> PowerRows(const std::vector<RunPoint>& runs, const std::string& metric,
+                          const std::string& x, const std::string& set_name) {
+  FitRows rows;
+  rows.num_features = 1;
   if (x != "step") {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> losses, PositiveMetric(runs, metric, set_name));
-    for (size_t i = 0; i < runs.size(); ++i) {
-      MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(runs[i], x));
-      observations.x.push_back(std::log(value));
-      observations.y.push_back(std::log(losses[i]));
+    MIXRUN_ASSIGN_OR_RETURN(rows.y, PositiveMetric(runs, metric, set_name));
+    for (const RunPoint& run : runs) {
+      MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(run, x));
+      rows.x.push_back(std::log(value));
     }
-    return observations;
+    return rows;
   }
   for (const RunPoint& run : runs) {
     auto it = run.history.find(metric);
@@ -84,11 +59,64 @@ Result<Observations> PowerObservations(const std::vector<RunPoint>& runs, const 
                                     "' at step " + std::to_string(sample.step) + " is " +
                                     std::to_string(sample.value) + "; losses must be positive");
       }
-      observations.x.push_back(std::log(static_cast<double>(sample.step)));
-      observations.y.push_back(std::log(sample.value));
+      rows.x.push_back(std::log(static_cast<double>(sample.step)));
+      rows.y.push_back(sample.value);
     }
   }
-  return observations;
+  return rows;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request) {
+  const std::string x = request.x;
+  if (x != "n" && x != "d" && x != "c" && x != "step") {
+    return Status::InvalidInput("power law: x must be n, d, c or step, not '" + x + "'");
+  }
+  auto spec = std::make_shared<CurveLawSpec>();
+  spec->law = "power";
+  spec->model = std::make_unique<JetLawModel<PowerFunctor, kPowerParams>>(
+      PowerFunctor{}, std::vector<ParamSpec>{{"a"}, {"e"}, {"alpha"}});
+  spec->num_features = 1;
+  spec->starts = PowerStarts();
+  spec->huber_delta = request.huber_delta.value_or(1e-3);
+  spec->features = [x](const RunPoint& run) -> Result<std::vector<double>> {
+    MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(run, x));
+    return std::vector<double>{std::log(value)};
+  };
+  const std::string metric = request.metric;
+  spec->rows = [metric, x](const std::vector<RunPoint>& runs, const std::string& set_name) {
+    return PowerRows(runs, metric, x, set_name);
+  };
+  spec->named = [](const std::vector<double>& p) {
+    return std::map<std::string, double>{
+        {"A", std::exp(p[0])}, {"E", std::exp(p[1])}, {"alpha", p[2]}};
+  };
+  return std::shared_ptr<const CurveLawSpec>(std::move(spec));
+}
+
+const LawEntry& PowerLaw() {
+  static const LawEntry entry = {
+      .name = "power",
+      .family = "scale law (Ceres)",
+      .reads = "one of N, D, C (--x n|d|c) of each run, or the metric's history (--x step)",
+      .prepare = [](const FitRequest& request,
+                    const std::vector<RunPoint>& train) -> Result<PreparedLaw> {
+        MIXRUN_ASSIGN_OR_RETURN(auto spec, PowerSpec(request));
+        return PrepareCurveLaw(std::move(spec), request, train);
+      },
+      .load = [](const FitRequest& request, const nlohmann::json&) -> Result<LawLoader> {
+        MIXRUN_ASSIGN_OR_RETURN(auto spec, PowerSpec(request));
+        return LoadCurveLaw(std::move(spec));
+      },
+      .defaults = nullptr,
+      .history =
+          [](const FitRequest& request) {
+            return request.x == "step" ? std::set<std::string>{request.metric}
+                                       : std::set<std::string>{};
+          },
+  };
+  return entry;
 }
 
 }  // namespace mixrun

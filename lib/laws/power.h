@@ -27,12 +27,11 @@ struct PowerFunctor {
 
 inline constexpr int kPowerParams = 3;
 
-// Fails for an x other than n, d, c, step.
-Result<CurveLawSpec> PowerSpec(const FitRequest& request);
+// Fails for an x other than n, d, c, step. Rows: feature log x, y the metric; for x = step one
+// row per history sample (step > 0) of every run.
+Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request);
 
-// Features log x and y = log metric; for x = step one row per history sample (step > 0) of every
-// run.
-Result<Observations> PowerObservations(const std::vector<RunPoint>& runs, const std::string& metric,
-                                       const std::string& x, const std::string& set_name);
+// The catalog's row: power.
+const LawEntry& PowerLaw();
 
 }  // namespace mixrun

@@ -1,4 +1,4 @@
-// Seeded Dirichlet draws on mixrun's SplitMix generator (laws/rng.h), identical on every platform
+// Seeded Dirichlet draws on mixrun's SplitMix generator (common/random.h), identical on every platform
 // (std:: distributions differ between standard libraries; recommendations must not).
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/random_variates.h"
-#include "laws/rng.h"
+#include "common/random.h"
 
 namespace mixrun {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "laws/parallel.h"
-#include "laws/rng.h"
+#include "common/parallel.h"
+#include "common/random.h"
 #include "optimize/bounded_simplex.h"
 #include "optimize/dirichlet.h"
 

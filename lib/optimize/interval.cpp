@@ -3,48 +3,31 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/percentile.h"
-
 namespace mixrun {
 namespace {
 
-double Rmse(const nlohmann::json& stats, const char* key) {
-  if (!stats.is_object() || !stats.contains(key) || !stats[key].is_object()) return NAN;
-  const auto& held_out = stats[key];
-  return held_out.contains("rmse") && held_out["rmse"].is_number() ? held_out["rmse"].get<double>()
-                                                                   : NAN;
+// A fit stored without a calibration (by an older mixrun): ±1.96 × its held-out RMSE, else its
+// in-sample RMSE, named as such.
+Calibration FallbackCalibration(const LoadedFit& fit, std::string* source) {
+  Calibration calibration;
+  calibration.method = "gaussian";
+  calibration.quantile = 1.96;
+  if (auto rmse = fit.stats.HeldOutRmse()) {
+    calibration.noise_sd = *rmse;
+    *source = "±1.96 × held-out RMSE (fit stored without a calibration: refit it)";
+  } else {
+    calibration.noise_sd = std::isfinite(fit.stats.in_sample.rmse) ? fit.stats.in_sample.rmse : 0;
+    *source = "±1.96 × in-sample RMSE (fit stored without a calibration: refit it)";
+  }
+  return calibration;
 }
 
-struct Spread {
-  double down = 0, up = 0;  // prediction − low, high − prediction
-  std::string source;
-};
-
-Spread FitSpread(const LoadedFit& fit, const RunPoint& point, double prediction) {
-  std::vector<double> refits = fit.fitted->PredictBootstrap(point);
-  refits.erase(
-      std::remove_if(refits.begin(), refits.end(), [](double v) { return !std::isfinite(v); }),
-      refits.end());
-  if (refits.size() >= 20) {
-    return {std::max(0.0, prediction - Percentile(refits, 0.025)),
-            std::max(0.0, Percentile(refits, 0.975) - prediction),
-            "bootstrap (" + std::to_string(refits.size()) + " refits)"};
+void AddSource(std::string& sources, const std::string& source) {
+  if (sources.empty()) {
+    sources = source;
+  } else if (sources.find(source) == std::string::npos) {
+    sources += "; " + source;
   }
-  // Held-out error before in-sample: a prediction at a new mixture is out of sample.
-  const std::pair<const char*, const char*> sources[] = {
-      {"test", "held-out RMSE (test set)"},
-      {"kfold", "k-fold RMSE"},
-      {"cv", "CV RMSE (gbdt hyper-parameter search)"}};
-  for (const auto& [key, name] : sources) {
-    const double rmse = Rmse(fit.stats, key);
-    if (std::isfinite(rmse)) return {1.96 * rmse, 1.96 * rmse, std::string("±1.96 × ") + name};
-  }
-  const double rmse =
-      fit.stats.is_object() && fit.stats.contains("rmse") && fit.stats["rmse"].is_number()
-          ? fit.stats["rmse"].get<double>()
-          : 0.0;
-  return {1.96 * rmse, 1.96 * rmse,
-          "±1.96 × in-sample RMSE (the fit stored no held-out error: refit with --kfold)"};
 }
 
 }  // namespace
@@ -54,21 +37,42 @@ Result<PredictionInterval> PredictWithInterval(const std::vector<LoadedFit>& fit
   RunPoint point;
   point.weights = mixture;
   PredictionInterval out;
-  double down2 = 0, up2 = 0;
+  double down2 = 0, up2 = 0, mean_down2 = 0, mean_up2 = 0;
+  bool every_fit_has_mean = true;
+  size_t refits = 0;
   for (const LoadedFit& fit : fits) {
-    MIXRUN_ASSIGN_OR_RETURN(double prediction, fit.fitted->Predict(point));
-    out.prediction += fit.weight * prediction;
-    const Spread spread = FitSpread(fit, point, prediction);
-    down2 += fit.weight * fit.weight * spread.down * spread.down;
-    up2 += fit.weight * fit.weight * spread.up * spread.up;
-    if (out.source.empty()) {
-      out.source = spread.source;
-    } else if (out.source.find(spread.source) == std::string::npos) {
-      out.source += "; " + spread.source;
+    MIXRUN_ASSIGN_OR_RETURN(PointPrediction predicted, fit.fitted->PredictWithIntervals(point));
+    out.prediction += fit.weight * predicted.value;
+    Interval interval;
+    std::string source;
+    if (predicted.prediction_interval) {
+      interval = *predicted.prediction_interval;
+      source = predicted.interval_method;
+    } else {
+      const Calibration fallback = FallbackCalibration(fit, &source);
+      interval = fallback.Around(predicted.value, BootstrapSpread(fit.fitted->PredictBootstrap(point)));
+    }
+    AddSource(out.source, source);
+    const double w2 = fit.weight * fit.weight;
+    down2 += w2 * std::pow(std::max(0.0, predicted.value - interval.low), 2);
+    up2 += w2 * std::pow(std::max(0.0, interval.high - predicted.value), 2);
+    if (predicted.mean_interval) {
+      refits = std::max(refits, fit.fitted->bootstrap_size());
+      mean_down2 += w2 * std::pow(std::max(0.0, predicted.value - predicted.mean_interval->low), 2);
+      mean_up2 += w2 * std::pow(std::max(0.0, predicted.mean_interval->high - predicted.value), 2);
+    } else {
+      every_fit_has_mean = false;
     }
   }
   out.low = out.prediction - std::sqrt(down2);
   out.high = out.prediction + std::sqrt(up2);
+  if (every_fit_has_mean) {
+    out.mean = Interval{out.prediction - std::sqrt(mean_down2),
+                        out.prediction + std::sqrt(mean_up2)};
+    out.mean_source = "bootstrap (" + std::to_string(refits) + " refits)";
+  } else {
+    out.mean_source = "none: fit with --bootstrap for the mean interval";
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "laws/parallel.h"
+#include "common/parallel.h"
 
 namespace mixrun {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "laws/fit_types.h"
+#include "fit/fitted_law.h"
 
 namespace mixrun {
 

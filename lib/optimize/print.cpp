@@ -17,8 +17,12 @@ std::string Bracket(double low, double high, int digits) {
       .append("]");
 }
 
-std::string Interval(const PredictionInterval& interval) {
+std::string PredictionBracket(const PredictionInterval& interval) {
   return Bracket(interval.low, interval.high, 5);
+}
+
+std::string MeanBracket(const PredictionInterval& interval) {
+  return interval.mean ? Bracket(interval.mean->low, interval.mean->high, 5) : std::string("-");
 }
 
 std::string Signed(double value) {
@@ -68,22 +72,26 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
                     Bracket(r.constraints.lo[j], r.constraints.hi[j], 3), note});
   }
   mixture.Print(out);
-  out << "\npredicted loss " << FormatSignificant(r.predicted.prediction, 6) << ", 95% interval "
-      << Interval(r.predicted) << " (" << r.predicted.source << ")\n";
+  out << "\npredicted loss " << FormatSignificant(r.predicted.prediction, 6) << '\n'
+      << "  95% mean interval       " << MeanBracket(r.predicted) << "  (the law's expected loss; "
+      << r.predicted.mean_source << ")\n"
+      << "  95% prediction interval " << PredictionBracket(r.predicted)
+      << "  (one run's loss; " << r.predicted.source << ")\n";
   if (std::isfinite(r.kl_to_prior)) {
     out << "KL to the prior (" << r.prior->source << "): " << FormatSignificant(r.kl_to_prior, 4)
         << " nats\n";
   }
 
   out << '\n';
-  TextTable baselines({"baseline", "predicted", "95% interval", "vs recommended", "note"});
+  TextTable baselines(
+      {"baseline", "predicted", "mean 95%", "prediction 95%", "vs recommended", "note"});
   for (const Baseline& baseline : r.baselines) {
     std::string note = baseline.note;
     if (baseline.observed) {
       note.append(", observed ").append(FormatSignificant(*baseline.observed, 5));
     }
     baselines.AddRow({baseline.name, FormatSignificant(baseline.predicted.prediction, 6),
-                      Interval(baseline.predicted),
+                      MeanBracket(baseline.predicted), PredictionBracket(baseline.predicted),
                       Signed(r.predicted.prediction - baseline.predicted.prediction), note});
   }
   baselines.Print(out);

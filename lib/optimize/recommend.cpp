@@ -147,8 +147,12 @@ void FindEdges(Recommendation& out, const std::vector<double>& w,
 
 nlohmann::json IntervalJson(const PredictionInterval& interval) {
   return {{"predicted_loss", interval.prediction},
+          {"prediction_interval", {interval.low, interval.high}},
           {"interval", {interval.low, interval.high}},
-          {"interval_source", interval.source}};
+          {"interval_source", interval.source},
+          {"mean_interval", interval.mean ? nlohmann::json{interval.mean->low, interval.mean->high}
+                                          : nlohmann::json(nullptr)},
+          {"mean_interval_source", interval.mean_source}};
 }
 
 }  // namespace

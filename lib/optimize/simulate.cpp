@@ -6,8 +6,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "laws/parallel.h"
-#include "laws/rng.h"
+#include "common/parallel.h"
+#include "common/random.h"
 #include "optimize/dirichlet.h"
 
 namespace mixrun {

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <set>
 
-#include "regress/all_laws.h"
 
 namespace mixrun {
 namespace {
@@ -29,21 +28,9 @@ Result<std::pair<int64_t, double>> ParseFitSpec(const std::string& spec) {
 }
 
 Result<LoadedFit> LoadOne(Store& store, int64_t id, double weight) {
-  MIXRUN_ASSIGN_OR_RETURN(FitRow row, store.GetFit(id));
   LoadedFit fit;
-  fit.id = row.id;
+  MIXRUN_ASSIGN_OR_RETURN(static_cast<StoredFit&>(fit), LoadStoredFit(store, id));
   fit.weight = weight;
-  fit.law = row.law;
-  fit.experiment_id = row.experiment_id;
-  fit.options = nlohmann::json::parse(row.options_json, nullptr, false);
-  fit.stats = nlohmann::json::parse(row.stats_json, nullptr, false);
-  const nlohmann::json params = nlohmann::json::parse(row.params_json, nullptr, false);
-  if (fit.options.is_discarded() || params.is_discarded()) {
-    return Status::InvalidInput("fit " + std::to_string(id) + ": stored JSON does not parse");
-  }
-  if (fit.stats.is_discarded()) fit.stats = nlohmann::json::object();
-  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<FittedLaw> fitted, LoadFit(row.law, fit.options, params));
-  fit.fitted = std::move(fitted);
   return fit;
 }
 
@@ -129,6 +116,11 @@ Result<int64_t> SaveRecommendation(Store& store, const std::vector<LoadedFit>& f
   recorded["fits"] = fit_list;
   recorded["method"] = recommendation.method;
   recorded["interval_source"] = recommendation.predicted.source;
+  recorded["mean_interval_source"] = recommendation.predicted.mean_source;
+  if (recommendation.predicted.mean) {
+    recorded["mean_interval"] = {recommendation.predicted.mean->low,
+                                 recommendation.predicted.mean->high};
+  }
   recorded["details"] = recommendation.details;
   nlohmann::json bounds = nlohmann::json::object();
   const Constraints& c = recommendation.constraints;

@@ -6,8 +6,9 @@
 #include <cstdio>
 #include <limits>
 
-#include "laws/accuracy.h"
-#include "laws/parallel.h"
+#include "common/parallel.h"
+#include "fit/accuracy.h"
+#include "fit/resampling.h"
 
 namespace mixrun {
 namespace {
@@ -144,7 +145,7 @@ Result<GbdtChoice> ChooseGbdtParams(const std::vector<double>& x, size_t rows, s
                                     uint64_t seed) {
   constexpr int kMaxRounds = 1000, kCheckEvery = 50, kCheckpoints = kMaxRounds / kCheckEvery;
   const std::vector<int> kDepths = {3, 4, 6};
-  const std::vector<int> fold = KFoldAssignment(rows, folds, seed);
+  const std::vector<int> fold = RowFolds(rows, folds, seed);
   // One single-threaded booster per (depth, fold), trained in parallel: on a few hundred rows
   // xgboost's own threads cost more in synchronisation than they gain.
   const size_t jobs = kDepths.size() * static_cast<size_t>(folds);

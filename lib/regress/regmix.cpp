@@ -1,15 +1,9 @@
 #include "regress/regmix.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cmath>
 #include <optional>
 
-#include "laws/accuracy.h"
-#include "laws/bootstrap.h"
-#include "laws/parallel.h"
-#include "laws/parametric_laws.h"
-#include "laws/run_inputs.h"
+#include "fit/run_inputs.h"
 #include "regress/base64.h"
 #include "regress/gbdt.h"
 #include "regress/linear_model.h"
@@ -19,266 +13,239 @@ namespace {
 
 constexpr int kDefaultCvFolds = 5;
 
-// A fitted regression of any kind: predicts the target loss for rows of weights.
-class Regression {
- public:
+// What every parameter set of one fit shares.
+struct RegmixContext {
   std::string kind;  // linear | loglinear | gbdt
   std::vector<std::string> domains;
-  LinearModel linear;
-  std::vector<LinearModel> bootstrap;
-  std::optional<Gbdt> gbdt;
-
-  Result<std::vector<double>> Predict(const double* rows_x, size_t rows) const {
-    if (gbdt) return gbdt->Predict(rows_x, rows, domains.size());
-    std::vector<double> predictions(rows);
-    for (size_t r = 0; r < rows; ++r) predictions[r] = Linear(linear, rows_x + r * domains.size());
-    return predictions;
-  }
-  double Linear(const LinearModel& model, const double* row) const {
-    const double value = model.Predict(row);
-    return kind == "loglinear" ? std::exp(value) : value;
-  }
+  int threads = 1;  // gbdt prediction
 };
 
-// Trains the regression `kind` on rows (gbdt with the given hyper-parameters).
-Result<Regression> Train(const std::string& kind, const std::vector<std::string>& domains,
-                         const std::vector<double>& x, const std::vector<double>& y,
-                         const FitRequest& request, const GbdtParams& gbdt_params) {
-  Regression regression;
-  regression.kind = kind;
-  regression.domains = domains;
-  const size_t rows = y.size(), cols = domains.size();
-  if (kind == "gbdt") {
-    // One thread: on a few hundred rows xgboost's threads only add synchronisation, and the
-    // model then cannot depend on the thread count.
-    MIXRUN_ASSIGN_OR_RETURN(Gbdt model,
-                            Gbdt::Train(x, rows, cols, y, gbdt_params, 1, request.seed));
-    regression.gbdt.emplace(std::move(model));
-    return regression;
-  }
-  std::vector<double> target = y;
-  if (kind == "loglinear") {
-    for (double& value : target) value = std::log(value);
-  }
-  regression.linear = FitLinear(x, rows, cols, target, request.ridge);
-  return regression;
-}
-
-std::vector<double> SelectRows(const std::vector<double>& values, size_t width,
-                               const std::vector<int>& fold, int which, bool keep) {
-  std::vector<double> subset;
-  for (size_t i = 0; i < fold.size(); ++i) {
-    if ((fold[i] == which) == keep) {
-      subset.insert(subset.end(), values.begin() + i * width, values.begin() + (i + 1) * width);
-    }
-  }
-  return subset;
-}
-
-void NameLinear(const Regression& regression, const LinearModel& model,
-                std::map<std::string, double>& out) {
-  out["intercept"] = model.intercept;
-  for (size_t j = 0; j < regression.domains.size(); ++j) {
-    out["w[" + regression.domains[j] + "]"] = model.coefficients[j];
-  }
-}
-
-class FittedRegmix : public FittedLaw {
+class LinearPredictor : public Predictor {
  public:
-  explicit FittedRegmix(Regression regression) : regression_(std::move(regression)) {}
-  std::string law() const override { return "regmix"; }
-  std::vector<std::string> domains() const override { return regression_.domains; }
+  LinearPredictor(std::shared_ptr<const RegmixContext> context, LinearModel model)
+      : context_(std::move(context)), model_(std::move(model)) {}
 
-  Result<double> Predict(const RunPoint& run) const override {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> row,
-                            MixtureMatrix({run}, regression_.domains, "prediction", false));
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> predicted, regression_.Predict(row.data(), 1));
-    return predicted[0];
-  }
-  std::vector<double> PredictBootstrap(const RunPoint& run) const override {
-    auto row = MixtureMatrix({run}, regression_.domains, "prediction", false);
-    if (!row.ok()) return {};
-    std::vector<double> predictions;
-    for (const auto& model : regression_.bootstrap) {
-      predictions.push_back(regression_.Linear(model, row->data()));
+  Result<std::vector<double>> Predict(const double* x, size_t rows) const override {
+    const size_t cols = context_->domains.size();
+    const bool log_space = context_->kind == "loglinear";
+    std::vector<double> predictions(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      const double value = model_.Predict(x + r * cols);
+      predictions[r] = log_space ? std::exp(value) : value;
     }
     return predictions;
   }
-  Result<std::vector<double>> PredictMixtures(const std::vector<double>& weights,
-                                              size_t rows) const override {
-    if (weights.size() != rows * regression_.domains.size()) {
-      return Status::InvalidInput("PredictMixtures: expected " + std::to_string(rows) +
-                                  " rows of " + std::to_string(regression_.domains.size()) +
-                                  " weights");
+  std::map<std::string, double> Params() const override {
+    std::map<std::string, double> out = {{"intercept", model_.intercept}};
+    for (size_t j = 0; j < context_->domains.size(); ++j) {
+      out["w[" + context_->domains[j] + "]"] = model_.coefficients[j];
     }
-    return regression_.Predict(weights.data(), rows);
+    return out;
+  }
+  // [intercept, coefficients in domain order]
+  Result<nlohmann::json> ToJson() const override {
+    nlohmann::json row = {model_.intercept};
+    for (double c : model_.coefficients) row.push_back(c);
+    return row;
   }
 
  private:
-  Regression regression_;
+  std::shared_ptr<const RegmixContext> context_;
+  LinearModel model_;
 };
 
-}  // namespace
+class GbdtPredictor : public Predictor {
+ public:
+  // `chosen` (the hyper-parameters) is reported by the full fit only: refits share it.
+  GbdtPredictor(std::shared_ptr<const RegmixContext> context, std::shared_ptr<const Gbdt> model,
+                std::map<std::string, double> chosen = {})
+      : context_(std::move(context)), model_(std::move(model)), chosen_(std::move(chosen)) {}
 
-Result<FitReport> FitRegmixLaw(const FitRequest& request, const std::vector<RunPoint>& train,
-                               const std::vector<RunPoint>& test) {
-  MIXRUN_RETURN_IF_ERROR(CheckCommonRequest(request, train.size()));
+  Result<std::vector<double>> Predict(const double* x, size_t rows) const override {
+    return model_->Predict(x, rows, context_->domains.size());
+  }
+  std::map<std::string, double> Params() const override { return chosen_; }
+  // The booster as base64 of its UBJSON.
+  Result<nlohmann::json> ToJson() const override {
+    MIXRUN_ASSIGN_OR_RETURN(std::string bytes, model_->Save());
+    return nlohmann::json(Base64Encode(bytes));
+  }
+
+ private:
+  std::shared_ptr<const RegmixContext> context_;
+  std::shared_ptr<const Gbdt> model_;
+  std::map<std::string, double> chosen_;
+};
+
+class RegmixEstimator : public Estimator {
+ public:
+  RegmixEstimator(std::shared_ptr<const RegmixContext> context, const FitRequest& request)
+      : context_(std::move(context)),
+        ridge_(request.ridge),
+        kfold_(request.kfold),
+        seed_(request.seed),
+        threads_(request.threads) {}
+
+  int num_params() const override { return static_cast<int>(context_->domains.size()); }
+
+  Result<EstimatorFit> Fit(const FitRows& rows) override {
+    EstimatorFit out;
+    if (context_->kind == "gbdt") {
+      const int folds = kfold_ >= 2 ? kfold_ : kDefaultCvFolds;
+      MIXRUN_ASSIGN_OR_RETURN(GbdtChoice choice,
+                              ChooseGbdtParams(rows.x, rows.size(), cols(), rows.y, folds,
+                                               threads_, seed_));
+      gbdt_params_ = choice.params;
+      out.extra["cv"] = {{"folds", folds},
+                         {"rmse", choice.cv_rmse},
+                         {"spearman", choice.cv_spearman},
+                         {"grid", choice.grid}};
+      std::map<std::string, double> chosen;
+      const nlohmann::json params = gbdt_params_.ToJson();
+      for (auto it = params.begin(); it != params.end(); ++it) {
+        chosen[it.key()] = it.value().get<double>();
+      }
+      MIXRUN_ASSIGN_OR_RETURN(auto model, TrainGbdt(rows, nullptr));
+      out.predictor = std::make_unique<GbdtPredictor>(context_, std::move(model), chosen);
+    } else {
+      out.predictor = std::make_unique<LinearPredictor>(context_, TrainLinear(rows, {}));
+    }
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> fitted,
+                            out.predictor->Predict(rows.x.data(), rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      out.objective += (fitted[i] - rows.y[i]) * (fitted[i] - rows.y[i]);
+    }
+    return out;
+  }
+
+  Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
+                                           Purpose) const override {
+    if (context_->kind != "gbdt") {
+      return std::unique_ptr<Predictor>(new LinearPredictor(context_, TrainLinear(rows, weights)));
+    }
+    MIXRUN_ASSIGN_OR_RETURN(auto model, TrainGbdt(rows, &weights));
+    return std::unique_ptr<Predictor>(new GbdtPredictor(context_, std::move(model)));
+  }
+
+  nlohmann::json Context() const override {
+    return {{"model", context_->kind}, {"domains", context_->domains}};
+  }
+
+ private:
+  size_t cols() const { return context_->domains.size(); }
+
+  LinearModel TrainLinear(const FitRows& rows, const std::vector<double>& weights) const {
+    std::vector<double> target = rows.y;
+    if (context_->kind == "loglinear") {
+      for (double& value : target) value = std::log(value);
+    }
+    return FitLinear(rows.x, rows.size(), cols(), target, ridge_, weights);
+  }
+
+  // Row i repeated weights[i] times (xgboost has no use for a resample's multiplicities beyond
+  // that). One thread: on a few hundred rows xgboost's threads only add synchronisation, and the
+  // model then cannot depend on the thread count.
+  Result<std::shared_ptr<const Gbdt>> TrainGbdt(const FitRows& rows,
+                                                const std::vector<double>* weights) const {
+    std::vector<double> x, y;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const int copies = weights ? static_cast<int>((*weights)[i]) : 1;
+      for (int c = 0; c < copies; ++c) {
+        x.insert(x.end(), rows.row(i), rows.row(i) + rows.num_features);
+        y.push_back(rows.y[i]);
+      }
+    }
+    MIXRUN_ASSIGN_OR_RETURN(Gbdt model, Gbdt::Train(x, y.size(), cols(), y, gbdt_params_, 1, seed_));
+    return std::shared_ptr<const Gbdt>(new Gbdt(std::move(model)));
+  }
+
+  std::shared_ptr<const RegmixContext> context_;
+  double ridge_;
+  int kfold_;
+  uint64_t seed_;
+  int threads_;
+  GbdtParams gbdt_params_;
+};
+
+Result<PreparedLaw> PrepareRegmix(const FitRequest& request, const std::vector<RunPoint>& train) {
   const std::string& kind = request.model;
   if (kind != "linear" && kind != "loglinear" && kind != "gbdt") {
     return Status::InvalidInput("regmix: model must be linear, loglinear or gbdt, not '" + kind +
                                 "'");
   }
   if (request.ridge < 0) return Status::InvalidInput("regmix: ridge must be non-negative");
-  const std::vector<std::string> domains = MixtureDomains(train);
-  const size_t cols = domains.size();
-  if (cols == 0) return Status::InvalidInput("regmix: the training runs have no mixture weights");
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> y, PositiveMetric(train, request.metric, "train"));
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> x, MixtureMatrix(train, domains, "train"));
-  const size_t rows = y.size();
+  auto context = std::make_shared<RegmixContext>();
+  context->kind = kind;
+  context->domains = MixtureDomains(train);
+  context->threads = request.threads;
+  if (context->domains.empty()) {
+    return Status::InvalidInput("regmix: the training runs have no mixture weights");
+  }
+  PreparedLaw law;
+  law.reader = std::make_shared<MixtureReader>(context->domains, TargetTerms{{request.metric, 1}});
+  MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
   if (kind == "gbdt") {
-    MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(rows, 2 * kDefaultCvFolds - 1, "regmix gbdt"));
+    MIXRUN_RETURN_IF_ERROR(
+        CheckEnoughPoints(law.train.size(), 2 * kDefaultCvFolds - 1, "regmix gbdt"));
   } else if (request.ridge == 0) {
     // Weights summing to 1 make one coefficient redundant next to the intercept.
-    MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(rows, cols, "regmix " + kind));
+    MIXRUN_RETURN_IF_ERROR(
+        CheckEnoughPoints(law.train.size(), context->domains.size(), "regmix " + kind));
   }
-
-  FitReport report;
-  report.law = "regmix";
-  report.options = request.ToJson();
-  GbdtParams gbdt_params;
-  nlohmann::json cv;
-  if (kind == "gbdt") {
-    const int folds = request.kfold >= 2 ? request.kfold : kDefaultCvFolds;
-    MIXRUN_ASSIGN_OR_RETURN(GbdtChoice choice, ChooseGbdtParams(x, rows, cols, y, folds,
-                                                                request.threads, request.seed));
-    gbdt_params = choice.params;
-    cv = {{"folds", folds},
-          {"rmse", choice.cv_rmse},
-          {"spearman", choice.cv_spearman},
-          {"grid", choice.grid}};
-    const nlohmann::json chosen = gbdt_params.ToJson();
-    for (const auto& [name, value] : chosen.items()) report.params[name] = value.get<double>();
-  }
-  MIXRUN_ASSIGN_OR_RETURN(Regression regression, Train(kind, domains, x, y, request, gbdt_params));
-  if (kind != "gbdt") NameLinear(regression, regression.linear, report.params);
-
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> fitted, regression.Predict(x.data(), rows));
-  const Accuracy in_sample = MeasureAccuracy(fitted, y);
-  report.stats = {{"objective", in_sample.rmse * in_sample.rmse * static_cast<double>(rows)},
-                  {"rmse", in_sample.rmse},
-                  {"mre", in_sample.mre},
-                  {"n", rows},
-                  {"spearman", in_sample.spearman}};
-  if (!cv.is_null()) report.stats["cv"] = cv;
-
-  if (request.bootstrap > 0 && kind == "gbdt") {
-    spdlog::warn("regmix gbdt: bootstrap intervals are not computed for gradient-boosted trees");
-  } else if (request.bootstrap > 0) {
-    std::vector<LinearModel> sets(request.bootstrap);
-    std::vector<double> target = y;
-    if (kind == "loglinear") {
-      for (double& value : target) value = std::log(value);
-    }
-    ParallelFor(sets.size(), request.threads, [&](size_t b) {
-      sets[b] =
-          FitLinear(x, rows, cols, target, request.ridge, ResampleCounts(rows, request.seed, b));
-    });
-    std::map<std::string, std::vector<double>> samples;
-    for (const auto& set : sets) {
-      std::map<std::string, double> named;
-      NameLinear(regression, set, named);
-      for (const auto& [name, value] : named) samples[name].push_back(value);
-    }
-    for (const auto& [name, values] : samples) {
-      const SampleSummary summary = Summarize(values);
-      report.standard_errors[name] = summary.standard_error;
-      report.intervals[name] = {summary.low, summary.high};
-    }
-    regression.bootstrap = std::move(sets);
-    report.stats["bootstrap"] = regression.bootstrap.size();
-  }
-
-  if (!test.empty()) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> test_y,
-                            PositiveMetric(test, request.metric, "test"));
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> test_x, MixtureMatrix(test, domains, "test"));
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> predicted,
-                            regression.Predict(test_x.data(), test.size()));
-    report.stats["test"] = HeldOutJson(MeasureAccuracy(predicted, test_y));
-  }
-  if (request.kfold >= 2) {
-    const std::vector<int> fold = KFoldAssignment(rows, request.kfold, request.seed);
-    std::vector<double> out_of_fold(rows);
-    for (int f = 0; f < request.kfold; ++f) {
-      const std::vector<double> fit_x = SelectRows(x, cols, fold, f, false);
-      const std::vector<double> fit_y = SelectRows(y, 1, fold, f, false);
-      const std::vector<double> held_x = SelectRows(x, cols, fold, f, true);
-      MIXRUN_ASSIGN_OR_RETURN(Regression model,
-                              Train(kind, domains, fit_x, fit_y, request, gbdt_params));
-      MIXRUN_ASSIGN_OR_RETURN(std::vector<double> predicted,
-                              model.Predict(held_x.data(), held_x.size() / cols));
-      for (size_t i = 0, h = 0; i < rows; ++i) {
-        if (fold[i] == f) out_of_fold[i] = predicted[h++];
-      }
-    }
-    report.stats["kfold"] = HeldOutJson(MeasureAccuracy(out_of_fold, y));
-    report.stats["kfold"]["k"] = request.kfold;
-    if (test.empty()) report.stats["test"] = report.stats["kfold"];
-  }
-
-  report.state = {{"model", kind}, {"domains", domains}};
-  if (regression.gbdt) {
-    MIXRUN_ASSIGN_OR_RETURN(std::string bytes, regression.gbdt->Save());
-    report.state["booster_ubj_base64"] = Base64Encode(bytes);
-  } else {
-    report.state["intercept"] = regression.linear.intercept;
-    report.state["coefficients"] = regression.linear.coefficients;
-    nlohmann::json sets = nlohmann::json::array();
-    for (const auto& set : regression.bootstrap) {
-      nlohmann::json row = {set.intercept};
-      for (double c : set.coefficients) row.push_back(c);
-      sets.push_back(row);
-    }
-    report.state["bootstrap"] = sets;  // each: intercept, then coefficients in domain order
-  }
-  return report;
+  law.estimator = std::make_unique<RegmixEstimator>(std::move(context), request);
+  return law;
 }
 
-Result<std::unique_ptr<FittedLaw>> LoadRegmixLaw(const nlohmann::json& options,
-                                                 const nlohmann::json& state) {
-  Regression regression;
+Result<LawLoader> LoadRegmix(const FitRequest& request, const nlohmann::json& state) {
+  auto context = std::make_shared<RegmixContext>();
   try {
-    regression.kind = state.at("model").get<std::string>();
-    regression.domains = state.at("domains").get<std::vector<std::string>>();
-    const size_t cols = regression.domains.size();
-    if (regression.kind == "gbdt") {
-      MIXRUN_ASSIGN_OR_RETURN(std::string bytes,
-                              Base64Decode(state.at("booster_ubj_base64").get<std::string>()));
-      const int threads = options.is_object() ? options.value("threads", 2) : 2;
-      MIXRUN_ASSIGN_OR_RETURN(Gbdt model, Gbdt::Load(bytes, std::max(threads, 1)));
-      regression.gbdt.emplace(std::move(model));
-    } else if (regression.kind == "linear" || regression.kind == "loglinear") {
-      regression.linear.intercept = state.at("intercept").get<double>();
-      regression.linear.coefficients = state.at("coefficients").get<std::vector<double>>();
-      if (regression.linear.coefficients.size() != cols) {
-        return Status::InvalidInput("stored regmix fit: coefficients do not match the domains");
-      }
-      const nlohmann::json sets =
-          state.contains("bootstrap") ? state.at("bootstrap") : nlohmann::json::array();
-      for (const auto& row : sets) {
-        const auto values = row.get<std::vector<double>>();
-        if (values.size() != cols + 1) {
-          return Status::InvalidInput("stored regmix fit: bootstrap set of the wrong size");
-        }
-        regression.bootstrap.push_back({values[0], {values.begin() + 1, values.end()}});
-      }
-    } else {
-      return Status::InvalidInput("stored regmix fit: unknown model '" + regression.kind + "'");
-    }
+    context->kind = state.at("model").get<std::string>();
+    context->domains = state.at("domains").get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& error) {
     return Status::InvalidInput(std::string("stored regmix fit: ") + error.what());
   }
-  return std::unique_ptr<FittedLaw>(new FittedRegmix(std::move(regression)));
+  if (context->kind != "linear" && context->kind != "loglinear" && context->kind != "gbdt") {
+    return Status::InvalidInput("stored regmix fit: unknown model '" + context->kind + "'");
+  }
+  context->threads = std::max(request.threads, 1);
+  LawLoader loader;
+  loader.reader = std::make_shared<MixtureReader>(context->domains, TargetTerms{{request.metric, 1}});
+  loader.decode = [context](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
+    if (context->kind == "gbdt") {
+      if (!json.is_string()) return Status::InvalidInput("stored regmix fit: booster not a string");
+      MIXRUN_ASSIGN_OR_RETURN(std::string bytes, Base64Decode(json.get<std::string>()));
+      MIXRUN_ASSIGN_OR_RETURN(Gbdt model, Gbdt::Load(bytes, context->threads));
+      return std::unique_ptr<Predictor>(
+          new GbdtPredictor(context, std::make_shared<const Gbdt>(std::move(model))));
+    }
+    std::vector<double> values;
+    try {
+      values = json.get<std::vector<double>>();
+    } catch (const nlohmann::json::exception& error) {
+      return Status::InvalidInput(std::string("stored regmix fit: ") + error.what());
+    }
+    if (values.size() != context->domains.size() + 1) {
+      return Status::InvalidInput("stored regmix fit: parameter set of the wrong size");
+    }
+    LinearModel model{values[0], {values.begin() + 1, values.end()}};
+    return std::unique_ptr<Predictor>(new LinearPredictor(context, std::move(model)));
+  };
+  return loader;
+}
+
+}  // namespace
+
+const LawEntry& RegmixLaw() {
+  static const LawEntry entry = {
+      .name = "regmix",
+      .family = "regression (least squares, xgboost)",
+      .reads = "the mixture of each run and --metric",
+      .prepare = PrepareRegmix,
+      .load = LoadRegmix,
+      .defaults = nullptr,
+      .history = nullptr,
+  };
+  return entry;
 }
 
 }  // namespace mixrun

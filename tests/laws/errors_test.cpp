@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "laws/parametric_laws.h"
-#include "laws/run_inputs.h"
+#include "law_fits.h"
+#include "fit/run_inputs.h"
 #include "synthetic.h"
 
 namespace mixrun {
@@ -35,7 +35,7 @@ bool Mentions(const Status& status, const std::string& text) {
 }
 
 TEST_CASE("too few points for the parameters is an error") {
-  auto report = FitParametricLaw(Chinchilla(), ScaleRuns(5), {});
+  auto report = testing::FitLaw(Chinchilla(), ScaleRuns(5), {});
   REQUIRE_FALSE(report.ok());
   CHECK(report.status().code() == Status::Code::kInvalidInput);
   CHECK(Mentions(report.status(), "too few"));
@@ -44,19 +44,19 @@ TEST_CASE("too few points for the parameters is an error") {
 TEST_CASE("NaN and non-positive losses are errors naming the run") {
   auto runs = ScaleRuns(12);
   runs[3].metrics["loss"] = std::nan("");
-  auto report = FitParametricLaw(Chinchilla(), runs, {});
+  auto report = testing::FitLaw(Chinchilla(), runs, {});
   REQUIRE_FALSE(report.ok());
   CHECK(report.status().code() == Status::Code::kInvalidInput);
   CHECK(Mentions(report.status(), "run 4"));
   runs[3].metrics["loss"] = -1;
-  CHECK(Mentions(FitParametricLaw(Chinchilla(), runs, {}).status(), "positive"));
+  CHECK(Mentions(testing::FitLaw(Chinchilla(), runs, {}).status(), "positive"));
 }
 
 TEST_CASE("a metric missing on some runs is an error listing them") {
   auto runs = ScaleRuns(12);
   runs[2].metrics.clear();
   runs[7].metrics.clear();
-  auto report = FitParametricLaw(Chinchilla(), runs, {});
+  auto report = testing::FitLaw(Chinchilla(), runs, {});
   REQUIRE_FALSE(report.ok());
   CHECK(Mentions(report.status(), "missing on 2 of 12"));
   CHECK(Mentions(report.status(), "3, 8"));
@@ -65,17 +65,17 @@ TEST_CASE("a metric missing on some runs is an error listing them") {
 TEST_CASE("missing N or D, unknown law, bad power x and bad kfold are errors") {
   auto runs = ScaleRuns(12);
   runs[0].n_params = std::nan("");
-  CHECK_FALSE(FitParametricLaw(Chinchilla(), runs, {}).ok());
+  CHECK_FALSE(testing::FitLaw(Chinchilla(), runs, {}).ok());
   FitRequest unknown = Chinchilla();
   unknown.law = "cubic";
-  CHECK(Mentions(FitParametricLaw(unknown, ScaleRuns(12), {}).status(), "unknown law"));
+  CHECK(Mentions(testing::FitLaw(unknown, ScaleRuns(12), {}).status(), "unknown law"));
   FitRequest power = Chinchilla();
   power.law = "power";
   power.x = "flops";
-  CHECK(Mentions(FitParametricLaw(power, ScaleRuns(12), {}).status(), "n, d, c or step"));
+  CHECK(Mentions(testing::FitLaw(power, ScaleRuns(12), {}).status(), "n, d, c or step"));
   FitRequest kfold = Chinchilla();
   kfold.kfold = 1;
-  CHECK_FALSE(FitParametricLaw(kfold, ScaleRuns(12), {}).ok());
+  CHECK_FALSE(testing::FitLaw(kfold, ScaleRuns(12), {}).ok());
 }
 
 TEST_CASE("mixture weights: within 1% they are rescaled, beyond it they are an error") {
@@ -105,12 +105,12 @@ TEST_CASE("mixture weights: within 1% they are rescaled, beyond it they are an e
   mixing.domain_metrics = {"eval/a/loss", "eval/b/loss"};
   mixing.target_weights = {{"eval/a/loss", 0.5}, {"eval/b/loss", 0.4}};
   mixing.mixing_random_starts = 1;
-  CHECK(Mentions(FitParametricLaw(mixing, runs, {}).status(), "sum to 0.9"));
+  CHECK(Mentions(testing::FitLaw(mixing, runs, {}).status(), "sum to 0.9"));
   mixing.target_weights = {{"eval/a/loss", 0.5}, {"eval/c/loss", 0.5}};
-  CHECK(Mentions(FitParametricLaw(mixing, runs, {}).status(), "not among the domain metrics"));
+  CHECK(Mentions(testing::FitLaw(mixing, runs, {}).status(), "not among the domain metrics"));
   mixing.target_weights = {{"eval/a/loss", 0.5}, {"eval/b/loss", 0.5}};
   runs[4].weights["a"] += 0.2;
-  CHECK(Mentions(FitParametricLaw(mixing, runs, {}).status(), "run 5"));
+  CHECK(Mentions(testing::FitLaw(mixing, runs, {}).status(), "run 5"));
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "laws/parametric_laws.h"
+#include "law_fits.h"
 #include "synthetic.h"
 
 namespace mixrun {
@@ -28,7 +28,7 @@ TEST_CASE("chinchilla recovers planted A, B, E, alpha, beta from 0.5% noise") {
   FitRequest request;
   request.law = "chinchilla";
   request.metric = "loss";
-  auto report = FitParametricLaw(request, runs, {});
+  auto report = testing::FitLaw(request, runs, {});
   REQUIRE(report.ok());
   const auto& p = report->params;
   MESSAGE(report->ToJson()["params"].dump());
@@ -38,7 +38,7 @@ TEST_CASE("chinchilla recovers planted A, B, E, alpha, beta from 0.5% noise") {
   // A and B trade off against the exponents; their logs are recovered within 15%.
   CHECK(std::abs(std::log(p.at("A")) - std::log(A)) / std::log(A) < 0.15);
   CHECK(std::abs(std::log(p.at("B")) - std::log(B)) / std::log(B) < 0.15);
-  CHECK(report->stats["mre"].get<double>() < 0.01);
+  CHECK(report->stats.in_sample.mre < 0.01);
 }
 
 TEST_CASE("power law in N recovers planted E, A, alpha; in step it fits run histories") {
@@ -57,7 +57,7 @@ TEST_CASE("power law in N recovers planted E, A, alpha; in step it fits run hist
   request.law = "power";
   request.metric = "loss";
   request.x = "n";
-  auto report = FitParametricLaw(request, runs, {});
+  auto report = testing::FitLaw(request, runs, {});
   REQUIRE(report.ok());
   CHECK(std::abs(report->params.at("alpha") - alpha) < 0.02);
   CHECK(std::abs(report->params.at("E") - E) / E < 0.02);
@@ -73,13 +73,13 @@ TEST_CASE("power law in N recovers planted E, A, alpha; in step it fits run hist
   curve.history["train/loss"].push_back({0, 0.0, 5.5});  // step 0 cannot enter a log law
   request.metric = "train/loss";
   request.x = "step";
-  auto steps = FitParametricLaw(request, {curve}, {});
+  auto steps = testing::FitLaw(request, {curve}, {});
   REQUIRE(steps.ok());
-  CHECK(steps->stats["n"].get<int>() == 200);
+  CHECK(steps->stats.in_sample.n == 200);
   CHECK(std::abs(steps->params.at("alpha") - 0.5) < 0.05);
   CHECK(std::abs(steps->params.at("E") - 3) < 0.05);
   // Extrapolating to step 10000 through a loaded fit.
-  auto fitted = LoadParametricFit("power", steps->options, steps->ParamsJson());
+  auto fitted = testing::LoadFit("power", steps->options, steps->ParamsJson());
   REQUIRE(fitted.ok());
   RunPoint later;
   later.metrics["step"] = 10000;
@@ -125,12 +125,13 @@ void CheckMixingRecovery(int domain_count) {
     request.target_weights["eval/" + domain + "/loss"] = 1.0 / domain_count;
   }
   request.mixing_random_starts = 5;
-  auto report = FitParametricLaw(request, train, test);
+  auto report = testing::FitLaw(request, train, test);
   REQUIRE(report.ok());
-  const auto& held_out = report->stats["test"];
-  MESSAGE(domain_count << " domains: test " << held_out.dump());
-  CHECK(held_out["mae"].get<double>() < 0.005);
-  CHECK(held_out["spearman"].get<double>() > 0.98);
+  REQUIRE(report->stats.test);
+  const Accuracy& held_out = report->stats.test->accuracy;
+  MESSAGE(domain_count << " domains: test " << report->stats.test->ToJson().dump());
+  CHECK(held_out.mae < 0.005);
+  CHECK(held_out.spearman > 0.98);
   for (int i = 0; i < domain_count; ++i) {
     const std::string metric = "eval/" + domains[i] + "/loss";
     if (i + 1 < domain_count) {  // the last domain is the reference, with t = 0

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "laws/parametric_laws.h"
+#include "law_fits.h"
 #include "reference_data.h"
 #include "synthetic.h"
 
@@ -20,16 +20,16 @@ TEST_CASE("chinchilla fits and bootstraps identically with 1 and 2 threads") {
   request.bootstrap = 100;
   request.kfold = 5;
   request.threads = 1;
-  auto one = FitParametricLaw(request, *runs, {});
+  auto one = testing::FitLaw(request, *runs, {});
   request.threads = 2;
-  auto two = FitParametricLaw(request, *runs, {});
+  auto two = testing::FitLaw(request, *runs, {});
   REQUIRE(one.ok());
   REQUIRE(two.ok());
   CHECK(one->ParamsJson() == two->ParamsJson());
   CHECK(one->StatsJson() == two->StatsJson());
-  CHECK(two->stats["kfold"]["n"].get<int>() == 240);
+  CHECK(two->stats.kfold->accuracy.n == 240);
   request.seed = 7;
-  auto other_seed = FitParametricLaw(request, *runs, {});
+  auto other_seed = testing::FitLaw(request, *runs, {});
   REQUIRE(other_seed.ok());
   CHECK(other_seed->params == two->params);  // the fit itself does not use the seed
   CHECK(other_seed->standard_errors != two->standard_errors);
@@ -42,12 +42,12 @@ TEST_CASE("chinchilla: stored fit predicts as the fit did, with its bootstrap se
   request.law = "chinchilla";
   request.metric = "loss";
   request.bootstrap = 50;
-  auto report = FitParametricLaw(request, *runs, {});
+  auto report = testing::FitLaw(request, *runs, {});
   REQUIRE(report.ok());
   // Through text, as the store keeps it.
   const auto options = nlohmann::json::parse(report->options.dump());
   const auto params = nlohmann::json::parse(report->ParamsJson().dump());
-  auto fitted = LoadParametricFit("chinchilla", options, params);
+  auto fitted = testing::LoadFit("chinchilla", options, params);
   REQUIRE(fitted.ok());
   const auto& p = report->params;
   for (const RunPoint& run : *runs) {
@@ -80,17 +80,17 @@ TEST_CASE("mixing: deterministic across threads; stored fit predicts as the fit 
   request.mixing_random_starts = 2;
   request.bootstrap = 20;
   request.threads = 1;
-  auto one = FitParametricLaw(request, runs, {});
+  auto one = testing::FitLaw(request, runs, {});
   request.threads = 2;
-  auto two = FitParametricLaw(request, runs, {});
+  auto two = testing::FitLaw(request, runs, {});
   REQUIRE(one.ok());
   REQUIRE(two.ok());
   CHECK(one->ParamsJson() == two->ParamsJson());
 
   auto fitted =
-      LoadParametricFit("mixing", two->options, nlohmann::json::parse(two->ParamsJson().dump()));
+      testing::LoadFit("mixing", two->options, nlohmann::json::parse(two->ParamsJson().dump()));
   REQUIRE(fitted.ok());
-  CHECK((*fitted)->domains() == std::vector<std::string>{"books", "code", "web"});
+  CHECK(((*fitted)->domains() == std::vector<std::string>{"books", "code", "web"}));
   std::vector<double> rows;
   for (const RunPoint& run : runs) {
     const double target =

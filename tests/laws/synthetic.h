@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/run_point.h"
-#include "laws/rng.h"
+#include "common/random.h"
 
 namespace mixrun::testing {
 

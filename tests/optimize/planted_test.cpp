@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "optimize/recommend.h"
-#include "regress/all_laws.h"
+#include "catalog/catalog.h"
 
 namespace mixrun {
 namespace {
@@ -41,7 +41,7 @@ struct Planted {
     loaded.id = 1;
     loaded.law = "mixing";
     loaded.options = {{"law", "mixing"}, {"metric", ""}};
-    loaded.stats = {{"rmse", 0.01}};
+    loaded.stats.in_sample.rmse = 0.01;
     auto fitted = LoadFit("mixing", loaded.options, {{"state", state}});
     REQUIRE_MESSAGE(fitted.ok(), fitted.status().message());
     loaded.fitted = std::move(*fitted);

@@ -8,7 +8,7 @@
 #include "io/import.h"
 #include "optimize/recommend.h"
 #include "optimize/store_inputs.h"
-#include "regress/all_laws.h"
+#include "catalog/catalog.h"
 #include "testing/temp_dir.h"
 
 namespace mixrun {

@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "../laws/reference_data.h"
-#include "laws/accuracy.h"
-#include "regress/all_laws.h"
+#include "fit/accuracy.h"
+#include "regmix_fits.h"
 
 namespace mixrun {
 namespace {
@@ -37,9 +37,9 @@ const RegmixData& Data() {
 }
 
 double TestSpearman(const FitRequest& request, const std::vector<RunPoint>& test) {
-  auto report = FitLaw(request, Data().train, test);
+  auto report = testing::FitRegmix(request, Data().train, test);
   REQUIRE(report.ok());
-  return 100 * report->stats["test"]["spearman"].get<double>();
+  return 100 * report->stats.test->accuracy.spearman;
 }
 
 TEST_CASE("regmix linear ranks RegMix's test sets as the reference OLS does") {
@@ -63,13 +63,13 @@ TEST_CASE("regmix gbdt (hyper-parameters by CV on the train runs) ranks the test
   request.metric = kTarget;
   request.model = "gbdt";
   const auto start = std::chrono::steady_clock::now();
-  auto report = FitLaw(request, Data().train, {});
+  auto report = testing::FitRegmix(request, Data().train, {});
   REQUIRE(report.ok());
   MESSAGE("gbdt fit with CV: "
           << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
           << " s; chosen " << report->params.at("max_depth") << " depth, "
           << report->params.at("rounds") << " rounds");
-  auto fitted = LoadFit("regmix", report->options, report->ParamsJson());
+  auto fitted = testing::LoadRegmixFit(report->options, report->ParamsJson());
   REQUIRE(fitted.ok());
   auto spearman = [&](const std::vector<RunPoint>& test) {
     std::vector<double> predicted, actual;

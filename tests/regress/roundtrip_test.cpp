@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "../laws/reference_data.h"
-#include "laws/run_inputs.h"
-#include "regress/all_laws.h"
+#include "fit/run_inputs.h"
+#include "regmix_fits.h"
 #include "regress/base64.h"
 
 namespace mixrun {
@@ -30,7 +30,7 @@ FitRequest Regmix(const std::string& model) {
 // Loads the report's fit through JSON text and checks Predict against PredictMixtures, and the
 // in-sample RMSE against the report's.
 void CheckRoundTrip(const FitReport& report) {
-  auto fitted = LoadFit("regmix", nlohmann::json::parse(report.options.dump()),
+  auto fitted = testing::LoadRegmixFit(nlohmann::json::parse(report.options.dump()),
                         nlohmann::json::parse(report.ParamsJson().dump()));
   REQUIRE(fitted.ok());
   const auto domains = (*fitted)->domains();
@@ -47,30 +47,30 @@ void CheckRoundTrip(const FitReport& report) {
     squares += error * error;
   }
   CHECK(std::sqrt(squares / Train().size()) ==
-        doctest::Approx(report.stats["rmse"].get<double>()).epsilon(1e-9));
+        doctest::Approx(report.stats.in_sample.rmse).epsilon(1e-9));
 }
 
 TEST_CASE("regmix linear and loglinear: round trip, bootstrap sets, ridge shrinks") {
   FitRequest request = Regmix("linear");
   request.bootstrap = 200;
   request.kfold = 5;
-  auto linear = FitLaw(request, Train(), {});
+  auto linear = testing::FitRegmix(request, Train(), {});
   REQUIRE(linear.ok());
-  CHECK(linear->stats["kfold"]["spearman"].get<double>() > 0.85);
+  CHECK(linear->stats.kfold->accuracy.spearman > 0.85);
   CHECK(linear->intervals.count("w[pile_cc]") == 1);
   CheckRoundTrip(*linear);
-  auto fitted = LoadFit("regmix", linear->options, linear->ParamsJson());
+  auto fitted = testing::LoadRegmixFit(linear->options, linear->ParamsJson());
   REQUIRE(fitted.ok());
   CHECK((*fitted)->PredictBootstrap(Train()[0]).size() == 200);
 
   request = Regmix("loglinear");
-  auto loglinear = FitLaw(request, Train(), {});
+  auto loglinear = testing::FitRegmix(request, Train(), {});
   REQUIRE(loglinear.ok());
   CheckRoundTrip(*loglinear);
 
   request = Regmix("linear");
   request.ridge = 1e9;  // shrinks every weight to ~0, leaving the mean loss as intercept
-  auto ridge = FitLaw(request, Train(), {});
+  auto ridge = testing::FitRegmix(request, Train(), {});
   REQUIRE(ridge.ok());
   double mean = 0;
   for (const RunPoint& run : Train()) mean += run.metrics.at("pile_cc_val_loss") / Train().size();
@@ -79,30 +79,28 @@ TEST_CASE("regmix linear and loglinear: round trip, bootstrap sets, ridge shrink
 }
 
 TEST_CASE("regmix gbdt: the serialised booster predicts as the fit did; same seed, same model") {
-  auto first = FitLaw(Regmix("gbdt"), Train(), {});
+  auto first = testing::FitRegmix(Regmix("gbdt"), Train(), {});
   REQUIRE(first.ok());
   CheckRoundTrip(*first);
   FitRequest request = Regmix("gbdt");
   request.threads = 1;
-  auto second = FitLaw(request, Train(), {});
+  auto second = testing::FitRegmix(request, Train(), {});
   REQUIRE(second.ok());
-  CHECK(first->state["booster_ubj_base64"] == second->state["booster_ubj_base64"]);
-  CHECK(first->stats["cv"]["rmse"] == second->stats["cv"]["rmse"]);
+  CHECK(first->state["fit"] == second->state["fit"]);
+  CHECK(first->stats.extra["cv"]["rmse"] == second->stats.extra["cv"]["rmse"]);
 }
 
 TEST_CASE("regmix errors: unknown model, missing metric, corrupt stored booster") {
-  CHECK_FALSE(FitLaw(Regmix("forest"), Train(), {}).ok());
+  CHECK_FALSE(testing::FitRegmix(Regmix("forest"), Train(), {}).ok());
   FitRequest request = Regmix("linear");
   request.metric = "no_such_loss";
-  auto missing = FitLaw(request, Train(), {});
+  auto missing = testing::FitRegmix(request, Train(), {});
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find("missing on 512 of 512") != std::string::npos);
-  nlohmann::json params = {{"state",
-                            {{"model", "gbdt"},
-                             {"domains", {"a"}},
-                             {"booster_ubj_base64", Base64Encode("not a model")}}}};
-  CHECK_FALSE(LoadFit("regmix", nlohmann::json::object(), params).ok());
-  CHECK_FALSE(LoadFit("regmix", nlohmann::json::object(), nlohmann::json::object()).ok());
+  nlohmann::json params = {
+      {"state", {{"model", "gbdt"}, {"domains", {"a"}}, {"fit", Base64Encode("not a model")}}}};
+  CHECK_FALSE(testing::LoadRegmixFit(nlohmann::json::object(), params).ok());
+  CHECK_FALSE(testing::LoadRegmixFit(nlohmann::json::object(), nlohmann::json::object()).ok());
 }
 
 TEST_CASE("base64 round trip and rejection") {

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/run_point.h"
 #include "common/status.h"
+#include "fit/estimator.h"
 
 namespace mixrun {
 
@@ -35,5 +37,27 @@ std::vector<std::string> MixtureDomains(const std::vector<RunPoint>& runs);
 Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
                                           const std::vector<std::string>& domains,
                                           const std::string& set_name, bool warn = true);
+
+// The target of a mixture law as observed in a run: Σ weight · metric over its terms (one term
+// of weight 1 for a single metric).
+using TargetTerms = std::vector<std::pair<std::string, double>>;
+Result<std::vector<double>> TargetValues(const std::vector<RunPoint>& runs, const TargetTerms& terms,
+                                         const std::string& set_name);
+
+// How mixture laws (mixing, regmix) read a run: the features are its normalised weights over
+// `domains` in order, the target the weighted sum of `terms`.
+class MixtureReader : public RunReader {
+ public:
+  MixtureReader(std::vector<std::string> domains, TargetTerms terms)
+      : domains_(std::move(domains)), terms_(std::move(terms)) {}
+  Result<std::vector<double>> Features(const RunPoint& run) const override;
+  Result<FitRows> Rows(const std::vector<RunPoint>& runs,
+                       const std::string& set_name) const override;
+  std::vector<std::string> domains() const override { return domains_; }
+
+ private:
+  std::vector<std::string> domains_;
+  TargetTerms terms_;
+};
 
 }  // namespace mixrun

@@ -1,9 +1,8 @@
-// Accuracy of predictions against observed values: in-sample (RMSE, MRE) and held-out (MAE, MRE,
-// Spearman ρ, Pearson r), plus the seeded fold assignment used for k-fold cross-validation.
+// Accuracy of predictions against observed values: RMSE, MAE, mean relative error, Spearman ρ and
+// Pearson r — the same measures in-sample, on k-fold and on a held-out test set.
 #pragma once
 
-#include <cstdint>
-#include <nlohmann/json.hpp>
+#include <cstddef>
 #include <vector>
 
 namespace mixrun {
@@ -22,12 +21,5 @@ struct Accuracy {
 Accuracy MeasureAccuracy(const std::vector<double>& predicted, const std::vector<double>& actual);
 double Pearson(const std::vector<double>& x, const std::vector<double>& y);
 double Spearman(const std::vector<double>& x, const std::vector<double>& y);
-
-// The fold (0..k−1) of each of n items: a seeded shuffle dealt round-robin, so folds differ in size
-// by at most one.
-std::vector<int> KFoldAssignment(size_t n, int k, uint64_t seed);
-
-// {"spearman","pearson","mae","mre","rmse","n"}; NaN correlations become null.
-nlohmann::json HeldOutJson(const Accuracy& accuracy);
 
 }  // namespace mixrun

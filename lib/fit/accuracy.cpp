@@ -1,10 +1,9 @@
-#include "laws/accuracy.h"
+#include "fit/accuracy.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "laws/rng.h"
 
 namespace mixrun {
 namespace {
@@ -23,10 +22,6 @@ std::vector<double> AverageRanks(const std::vector<double>& values) {
     i = j + 1;
   }
   return ranks;
-}
-
-nlohmann::json NumberOrNull(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
 }
 
 }  // namespace
@@ -68,23 +63,6 @@ Accuracy MeasureAccuracy(const std::vector<double>& predicted, const std::vector
   accuracy.pearson = Pearson(predicted, actual);
   accuracy.spearman = Spearman(predicted, actual);
   return accuracy;
-}
-
-std::vector<int> KFoldAssignment(size_t n, int k, uint64_t seed) {
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  Rng rng(seed, 0x6b666f6c64ULL);  // a stream of its own, apart from the bootstrap's
-  for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
-  std::vector<int> fold(n);
-  for (size_t i = 0; i < n; ++i) fold[order[i]] = static_cast<int>(i % static_cast<size_t>(k));
-  return fold;
-}
-
-nlohmann::json HeldOutJson(const Accuracy& accuracy) {
-  return {
-      {"spearman", NumberOrNull(accuracy.spearman)}, {"pearson", NumberOrNull(accuracy.pearson)},
-      {"mae", NumberOrNull(accuracy.mae)},           {"mre", NumberOrNull(accuracy.mre)},
-      {"rmse", NumberOrNull(accuracy.rmse)},         {"n", accuracy.n}};
 }
 
 }  // namespace mixrun

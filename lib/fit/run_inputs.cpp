@@ -1,4 +1,4 @@
-#include "laws/run_inputs.h"
+#include "fit/run_inputs.h"
 
 #include <spdlog/spdlog.h>
 
@@ -112,6 +112,30 @@ Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
                  runs.size(), set_name);
   }
   return matrix;
+}
+
+Result<std::vector<double>> TargetValues(const std::vector<RunPoint>& runs, const TargetTerms& terms,
+                                         const std::string& set_name) {
+  std::vector<double> total(runs.size(), 0.0);
+  for (const auto& [metric, weight] : terms) {
+    if (weight == 0) continue;
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, PositiveMetric(runs, metric, set_name));
+    for (size_t r = 0; r < runs.size(); ++r) total[r] += weight * values[r];
+  }
+  return total;
+}
+
+Result<std::vector<double>> MixtureReader::Features(const RunPoint& run) const {
+  return MixtureMatrix({run}, domains_, "prediction", false);
+}
+
+Result<FitRows> MixtureReader::Rows(const std::vector<RunPoint>& runs,
+                                    const std::string& set_name) const {
+  FitRows rows;
+  rows.num_features = static_cast<int>(domains_.size());
+  MIXRUN_ASSIGN_OR_RETURN(rows.x, MixtureMatrix(runs, domains_, set_name));
+  MIXRUN_ASSIGN_OR_RETURN(rows.y, TargetValues(runs, terms_, set_name));
+  return rows;
 }
 
 }  // namespace mixrun

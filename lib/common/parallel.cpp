@@ -1,4 +1,4 @@
-#include "laws/parallel.h"
+#include "common/parallel.h"
 
 #include <algorithm>
 #include <atomic>

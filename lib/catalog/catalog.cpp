@@ -1,0 +1,42 @@
+#include "catalog/catalog.h"
+
+#include "laws/chinchilla.h"
+#include "laws/mixing.h"
+#include "laws/power.h"
+#include "regress/regmix.h"
+
+namespace mixrun {
+
+const std::vector<const LawEntry*>& LawCatalog() {
+  static const std::vector<const LawEntry*> catalog = {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(),
+                                                       &RegmixLaw()};
+  return catalog;
+}
+
+Result<const LawEntry*> FindLaw(const std::string& law) {
+  std::string known;
+  for (const LawEntry* entry : LawCatalog()) {
+    if (entry->name == law) return entry;
+    known += (known.empty() ? "" : ", ") + entry->name;
+  }
+  return Status::InvalidInput("unknown law '" + law + "' (known: " + known + ")");
+}
+
+Result<FitReport> FitLaw(const FitRequest& request, const std::vector<RunPoint>& train,
+                         const std::vector<RunPoint>& test) {
+  MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, FindLaw(request.law));
+  return FitWith(*entry, request, train, test);
+}
+
+Result<std::unique_ptr<FittedLaw>> LoadFit(const std::string& law, const nlohmann::json& options,
+                                           const nlohmann::json& params) {
+  MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, FindLaw(law));
+  MIXRUN_ASSIGN_OR_RETURN(FitRequest request, FitRequest::FromJson(options));
+  request.law = law;
+  if (!params.is_object() || !params.contains("state")) {
+    return Status::InvalidInput("stored " + law + " fit has no state to predict from");
+  }
+  return LoadWith(*entry, request, params.at("state"));
+}
+
+}  // namespace mixrun

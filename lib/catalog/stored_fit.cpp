@@ -1,0 +1,60 @@
+#include "catalog/stored_fit.h"
+
+#include "catalog/catalog.h"
+
+namespace mixrun {
+
+std::string StoredFit::Describe() const {
+  std::string text = law;
+  // append, not operator+: GCC 12 warns (-Wrestrict) on a temporary's concatenation.
+  if (law == "regmix") text.append(" ").append(request.model);
+  return text;
+}
+
+std::string StoredFit::TargetMetric() const {
+  return request.metric.empty() ? "eval/target/loss" : request.metric;
+}
+
+std::optional<double> StoredFit::ObservedTarget(const RunPoint& run) const {
+  if (!request.metric.empty()) {
+    auto found = run.metrics.find(request.metric);
+    if (found == run.metrics.end()) return std::nullopt;
+    return found->second;
+  }
+  if (request.target_weights.empty()) return std::nullopt;
+  double total = 0;
+  for (const auto& [name, weight] : request.target_weights) {
+    auto found = run.metrics.find(name);
+    if (found == run.metrics.end()) return std::nullopt;
+    total += weight * found->second;
+  }
+  return total;
+}
+
+Result<StoredFit> LoadStoredFit(Store& store, int64_t id) {
+  MIXRUN_ASSIGN_OR_RETURN(FitRow row, store.GetFit(id));
+  StoredFit fit;
+  fit.id = row.id;
+  fit.law = row.law;
+  fit.experiment_id = row.experiment_id;
+  const std::string where = "fit " + std::to_string(id);
+  fit.options = nlohmann::json::parse(row.options_json, nullptr, false);
+  const nlohmann::json params = nlohmann::json::parse(row.params_json, nullptr, false);
+  const nlohmann::json stats = nlohmann::json::parse(row.stats_json, nullptr, false);
+  if (fit.options.is_discarded() || params.is_discarded() || stats.is_discarded()) {
+    return Status::InvalidInput(where + ": stored JSON does not parse");
+  }
+  auto request = FitRequest::FromJson(fit.options);
+  if (!request.ok()) return request.status().WithContext(where);
+  fit.request = *request;
+  fit.request.law = row.law;
+  auto typed = FitStats::FromJson(stats.is_object() ? stats : nlohmann::json::object());
+  if (!typed.ok()) return typed.status().WithContext(where);
+  fit.stats = *typed;
+  auto fitted = LoadFit(row.law, fit.options, params);
+  if (!fitted.ok()) return fitted.status().WithContext(where);
+  fit.fitted = std::move(*fitted);
+  return fit;
+}
+
+}  // namespace mixrun

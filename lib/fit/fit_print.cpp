@@ -1,0 +1,104 @@
+#include "fit/fit_print.h"
+
+#include <cmath>
+
+#include "common/text_table.h"
+
+namespace mixrun {
+namespace {
+
+// Strings are built with append: GCC 12 reports -Wrestrict false positives on "literal" + string.
+std::string Percent(double fraction) { return FormatSignificant(100 * fraction, 3).append("%"); }
+
+}  // namespace
+
+std::string FormatInterval(const std::optional<Interval>& interval, int digits) {
+  if (!interval) return "-";
+  std::string text("[");
+  return text.append(FormatSignificant(interval->low, digits))
+      .append(", ")
+      .append(FormatSignificant(interval->high, digits))
+      .append("]");
+}
+
+void PrintHeldOut(std::ostream& out, const std::string& title, const HeldOut& held_out) {
+  const Accuracy& a = held_out.accuracy;
+  out << title << ": n " << a.n << ", Spearman " << FormatSignificant(a.spearman, 4)
+      << ", Pearson " << FormatSignificant(a.pearson, 4) << ", MAE " << FormatSignificant(a.mae, 4)
+      << ", MRE " << FormatSignificant(a.mre, 4) << '\n';
+  if (a.n > 0 && a.n < 5) {
+    out << "  (" << a.n << " runs: the correlations mean little)\n";
+  }
+  if (held_out.coverage_95) {
+    out << "  95% prediction interval covers " << Percent(*held_out.coverage_95)
+        << " of these runs (mean width " << FormatSignificant(*held_out.mean_prediction_width, 3)
+        << ")";
+    if (held_out.mean_interval_coverage) {
+      out << "; the mean interval covers " << Percent(*held_out.mean_interval_coverage)
+          << " (mean width " << FormatSignificant(*held_out.mean_mean_width, 3) << ")";
+    }
+    out << '\n';
+  }
+}
+
+void PrintFitReport(std::ostream& out, int64_t fit_id, const FitReport& report,
+                    const std::string& experiment) {
+  const FitStats& stats = report.stats;
+  out << "fit " << fit_id << ": " << report.law << " on " << experiment << " ("
+      << stats.in_sample.n << " runs)\n\n";
+  TextTable table({"parameter", "value", "SE", "95% interval"});
+  for (const auto& [name, value] : report.params) {
+    auto se = report.standard_errors.find(name);
+    auto interval = report.intervals.find(name);
+    table.AddRow({name, FormatSignificant(value, 6),
+                  se == report.standard_errors.end() ? "-" : FormatSignificant(se->second, 3),
+                  interval == report.intervals.end()
+                      ? "-"
+                      : FormatInterval(Interval{interval->second.first, interval->second.second})});
+  }
+  table.Print(out);
+  if (!report.derived.empty()) {
+    out << '\n';
+    TextTable derived({"derived", "value", "95% interval"});
+    for (const auto& [name, value] : report.derived) {
+      auto interval = report.intervals.find(name);
+      derived.AddRow({name, FormatSignificant(value, 6),
+                      interval == report.intervals.end()
+                          ? "-"
+                          : FormatInterval(
+                                Interval{interval->second.first, interval->second.second})});
+    }
+    derived.Print(out);
+  }
+  if (!report.intervals.empty()) {
+    out << "(parameter intervals: 2.5–97.5% percentiles of " << stats.bootstrap
+        << " bootstrap refits)\n";
+  }
+  out << "\nin-sample: objective " << FormatSignificant(stats.objective, 6) << ", RMSE "
+      << FormatSignificant(stats.in_sample.rmse, 4) << ", MRE "
+      << FormatSignificant(stats.in_sample.mre, 4) << '\n';
+  if (stats.kfold) PrintHeldOut(out, std::to_string(stats.kfold->k) + "-fold", *stats.kfold);
+  if (stats.test) PrintHeldOut(out, "held-out", *stats.test);
+  if (stats.calibration) out << "prediction interval: " << stats.calibration->Describe() << '\n';
+  for (const std::string& warning : stats.warnings) out << "warning: " << warning << '\n';
+}
+
+void PrintPredictions(std::ostream& out,
+                      const std::vector<std::pair<std::string, PointPrediction>>& predictions) {
+  TextTable table({"point", "prediction", "mean 95%", "prediction 95%"});
+  std::string method;
+  for (const auto& [point, prediction] : predictions) {
+    table.AddRow({point, FormatSignificant(prediction.value, 6),
+                  FormatInterval(prediction.mean_interval),
+                  FormatInterval(prediction.prediction_interval)});
+    if (method.empty()) method = prediction.interval_method;
+  }
+  out << '\n';
+  table.Print(out);
+  out << "mean 95%: where the law's expected loss lies (bootstrap refits); prediction 95%: where "
+         "one new run's loss will lie";
+  if (!method.empty()) out << " (" << method << ")";
+  out << '\n';
+}
+
+}  // namespace mixrun

@@ -1,0 +1,74 @@
+#include "fit/fit_request.h"
+
+namespace mixrun {
+
+nlohmann::json FitRequest::ToJson() const {
+  nlohmann::json json = {{"law", law},
+                         {"metric", metric},
+                         {"bootstrap", bootstrap},
+                         {"kfold", kfold},
+                         {"calibration_folds", calibration_folds},
+                         {"seed", seed},
+                         {"threads", threads}};
+  if (huber_delta) json["huber_delta"] = *huber_delta;
+  if (law == "chinchilla" && compute > 0) json["compute"] = compute;
+  if (law == "power") json["x"] = x;
+  if (law == "mixing") {
+    json["domain_metrics"] = domain_metrics;
+    json["target_weights"] = target_weights;
+    json["mixing_random_starts"] = mixing_random_starts;
+  }
+  if (law == "regmix") {
+    json["model"] = model;
+    json["ridge"] = ridge;
+  }
+  if (!experiment.empty()) json["experiment"] = experiment;
+  if (!test_experiment.empty()) json["test_experiment"] = test_experiment;
+  if (drop_highest > 0) json["drop_highest"] = drop_highest;
+  return json;
+}
+
+Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
+  if (!json.is_object()) return Status::InvalidInput("fit options: expected a JSON object");
+  FitRequest request;
+  try {
+    request.law = json.value("law", "");
+    request.metric = json.value("metric", "");
+    request.bootstrap = json.value("bootstrap", 0);
+    request.kfold = json.value("kfold", 0);
+    request.calibration_folds = json.value("calibration_folds", 10);
+    request.seed = json.value("seed", uint64_t{42});
+    request.threads = json.value("threads", 2);
+    if (json.contains("huber_delta")) request.huber_delta = json.at("huber_delta").get<double>();
+    request.compute = json.value("compute", 0.0);
+    request.x = json.value("x", "n");
+    request.domain_metrics = json.value("domain_metrics", std::vector<std::string>{});
+    request.target_weights = json.value("target_weights", std::map<std::string, double>{});
+    request.mixing_random_starts = json.value("mixing_random_starts", 30);
+    request.model = json.value("model", "linear");
+    request.ridge = json.value("ridge", 0.0);
+    request.experiment = json.value("experiment", "");
+    request.test_experiment = json.value("test_experiment", "");
+    request.drop_highest = json.value("drop_highest", 0);
+  } catch (const nlohmann::json::exception& error) {
+    return Status::InvalidInput(std::string("fit options: ") + error.what());
+  }
+  return request;
+}
+
+Status FitRequest::CheckCommon(size_t train_rows) const {
+  if (train_rows == 0) return Status::InvalidInput(law + ": no training runs");
+  if (threads < 1) return Status::InvalidInput("threads must be at least 1");
+  if (bootstrap < 0) return Status::InvalidInput("bootstrap must be 0 or more resamples");
+  if (kfold == 1 || kfold < 0) return Status::InvalidInput("kfold must be 0 (none) or at least 2");
+  if (kfold > static_cast<int>(train_rows)) {
+    return Status::InvalidInput("kfold " + std::to_string(kfold) + " exceeds the " +
+                                std::to_string(train_rows) + " training runs");
+  }
+  if (calibration_folds < 2) return Status::InvalidInput("calibration folds must be at least 2");
+  if (huber_delta && !(*huber_delta > 0)) return Status::InvalidInput("huber delta must be positive");
+  if (drop_highest < 0) return Status::InvalidInput("drop-highest must be 0 or more");
+  return Status::Ok();
+}
+
+}  // namespace mixrun

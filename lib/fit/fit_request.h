@@ -1,0 +1,50 @@
+// FitRequest: everything that decides a fit — the law and its options, the runs it reads, the
+// resampling — stored with the fit (fits.options_json) so that every fit can be traced and redone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mixrun {
+
+struct FitRequest {
+  std::string law;     // a name in the catalog: chinchilla | power | mixing | regmix
+  std::string metric;  // the target metric; for mixing optional (held-out accuracy is then
+                       // measured against it; without it against Σ w_i · domain metric)
+  // mixing: one law per domain metric, combined as Σ target_weights[metric] · L_metric(r).
+  // With no target_weights, `metric` must be one of domain_metrics (a named target domain).
+  std::vector<std::string> domain_metrics;
+  std::map<std::string, double> target_weights;
+  std::string x = "n";           // power: n | d | c | step (step fits every run's metric history)
+  std::string model = "linear";  // regmix: linear | loglinear | gbdt
+  double ridge = 0;   // regmix linear/loglinear: L2 penalty on the weights (not intercept)
+  int bootstrap = 0;  // resamples for standard errors and mean intervals; 0 = none
+  int kfold = 0;      // k-fold cross-validation reported in stats.kfold; 0 = none
+  // Folds of the cross-validation that calibrates the prediction interval when kfold is 0.
+  int calibration_folds = 10;
+  uint64_t seed = 42;
+  int threads = 2;
+  std::optional<double> huber_delta;  // default: the law's (chinchilla/power 1e-3, mixing 0.05)
+  double compute = 0;                 // chinchilla: C for the compute-optimal allocation; 0 = none
+  int mixing_random_starts = 30;      // mixing: random t vectors per (log c, log k) grid pair
+
+  // Which runs: the experiment fitted, an optional held-out experiment, and Epoch's protocol of
+  // dropping the runs with the highest target (recorded, so a stored fit says what it saw).
+  std::string experiment;
+  std::string test_experiment;
+  int drop_highest = 0;
+
+  // The request as stored in fits.options_json (every field, defaults resolved).
+  nlohmann::json ToJson() const;
+  static Result<FitRequest> FromJson(const nlohmann::json& json);
+  // Checks shared by every law: threads, bootstrap, folds and δ in range.
+  Status CheckCommon(size_t train_rows) const;
+};
+
+}  // namespace mixrun

@@ -1,0 +1,56 @@
+#include "fit/fitted_law.h"
+
+namespace mixrun {
+
+FittedLaw::FittedLaw(std::string law, std::shared_ptr<const RunReader> reader,
+                     std::unique_ptr<Predictor> fit,
+                     std::vector<std::unique_ptr<Predictor>> bootstrap,
+                     std::optional<Calibration> calibration)
+    : law_(std::move(law)),
+      reader_(std::move(reader)),
+      fit_(std::move(fit)),
+      bootstrap_(std::move(bootstrap)),
+      calibration_(std::move(calibration)) {}
+
+Result<double> FittedLaw::Predict(const RunPoint& run) const {
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> features, reader_->Features(run));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> predicted, fit_->Predict(features.data(), 1));
+  return predicted[0];
+}
+
+std::vector<double> FittedLaw::PredictBootstrap(const RunPoint& run) const {
+  auto features = reader_->Features(run);
+  if (!features.ok()) return {};
+  std::vector<double> predictions;
+  predictions.reserve(bootstrap_.size());
+  for (const auto& set : bootstrap_) {
+    auto predicted = set->Predict(features->data(), 1);
+    if (predicted.ok()) predictions.push_back((*predicted)[0]);
+  }
+  return predictions;
+}
+
+Result<PointPrediction> FittedLaw::PredictWithIntervals(const RunPoint& run) const {
+  PointPrediction out;
+  MIXRUN_ASSIGN_OR_RETURN(out.value, Predict(run));
+  const std::vector<double> refits = PredictBootstrap(run);
+  out.mean_interval = MeanInterval(refits);
+  if (calibration_) {
+    out.prediction_interval = calibration_->Around(out.value, BootstrapSpread(refits));
+    out.interval_method = calibration_->Describe();
+  }
+  return out;
+}
+
+Result<std::vector<double>> FittedLaw::PredictMixtures(const std::vector<double>& weights,
+                                                       size_t rows) const {
+  const size_t columns = domains().size();
+  if (columns == 0) return Status::InvalidInput("law " + law_ + " does not read mixtures");
+  if (weights.size() != rows * columns) {
+    return Status::InvalidInput("PredictMixtures: expected " + std::to_string(rows) + " rows of " +
+                                std::to_string(columns) + " weights");
+  }
+  return fit_->Predict(weights.data(), rows);
+}
+
+}  // namespace mixrun

@@ -1,0 +1,34 @@
+// The laws of this module fitted and loaded by name through their catalog rows, so the tests
+// read as the command line uses them.
+#pragma once
+
+#include <string>
+
+#include "laws/chinchilla.h"
+#include "laws/mixing.h"
+#include "laws/power.h"
+#include "testing/law_fits.h"
+
+namespace mixrun::testing {
+
+inline Result<const LawEntry*> LawsEntry(const std::string& law) {
+  for (const LawEntry* entry : {&ChinchillaLaw(), &PowerLaw(), &MixingLaw()}) {
+    if (entry->name == law) return entry;
+  }
+  return Status::InvalidInput("unknown law '" + law + "'");
+}
+
+inline Result<FitReport> FitLaw(const FitRequest& request, const std::vector<RunPoint>& train,
+                                const std::vector<RunPoint>& test) {
+  MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, LawsEntry(request.law));
+  return FitThrough(*entry, request, train, test);
+}
+
+inline Result<std::unique_ptr<FittedLaw>> LoadFit(const std::string& law,
+                                                  const nlohmann::json& options,
+                                                  const nlohmann::json& params) {
+  MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, LawsEntry(law));
+  return LoadThrough(*entry, options, params);
+}
+
+}  // namespace mixrun::testing
