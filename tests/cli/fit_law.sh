@@ -34,7 +34,7 @@ assert abs(p["prediction"] - 1.9734) < 0.01, p
 assert p["interval"][0] < p["prediction"] < p["interval"][1], p
 PY
 expect_exit 0 "$MIXRUN" fit-law --store "$store" --fit "$fit_id" --predict '{"N": 7e10, "D": 1.4e12}'
-expect_in "$WORK/out" "95% interval"
+expect_in "$WORK/out" "prediction 95%"
 
 for size in 1m 1B; do
   expect_exit 0 "$MIXRUN" import -q --store "$store" --experiment "regmix-test-$size" --on index \

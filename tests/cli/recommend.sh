@@ -75,7 +75,8 @@ PY
 # baselines, and the weights at the edge of the observed range.
 expect_exit 0 "$MIXRUN" recommend --store "$store" --experiment regmix-1m --prior uniform --method optimize
 expect_in "$WORK/out" "(optimize)"
-expect_in "$WORK/out" "95% interval"
+expect_in "$WORK/out" "95% prediction interval"
+expect_in "$WORK/out" "95% mean interval"
 expect_in "$WORK/out" "best observed"
 expect_in "$WORK/out" "at upper bound (observed range)"
 expect_in "$WORK/out" "at the edge of the range the fit saw"
