@@ -69,7 +69,8 @@ Result<Mixture> NormalisedMixture(const Mixture& weights, const std::string& wha
   if (total == 1.0) return weights;
   Mixture rescaled;
   for (const auto& [domain, weight] : weights) rescaled[domain] = weight / total;
-  if (normalised) *normalised = true;
+  // Round-off of weights that were normalised already is not worth a warning.
+  if (normalised && std::abs(total - 1.0) > 1e-9) *normalised = true;
   return rescaled;
 }
 
