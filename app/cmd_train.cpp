@@ -92,7 +92,7 @@ class RunProgressDisplay : public SweepObserver {
       spdlog::warn("{} run {} interrupted; it resumes from its checkpoint next time", prefix_,
                    run.id);
     } else {
-      // Byte-level domains: nats per byte, and bits per byte beside them as DESIGN.md §7 asks.
+      // Byte-level domains: nats per byte, and bits per byte beside them as docs/ARCHITECTURE.md §7 asks.
       spdlog::info("{} done: target loss {:.4f} nats ({:.4f} bits) per token in {} ({} tok/s)",
                    prefix_, outcome->target_loss, outcome->target_loss / std::log(2.0),
                    FormatDuration(outcome->wall_seconds), HumanCount(outcome->tokens_per_second));

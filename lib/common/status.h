@@ -34,7 +34,7 @@ class Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 
-  // The process exit code this status maps to (DESIGN.md §1: 0 ok, 1 failure, 2 bad input).
+  // The process exit code this status maps to (docs/ARCHITECTURE.md §1: 0 ok, 1 failure, 2 bad input).
   int exit_code() const {
     switch (code_) {
       case Code::kOk:

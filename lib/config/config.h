@@ -1,4 +1,4 @@
-// Loading an experiment config (DESIGN.md §3): JSON with comments → a validated Experiment.
+// Loading an experiment config (docs/ARCHITECTURE.md §3): JSON with comments → a validated Experiment.
 // Validation collects every problem, each "FILE: /json/pointer: message", into one InvalidInput.
 #pragma once
 

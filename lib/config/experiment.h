@@ -1,4 +1,4 @@
-// The experiment config (DESIGN.md §3) as typed structs, after validation.
+// The experiment config (docs/ARCHITECTURE.md §3) as typed structs, after validation.
 // Every path is absolute (resolved relative to the config file); every mixture sums to 1.
 #pragma once
 

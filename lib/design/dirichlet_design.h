@@ -1,4 +1,4 @@
-// RegMix's Dirichlet design (DESIGN.md §6; Liu et al. 2024, mixture_config/synthesize_mixture.py):
+// RegMix's Dirichlet design (docs/ARCHITECTURE.md §6; Liu et al. 2024, mixture_config/synthesize_mixture.py):
 // random mixtures around a prior, within availability bounds, on a min_weight grid, distinct.
 #pragma once
 

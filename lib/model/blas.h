@@ -1,5 +1,5 @@
 // Row-major matrix product C = alpha·op(A)·op(B) + beta·C through OpenBLAS, for float and double.
-// Call from serial code only: OpenBLAS threads internally (DESIGN.md §7).
+// Call from serial code only: OpenBLAS threads internally (docs/ARCHITECTURE.md §7).
 #pragma once
 
 namespace mixrun {

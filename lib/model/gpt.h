@@ -1,4 +1,4 @@
-// Gpt: the byte-level proxy model of DESIGN.md §7 — embeddings, pre-LN blocks (causal attention,
+// Gpt: the byte-level proxy model of docs/ARCHITECTURE.md §7 — embeddings, pre-LN blocks (causal attention,
 // GELU MLP), final LayerNorm, head tied to the token embedding; forward, backward, owned buffers.
 #pragma once
 
