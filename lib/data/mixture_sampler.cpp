@@ -19,8 +19,9 @@ Result<MixtureSampler> MixtureSampler::Create(const std::vector<const Corpus*>& 
     if (!(weight >= 0) || !std::isfinite(weight)) {
       return Status::InvalidInput("mixture weight of '" + name + "' must be a non-negative number");
     }
+    const std::string& domain_name = name;  // (clang 14 cannot capture a structured binding)
     const auto found = std::find_if(corpora.begin(), corpora.end(),
-                                    [&](const Corpus* c) { return c->name() == name; });
+                                    [&](const Corpus* c) { return c->name() == domain_name; });
     if (found == corpora.end()) {
       return Status::InvalidInput("mixture names domain '" + name +
                                   "', which the experiment does not define");

@@ -71,7 +71,8 @@ Status ValidateRequest(const TrainRunRequest& r) {
                                   r.model.name + "' vocab " + std::to_string(r.model.vocab));
     }
   }
-  for (const auto& [domain, weight] : r.target_weights) {
+  for (const auto& entry : r.target_weights) {
+    const std::string& domain = entry.first;
     const bool known = std::any_of(r.corpora.begin(), r.corpora.end(),
                                    [&](const Corpus* c) { return c->name() == domain; });
     if (!known) {
