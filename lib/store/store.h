@@ -68,13 +68,13 @@ struct MergeCounts {
   int64_t metric_rows = 0;  // metric rows copied
 };
 
-class Database;  // store/sqlite.h: the SQLite connection, which no one outside lib/store touches
-
 struct AddRunsResult {
   int added = 0;
   int existing = 0;              // run keys already in the store: left as they are
   std::vector<int64_t> run_ids;  // one per input run, new or existing
 };
+
+class Database;  // store/sqlite.h: the SQLite connection, which no one outside lib/store touches
 
 class Store {
  public:
