@@ -22,6 +22,17 @@ std::vector<std::string> LawNames() {
   return names;
 }
 
+// --status NAME, one of the run statuses as the store spells them, read into `status`.
+void AddRunStatusOption(CLI::App* command, std::optional<RunStatus>& status) {
+  std::vector<std::string> names;
+  for (RunStatus each : kAllRunStatuses) names.emplace_back(RunStatusName(each));
+  command
+      ->add_option_function<std::string>(
+          "--status", [&status](const std::string& name) { status = ParseRunStatus(name); },
+          "Only runs with this status")
+      ->check(CLI::IsMember(names));
+}
+
 void SetUpLogging(int verbose, int quiet) {
   auto logger = spdlog::stderr_color_mt("mixrun");
   logger->set_pattern("%^[%L]%$ %v");
@@ -82,7 +93,8 @@ int Main(int argc, char** argv) {
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
   fit_command->add_option("law", fit.request.law, "chinchilla | power | mixing | regmix")
       ->check(CLI::IsMember(LawNames()));
-  fit_command->add_option("--experiment", fit.request.experiment, "Experiment whose finished runs to fit");
+  fit_command->add_option("--experiment", fit.request.experiment,
+                          "Experiment whose finished runs to fit");
   fit_command->add_option("--metric", fit.request.metric,
                           "Target metric (a loss), e.g. eval/target/loss, loss, pile_cc_val_loss");
   fit_command->add_option("--domain-metric", fit.request.domain_metrics,
@@ -120,7 +132,8 @@ int Main(int argc, char** argv) {
   fit_command->add_option("--seed", fit.request.seed, "Seed of bootstrap, folds and random starts");
   fit_command->add_option("--threads", fit.request.threads, "Threads for the multi-start fit")
       ->check(CLI::Range(1, 256));
-  fit_command->add_option("--huber-delta", fit.request.huber_delta, "Huber delta (default: the law's)")
+  fit_command
+      ->add_option("--huber-delta", fit.request.huber_delta, "Huber delta (default: the law's)")
       ->check(CLI::PositiveNumber);
   fit_command
       ->add_option("--compute", fit.request.compute,
@@ -234,8 +247,7 @@ int Main(int argc, char** argv) {
   RunsOptions runs;
   auto* runs_command = app.add_subcommand("runs", "List the runs in a store");
   runs_command->add_option("--experiment", runs.experiment, "Only this experiment");
-  runs_command->add_option("--status", runs.status, "Only runs with this status")
-      ->check(CLI::IsMember({"pending", "running", "done", "failed"}));
+  AddRunStatusOption(runs_command, runs.status);
   AddStoreAndJson(runs_command, global);
   runs_command->footer(
       "Example:\n  mixrun runs --store runs.db --experiment regmix-1m --status "
@@ -272,8 +284,7 @@ int Main(int argc, char** argv) {
   ExportOptions exporting;
   auto* export_command = app.add_subcommand("export", "Export runs and metrics as CSV or JSON");
   export_command->add_option("--experiment", exporting.filter.experiment, "Only this experiment");
-  export_command->add_option("--status", exporting.filter.status, "Only runs with this status")
-      ->check(CLI::IsMember({"pending", "running", "done", "failed"}));
+  AddRunStatusOption(export_command, exporting.filter.status);
   export_command->add_option("--format", exporting.format, "csv (default) or json")
       ->check(CLI::IsMember({"csv", "json"}));
   export_command->add_flag("--history", exporting.history,
@@ -319,7 +330,7 @@ int Main(int argc, char** argv) {
   if (recommend_command->parsed()) return RunRecommend(global, recommend);
   if (submit_command->parsed()) return RunSubmit(global, submit);
   if (collect_command->parsed()) return RunCollect(global, collect);
-  if (status_command->parsed()) return RunStatus(global, status);
+  if (status_command->parsed()) return RunStudyStatus(global, status);
   if (report_command->parsed()) return RunReport(global, report);
   return 2;
 }

@@ -76,7 +76,7 @@ int RunCollect(const GlobalOptions& global, const CollectOptions& options) {
           {{"run_id", run.id},
            {"run_key", run.spec.run_key},
            {"label", run.spec.label},
-           {"status", run.spec.status},
+           {"status", RunStatusName(run.spec.status)},
            {"task", task == task_of.end() ? nlohmann::json() : nlohmann::json(task->second)}});
     }
     std::cout << nlohmann::json{{"store", store_path},
@@ -103,7 +103,8 @@ int RunCollect(const GlobalOptions& global, const CollectOptions& options) {
       TextTable runs({"run", "label", "status", "task", "run_key"});
       for (const auto& run : report->unfinished) {
         auto task = task_of.find(run.spec.run_key);
-        runs.AddRow({std::to_string(run.id), run.spec.label, run.spec.status,
+        runs.AddRow({std::to_string(run.id), run.spec.label,
+                     std::string(RunStatusName(run.spec.status)),
                      task == task_of.end() ? "-" : std::to_string(task->second),
                      run.spec.run_key.substr(0, 16)});
       }

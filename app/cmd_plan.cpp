@@ -11,10 +11,10 @@
 #include "commands.h"
 #include "common/text_table.h"
 #include "config/config.h"
+#include "data/corpus.h"
 #include "design/run_plan.h"
+#include "model/throughput.h"
 #include "store/store.h"
-#include "train/sweep.h"
-#include "train/throughput.h"
 
 namespace mixrun {
 namespace {
@@ -191,17 +191,20 @@ int RunPlan(const GlobalOptions& global, const PlanOptions& options) {
   }
   auto store = Store::Open(store_path);
   if (!store.ok()) return ReportFailure(store.status());
-  auto planned = RegisterRuns(*experiment, **store);
-  if (!planned.ok()) return ReportFailure(planned.status());
+  auto registered =
+      (*store)->RegisterRuns(experiment->name, experiment->config_json, tokens, RunSpecs(*runs));
+  if (!registered.ok()) return ReportFailure(registered.status());
   auto listed = (*store)->ListRuns({experiment->name, {}});
   if (!listed.ok()) return ReportFailure(listed.status());
-  std::map<std::string, std::string> status_by_key;
+  std::map<std::string, RunStatus> status_by_key;
   for (const RunRow& run : *listed) status_by_key[run.spec.run_key] = run.spec.status;
   // Registered before this call: runs of the config that already had a status other than the
   // fresh "pending" of the ones just added is not knowable afterwards, so count by creation.
   int existing = static_cast<int>(listed->size()) - static_cast<int>(runs->size());
   std::map<std::string, int> counts;
-  for (const PlannedRun& run : *runs) ++counts[status_by_key[run.spec.run_key]];
+  for (const PlannedRun& run : *runs) {
+    ++counts[std::string(RunStatusName(status_by_key[run.spec.run_key]))];
+  }
   header["status"] = counts;
   header["other_runs_of_experiment"] = std::max(0, existing);
   if (global.json) {

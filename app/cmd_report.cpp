@@ -37,7 +37,7 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
   if (!experiment_id.ok()) return ReportFailure(experiment_id.status());
   auto runs = (*store)->LoadRunPoints(*experiment_id);
   if (!runs.ok()) return ReportFailure(runs.status());
-  auto listed = (*store)->ListRuns({options.experiment, "done"});
+  auto listed = (*store)->ListRuns({options.experiment, RunStatus::kDone});
   if (!listed.ok()) return ReportFailure(listed.status());
   std::map<int64_t, std::string> labels;
   for (const RunRow& run : *listed) labels[run.id] = run.spec.label;
@@ -74,12 +74,11 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
                   {"actual", *observed},
                   {"error", prediction->value - *observed}});
     rows.push_back(entry);
-    table.AddRow({std::to_string(run.run_id), labels[run.run_id], TopWeights(run.weights),
-                  FormatSignificant(prediction->value, 5),
-                  FormatInterval(prediction->mean_interval, 4),
-                  FormatInterval(prediction->prediction_interval, 4),
-                  FormatSignificant(*observed, 5),
-                  FormatSignificant(prediction->value - *observed, 3)});
+    table.AddRow(
+        {std::to_string(run.run_id), labels[run.run_id], TopWeights(run.weights),
+         FormatSignificant(prediction->value, 5), FormatInterval(prediction->mean_interval, 4),
+         FormatInterval(prediction->prediction_interval, 4), FormatSignificant(*observed, 5),
+         FormatSignificant(prediction->value - *observed, 3)});
   }
   if (rows.empty()) {
     return ReportFailure(Status::InvalidInput("experiment '" + options.experiment +
@@ -110,15 +109,18 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
     held_out.mean_mean_width = width / with_mean;
   }
   if (global.json) {
-    std::cout << json{{"fit_id", fit->id},  {"law", fit->law},
-                      {"metric", metric},   {"runs", rows},
-                      {"accuracy", held_out.ToJson()}, {"interval_method", method}}
+    std::cout << json{{"fit_id", fit->id},
+                      {"law", fit->law},
+                      {"metric", metric},
+                      {"runs", rows},
+                      {"accuracy", held_out.ToJson()},
+                      {"interval_method", method}}
                      .dump(2)
               << '\n';
     return 0;
   }
-  std::cout << "fit " << fit->id << " (" << fit->Describe() << ") on " << options.experiment
-            << ", " << metric << "\n\n";
+  std::cout << "fit " << fit->id << " (" << fit->Describe() << ") on " << options.experiment << ", "
+            << metric << "\n\n";
   table.Print(std::cout);
   std::cout << '\n';
   PrintHeldOut(std::cout, "accuracy", held_out);

@@ -45,8 +45,9 @@ int RunRuns(const GlobalOptions& global, const RunsOptions& options) {
       mixture += (i ? " " : "") + weights[i].second + ":" + FormatSignificant(weights[i].first, 2);
     }
     if (weights.size() > 3) mixture += " …";
-    table.AddRow({std::to_string(run.id), run.experiment, run.spec.label, run.spec.status,
-                  run.spec.source, HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens),
+    table.AddRow({std::to_string(run.id), run.experiment, run.spec.label,
+                  std::string(RunStatusName(run.spec.status)), run.spec.source,
+                  HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens),
                   run.spec.seed ? std::to_string(*run.spec.seed) : "-", mixture,
                   FirstLine(run.error, 160)});
   }

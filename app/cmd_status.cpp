@@ -16,24 +16,26 @@
 namespace mixrun {
 namespace {
 
+// Counts are keyed by RunStatusName (ReadStudyProgress).
+int Count(const std::map<std::string, int>& counts, RunStatus status) {
+  auto found = counts.find(std::string(RunStatusName(status)));
+  return found == counts.end() ? 0 : found->second;
+}
+
 std::string DescribeCounts(const std::map<std::string, int>& counts) {
   std::string text;
-  for (const char* status : {"done", "running", "failed", "pending"}) {
-    auto found = counts.find(status);
-    if (found == counts.end() || found->second == 0) continue;
-    text += (text.empty() ? "" : ", ") + std::to_string(found->second) + " " + status;
+  for (RunStatus status :
+       {RunStatus::kDone, RunStatus::kRunning, RunStatus::kFailed, RunStatus::kPending}) {
+    if (Count(counts, status) == 0) continue;
+    text += (text.empty() ? "" : ", ") + std::to_string(Count(counts, status)) + " " +
+            std::string(RunStatusName(status));
   }
   return text.empty() ? "none" : text;
 }
 
-int Count(const std::map<std::string, int>& counts, const std::string& status) {
-  auto found = counts.find(status);
-  return found == counts.end() ? 0 : found->second;
-}
-
 }  // namespace
 
-int RunStatus(const GlobalOptions& global, const StatusOptions& options) {
+int RunStudyStatus(const GlobalOptions& global, const StatusOptions& options) {
   auto experiment = LoadExperiment(options.config);
   if (!experiment.ok()) return ReportFailure(experiment.status());
   const StudyPaths paths = StudyPathsFor(*experiment);
@@ -109,10 +111,11 @@ int RunStatus(const GlobalOptions& global, const StatusOptions& options) {
     const TaskState* slurm = found == task_state.end() ? nullptr : found->second;
     table.AddRow({std::to_string(shard.task), slurm ? slurm->state : "-",
                   slurm ? slurm->elapsed : "", slurm ? slurm->node : "",
-                  std::to_string(shard.planned), std::to_string(Count(shard.by_status, "done")),
-                  std::to_string(Count(shard.by_status, "running")),
-                  std::to_string(Count(shard.by_status, "failed")),
-                  shard.error.empty() ? std::to_string(Count(shard.by_status, "pending"))
+                  std::to_string(shard.planned),
+                  std::to_string(Count(shard.by_status, RunStatus::kDone)),
+                  std::to_string(Count(shard.by_status, RunStatus::kRunning)),
+                  std::to_string(Count(shard.by_status, RunStatus::kFailed)),
+                  shard.error.empty() ? std::to_string(Count(shard.by_status, RunStatus::kPending))
                                       : "? " + shard.error});
   }
   table.Print(std::cout);
@@ -120,7 +123,8 @@ int RunStatus(const GlobalOptions& global, const StatusOptions& options) {
             << ")\n"
             << "shards      " << DescribeCounts(progress->newest_by_status)
             << " counting the newest state of each run anywhere\n";
-  if (Count(progress->newest_by_status, "done") > Count(progress->main_by_status, "done")) {
+  if (Count(progress->newest_by_status, RunStatus::kDone) >
+      Count(progress->main_by_status, RunStatus::kDone)) {
     std::cout << "merge the finished runs with: mixrun collect " << options.config << '\n';
   }
   return 0;

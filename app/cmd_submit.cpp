@@ -9,9 +9,9 @@
 #include "cluster/submit.h"
 #include "commands.h"
 #include "config/config.h"
+#include "data/corpus.h"
 #include "design/run_plan.h"
 #include "store/store.h"
-#include "train/sweep.h"
 
 namespace mixrun {
 
@@ -46,12 +46,8 @@ int RunSubmit(const GlobalOptions& global, const SubmitOptions& options) {
   // The main store knows the study's runs before any task starts (status and collect read it).
   auto register_runs = [&]() -> Status {
     MIXRUN_ASSIGN_OR_RETURN(auto store, Store::Open(store_path));
-    MIXRUN_ASSIGN_OR_RETURN(int64_t experiment_id,
-                            store->PutExperiment(experiment->name, experiment->config_json));
-    MIXRUN_RETURN_IF_ERROR(store->SetDomainTokens(experiment_id, tokens));
-    std::vector<RunSpec> specs;
-    for (const auto& run : *runs) specs.push_back(run.spec);
-    return store->AddRuns(experiment_id, specs).status();
+    return store->RegisterRuns(experiment->name, experiment->config_json, tokens, RunSpecs(*runs))
+        .status();
   };
   auto result = SubmitStudy(*experiment, request, register_runs);
   if (!result.ok()) return ReportFailure(result.status());

@@ -110,7 +110,7 @@ class SweepProgressDisplay {
  public:
   SweepProgressDisplay(Store& store, std::string experiment, std::set<std::string> keys)
       : store_(store), experiment_(std::move(experiment)), keys_(std::move(keys)) {
-    auto runs = store_.ListRuns({experiment_, "done"});
+    auto runs = store_.ListRuns({experiment_, RunStatus::kDone});
     if (runs.ok()) {
       for (const RunRow& run : *runs) done_before_.insert(run.id);
     }
@@ -119,19 +119,24 @@ class SweepProgressDisplay {
   void Tick() {
     auto runs = store_.ListRuns({experiment_, {}});
     if (!runs.ok()) return;
-    std::map<std::string, int> counts;
+    std::map<RunStatus, int> counts;
     double remaining_tokens = 0, finished_tokens = 0;
     for (const RunRow& run : *runs) {
       if (!keys_.count(run.spec.run_key)) continue;
-      const std::string& status = run.spec.status;
+      const RunStatus status = run.spec.status;
       ++counts[status];
-      if (status == "pending" || status == "running") remaining_tokens += run.spec.n_tokens;
-      if (status == "done" && !done_before_.count(run.id)) finished_tokens += run.spec.n_tokens;
+      if (status == RunStatus::kPending || status == RunStatus::kRunning) {
+        remaining_tokens += run.spec.n_tokens;
+      }
+      if (status == RunStatus::kDone && !done_before_.count(run.id)) {
+        finished_tokens += run.spec.n_tokens;
+      }
     }
     double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     double rate = elapsed > 0 ? finished_tokens / elapsed : 0;
     line_.Show(fmt::format("runs: {} done, {} failed, {} running, {} pending  {} tok/s  ETA {}",
-                           counts["done"], counts["failed"], counts["running"], counts["pending"],
+                           counts[RunStatus::kDone], counts[RunStatus::kFailed],
+                           counts[RunStatus::kRunning], counts[RunStatus::kPending],
                            rate > 0 ? HumanCount(rate) : "?",
                            FormatDuration(rate > 0 ? remaining_tokens / rate : NAN)));
   }
@@ -170,7 +175,7 @@ json SummaryJson(const Experiment& experiment, const std::string& store_path,
 Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
                                     const std::string& store_path, const TrainOptions& options,
                                     int shard_index, int shard_count) {
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, RegisterRuns(experiment, store));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, RegisterSweep(experiment, store));
   // The workers are several writers; the pool as a whole is the sole one, so release here.
   if (options.sole_writer) MIXRUN_RETURN_IF_ERROR(ReleaseStaleRuns(experiment, store));
   std::set<std::string> keys;
@@ -205,7 +210,7 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
   summary.failures = result.failures;
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> runs, store.ListRuns({experiment.name, {}}));
   for (const RunRow& run : runs) {
-    if (keys.count(run.spec.run_key) && run.spec.status == "done") ++summary.already_done;
+    if (keys.count(run.spec.run_key) && run.spec.status == RunStatus::kDone) ++summary.already_done;
   }
   summary.already_done -= summary.trained;
   return summary;

@@ -25,7 +25,7 @@ struct PlanOptions {
 
 struct RunsOptions {
   std::optional<std::string> experiment;
-  std::optional<std::string> status;
+  std::optional<RunStatus> status;
 };
 
 struct ImportCommandOptions {
@@ -105,7 +105,7 @@ int RunFitLaw(const GlobalOptions& global, const FitLawOptions& options);
 int RunRecommend(const GlobalOptions& global, const RecommendOptions& options);
 int RunSubmit(const GlobalOptions& global, const SubmitOptions& options);
 int RunCollect(const GlobalOptions& global, const CollectOptions& options);
-int RunStatus(const GlobalOptions& global, const StatusOptions& options);
+int RunStudyStatus(const GlobalOptions& global, const StatusOptions& options);
 int RunReport(const GlobalOptions& global, const ReportOptions& options);
 
 // The store path a command uses: --store, else the config's, else mixrun.db.

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "../../tests/laws/reference_data.h"
 #include "catalog/catalog.h"
+#include "testing/reference_data.h"
 
 namespace {
 

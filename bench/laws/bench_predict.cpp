@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../../tests/laws/reference_data.h"
-#include "common/random.h"
 #include "catalog/catalog.h"
+#include "common/random.h"
+#include "testing/reference_data.h"
 
 int main(int argc, char** argv) {
   const size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;

@@ -7,13 +7,13 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "../../tests/laws/reference_data.h"
+#include "catalog/catalog.h"
 #include "common/random.h"
 #include "optimize/dirichlet.h"
 #include "optimize/prior.h"
 #include "optimize/recommend.h"
 #include "optimize/simulate.h"
-#include "catalog/catalog.h"
+#include "testing/reference_data.h"
 
 namespace {
 

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "common/metric_names.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 
 using namespace mixrun;
@@ -21,8 +23,8 @@ int main() {
   int64_t run = store->AddRuns(experiment, {spec}).value().run_ids[0];
   std::vector<MetricRow> rows;
   for (int step = 0; step < 50000; ++step) {
-    rows.push_back({"train/loss", step, step * 2048.0, 5.0 / (1 + step)});
-    rows.push_back({"train/lr", step, step * 2048.0, 1e-3});
+    rows.push_back({kTrainLossMetric, step, step * 2048.0, 5.0 / (1 + step)});
+    rows.push_back({kTrainLrMetric, step, step * 2048.0, 1e-3});
   }
   auto start = std::chrono::steady_clock::now();
   Status status = store->WriteMetrics(run, rows);
@@ -32,8 +34,11 @@ int main() {
     return 1;
   }
   // Reference: the same rows as autocommitted single-row transactions (first 2,000, scaled).
-  auto insert = store->database()
-                    .Prepare(
+  // A second connection to the file, set up as the store's own (the store only writes batches).
+  auto connection = Database::Open(store->path(), /*create=*/false).value();
+  (void)connection->Execute("PRAGMA synchronous = NORMAL");
+  auto insert = connection
+                    ->Prepare(
                         "INSERT OR REPLACE INTO metrics (run_id, name, step, tokens, value) "
                         "VALUES (?1, ?2, ?3, ?4, ?5)")
                     .value();
@@ -50,6 +55,7 @@ int main() {
       "100,000 metric rows: batched %.3f s (%.0f rows/s); one transaction per row "
       "(extrapolated from %d) %.1f s; ratio %.0fx\n",
       batched, rows.size() / batched, sample, naive, naive / batched);
+  connection.reset();
   store.reset();
   fs::remove_all(dir);
   return 0;

@@ -1,6 +1,7 @@
 #include "catalog/stored_fit.h"
 
 #include "catalog/catalog.h"
+#include "common/metric_names.h"
 
 namespace mixrun {
 
@@ -12,7 +13,7 @@ std::string StoredFit::Describe() const {
 }
 
 std::string StoredFit::TargetMetric() const {
-  return request.metric.empty() ? "eval/target/loss" : request.metric;
+  return request.metric.empty() ? kTargetLossMetric : request.metric;
 }
 
 std::optional<double> StoredFit::ObservedTarget(const RunPoint& run) const {

@@ -6,7 +6,7 @@ Result<CollectReport> CollectShards(Store& main, const std::vector<std::string>&
                                     const std::string& experiment) {
   CollectReport report;
   for (const auto& path : shard_paths) {
-    auto counts = MergeShardStore(main, path);
+    auto counts = main.MergeFrom(path);
     if (counts.ok()) {
       report.merged.push_back(std::move(*counts));
     } else {
@@ -21,7 +21,7 @@ Result<CollectReport> CollectShards(Store& main, const std::vector<std::string>&
   }
   MIXRUN_ASSIGN_OR_RETURN(auto runs, main.ListRuns(filter));
   for (auto& run : runs) {
-    if (run.spec.status != "done") report.unfinished.push_back(std::move(run));
+    if (run.spec.status != RunStatus::kDone) report.unfinished.push_back(std::move(run));
   }
   return report;
 }

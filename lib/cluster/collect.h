@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "cluster/shard_merge.h"
 #include "store/store.h"
 
 namespace mixrun {
 
 struct CollectReport {
-  std::vector<ShardMergeCounts> merged;  // the shards merged, in the order given
-  std::vector<Status> errors;            // one per shard that could not be merged (names it)
-  std::vector<RunRow> unfinished;        // runs of the experiment not done after merging
+  std::vector<MergeCounts> merged;  // the shards merged, in the order given
+  std::vector<Status> errors;       // one per shard that could not be merged (names it)
+  std::vector<RunRow> unfinished;   // runs of the experiment not done after merging
 };
 
 // Merges the shard stores in order. `experiment` selects the runs checked for completion (empty:

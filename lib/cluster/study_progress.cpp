@@ -2,12 +2,19 @@
 
 #include <filesystem>
 
-#include "cluster/run_state.h"
+#include "store/run_state.h"
 
 namespace mixrun {
 namespace {
 
 using RunStates = std::map<std::string, RunState>;  // by run key
+
+// Counts a planned run under its status in `states` (pending when the store lacks it).
+void CountRun(const RunStates& states, const std::string& key, std::map<std::string, int>& counts) {
+  auto found = states.find(key);
+  ++counts[std::string(
+      RunStatusName(found == states.end() ? RunStatus::kPending : found->second.status))];
+}
 
 Result<RunStates> ReadRunStates(Store& store, const std::string& experiment) {
   RunStates states;
@@ -27,10 +34,7 @@ Result<StudyProgress> ReadStudyProgress(const StudyState& state, const StudyPath
   StudyProgress progress;
   MIXRUN_ASSIGN_OR_RETURN(RunStates newest, ReadRunStates(main, state.experiment));
   for (const auto& keys : state.shard_run_keys) {
-    for (const auto& key : keys) {
-      auto found = newest.find(key);
-      ++progress.main_by_status[found == newest.end() ? "pending" : found->second.status];
-    }
+    for (const auto& key : keys) CountRun(newest, key, progress.main_by_status);
   }
   for (size_t task = 0; task < state.shard_run_keys.size(); ++task) {
     const auto& keys = state.shard_run_keys[task];
@@ -53,10 +57,7 @@ Result<StudyProgress> ReadStudyProgress(const StudyState& state, const StudyPath
         shard.error = read.status().message();
       }
     }
-    for (const auto& key : keys) {
-      auto found = states.find(key);
-      ++shard.by_status[found == states.end() ? "pending" : found->second.status];
-    }
+    for (const auto& key : keys) CountRun(states, key, shard.by_status);
     // A shard store may hold copies of other tasks' runs too; its newer states count as well.
     for (const auto& [key, run_state] : states) {
       auto current = newest.find(key);
@@ -67,10 +68,7 @@ Result<StudyProgress> ReadStudyProgress(const StudyState& state, const StudyPath
     progress.shards.push_back(std::move(shard));
   }
   for (const auto& keys : state.shard_run_keys) {
-    for (const auto& key : keys) {
-      auto found = newest.find(key);
-      ++progress.newest_by_status[found == newest.end() ? "pending" : found->second.status];
-    }
+    for (const auto& key : keys) CountRun(newest, key, progress.newest_by_status);
   }
   return progress;
 }

@@ -18,7 +18,7 @@ struct ShardProgress {
   bool exists = false;                   // the task has created its store
   std::string error;                     // the store could not be read
   int planned = 0;                       // runs planned for the task
-  std::map<std::string, int> by_status;  // its planned runs by status in the shard store
+  std::map<std::string, int> by_status;  // its planned runs by status name in the shard store
 };
 
 struct StudyProgress {
@@ -28,6 +28,7 @@ struct StudyProgress {
   std::vector<ShardProgress> shards;
 };
 
+// Run counts are keyed by RunStatusName, the way JSON shows them.
 // Reads the main store and the shard stores of the study. A run missing from a store counts as
 // pending there.
 Result<StudyProgress> ReadStudyProgress(const StudyState& state, const StudyPaths& paths,

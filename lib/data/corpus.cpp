@@ -146,4 +146,19 @@ void Corpus::Read(int64_t begin, int64_t count, int32_t* out) const {
   }
 }
 
+Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment) {
+  std::vector<Corpus> corpora;
+  for (const DomainSpec& domain : experiment.domains) {
+    MIXRUN_ASSIGN_OR_RETURN(Corpus corpus, Corpus::Load(domain, experiment.train.val_fraction));
+    corpora.push_back(std::move(corpus));
+  }
+  return corpora;
+}
+
+std::map<std::string, int64_t> TokenCounts(const std::vector<Corpus>& corpora) {
+  std::map<std::string, int64_t> tokens;
+  for (const Corpus& corpus : corpora) tokens[corpus.name()] = corpus.size();
+  return tokens;
+}
+
 }  // namespace mixrun

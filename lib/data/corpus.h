@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,5 +62,10 @@ class Corpus {
   std::vector<MappedFile> mappings_;
   TrainValSplit split_;
 };
+
+// Loads every domain of the experiment, in config order (once per command; shared read-only).
+Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment);
+// Tokens per domain name: what designs read as DomainTokens and the store keeps per domain.
+std::map<std::string, int64_t> TokenCounts(const std::vector<Corpus>& corpora);
 
 }  // namespace mixrun

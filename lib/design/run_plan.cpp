@@ -169,4 +169,11 @@ Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
   return runs;
 }
 
+std::vector<RunSpec> RunSpecs(const std::vector<PlannedRun>& runs) {
+  std::vector<RunSpec> specs;
+  specs.reserve(runs.size());
+  for (const PlannedRun& run : runs) specs.push_back(run.spec);
+  return specs;
+}
+
 }  // namespace mixrun

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/run_spec.h"
 #include "common/status.h"
 #include "config/experiment.h"
 #include "design/design_common.h"  // DomainTokens
-#include "store/store.h"
 
 namespace mixrun {
 
@@ -34,6 +34,9 @@ std::vector<double> TokenBudgets(const TrainSpec& train, const ModelSpec& model)
 // Runs in order mixture, model, budget, seed; a run whose key repeats an earlier one is dropped.
 Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
                                            const DomainTokens& domain_tokens);
+
+// What the store registers of each run, in order.
+std::vector<RunSpec> RunSpecs(const std::vector<PlannedRun>& runs);
 
 // The canonical JSON of a model spec, as stored in runs.model_json.
 std::string ModelJson(const ModelSpec& model);

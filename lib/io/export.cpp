@@ -64,7 +64,7 @@ Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out)
                       {"experiment", run.experiment},
                       {"run_key", run.spec.run_key},
                       {"label", run.spec.label},
-                      {"status", run.spec.status},
+                      {"status", RunStatusName(run.spec.status)},
                       {"source", run.spec.source},
                       {"n_params", NumberOrNull(run.spec.n_params)},
                       {"n_params_nonembed", NumberOrNull(run.spec.n_params_nonembed)},
@@ -96,11 +96,11 @@ Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out)
   out << '\n';
   for (const RunRow& run : runs) {
     out << run.id << ',' << CsvEscape(run.experiment) << ',' << run.spec.run_key << ','
-        << CsvEscape(run.spec.label) << ',' << run.spec.status << ',' << run.spec.source << ','
-        << FormatDouble(run.spec.n_params) << ',' << FormatDouble(run.spec.n_params_nonembed) << ','
-        << FormatDouble(run.spec.n_tokens) << ',' << FormatDouble(run.spec.flops) << ','
-        << OptionalInt(run.spec.seed) << ',' << FormatDouble(run.wall_s) << ','
-        << CsvEscape(run.error);
+        << CsvEscape(run.spec.label) << ',' << RunStatusName(run.spec.status) << ','
+        << run.spec.source << ',' << FormatDouble(run.spec.n_params) << ','
+        << FormatDouble(run.spec.n_params_nonembed) << ',' << FormatDouble(run.spec.n_tokens) << ','
+        << FormatDouble(run.spec.flops) << ',' << OptionalInt(run.spec.seed) << ','
+        << FormatDouble(run.wall_s) << ',' << CsvEscape(run.error);
     for (const auto& domain : domains) {
       auto found = run.spec.weights.find(domain);
       out << ',' << (found == run.spec.weights.end() ? "" : FormatDouble(found->second));

@@ -159,7 +159,7 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
   std::vector<std::vector<MetricRow>> metrics;
   for (size_t r = 0; r < table.rows.size(); ++r) {
     RunSpec run;
-    run.status = "done";
+    run.status = RunStatus::kDone;
     run.source = "import";
     nlohmann::json identity = {{"experiment", options.experiment}, {"source", "import"}};
     double weight_sum = 0;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "common/metric_names.h"
 #include "common/random.h"
 #include "fit/accuracy.h"
 #include "fit/run_inputs.h"
@@ -167,8 +168,8 @@ class MixingEstimator : public Estimator {
     for (size_t i = 0; i < context_->metrics.size(); ++i) {
       const Observations observations = MetricObservations(rows, i, nullptr);
       // Each metric draws its random t vectors from its own stream of the seed.
-      auto fit = FitMultiStart(*model_, observations, MixingStarts(m, random_starts_, seed_ + i),
-                               engine);
+      auto fit =
+          FitMultiStart(*model_, observations, MixingStarts(m, random_starts_, seed_ + i), engine);
       if (!fit.ok()) return fit.status().WithContext("mixing law of " + context_->metrics[i]);
       std::vector<double> predicted;
       for (size_t r = 0; r < rows.size(); ++r) {
@@ -261,8 +262,8 @@ Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<R
     MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, PositiveMetric(train, metric, "train"));
     metric_values.push_back(std::move(values));
   }
-  law.estimator = std::make_unique<MixingEstimator>(std::move(context), std::move(metric_values),
-                                                    request);
+  law.estimator =
+      std::make_unique<MixingEstimator>(std::move(context), std::move(metric_values), request);
   return law;
 }
 
@@ -295,11 +296,6 @@ Result<LawLoader> LoadMixing(const FitRequest& request, const nlohmann::json& st
   return loader;
 }
 
-bool IsDomainLoss(const std::string& name) {
-  return name.rfind("eval/", 0) == 0 && name.size() > 10 &&
-         name.compare(name.size() - 5, 5, "/loss") == 0 && name != "eval/target/loss";
-}
-
 }  // namespace
 
 std::unique_ptr<LawModel> NewMixingModel(int domains) {
@@ -329,7 +325,7 @@ Status FillMixingDefaults(FitRequest& request, const std::vector<RunPoint>& runs
     std::set<std::string> names;
     for (const auto& run : runs) {
       for (const auto& [name, value] : run.metrics) {
-        if (IsDomainLoss(name)) names.insert(name);
+        if (DomainOfLossMetric(name)) names.insert(name);
       }
     }
     request.domain_metrics.assign(names.begin(), names.end());
@@ -339,10 +335,10 @@ Status FillMixingDefaults(FitRequest& request, const std::vector<RunPoint>& runs
           "name the per-domain metrics with --domain-metric");
     }
   }
-  if (request.target_weights.empty() && request.metric.empty()) request.metric = "eval/target/loss";
-  const bool metric_is_domain = std::find(request.domain_metrics.begin(),
-                                          request.domain_metrics.end(),
-                                          request.metric) != request.domain_metrics.end();
+  if (request.target_weights.empty() && request.metric.empty()) request.metric = kTargetLossMetric;
+  const bool metric_is_domain =
+      std::find(request.domain_metrics.begin(), request.domain_metrics.end(), request.metric) !=
+      request.domain_metrics.end();
   if (!request.target_weights.empty() || metric_is_domain || !config.is_object()) {
     return Status::Ok();
   }
@@ -357,7 +353,7 @@ Status FillMixingDefaults(FitRequest& request, const std::vector<RunPoint>& runs
     return Status::InvalidInput(std::string("the experiment's stored target: ") + error.what());
   }
   for (const auto& [domain, weight] : target) {
-    request.target_weights["eval/" + domain + "/loss"] = weight;
+    request.target_weights[DomainLossMetric(domain)] = weight;
   }
   return Status::Ok();
 }

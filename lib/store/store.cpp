@@ -6,6 +6,7 @@
 
 #include "common/sha256.h"
 #include "store/schema.h"
+#include "store/sqlite.h"
 
 namespace mixrun {
 namespace {
@@ -42,6 +43,11 @@ Result<int64_t> QueryInt(Database& db, std::string_view sql) {
 }
 
 }  // namespace
+
+Store::Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+Store::~Store() = default;
+
+const std::string& Store::path() const { return db_->path(); }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
   std::error_code error;

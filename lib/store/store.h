@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "common/run_point.h"
+#include "common/run_spec.h"
 #include "common/status.h"
-#include "store/sqlite.h"
 
 namespace mixrun {
 
@@ -24,21 +24,6 @@ struct ExperimentRow {
   std::string config_json;
   std::string config_sha256;
   std::string created_at;
-};
-
-// A run as registered: what was (or is to be) trained, and on which mixture.
-struct RunSpec {
-  std::string run_key;
-  std::string label;               // e.g. the imported row's id
-  std::string status = "pending";  // pending | running | done | failed
-  std::string source = "builtin";  // builtin | command | import
-  std::string model_json;
-  double n_params = std::numeric_limits<double>::quiet_NaN();
-  double n_params_nonembed = std::numeric_limits<double>::quiet_NaN();
-  double n_tokens = std::numeric_limits<double>::quiet_NaN();
-  double flops = std::numeric_limits<double>::quiet_NaN();
-  std::optional<int64_t> seed;
-  Mixture weights;
 };
 
 // A registered run with its bookkeeping.
@@ -58,7 +43,7 @@ struct RunRow {
 
 struct RunFilter {
   std::optional<std::string> experiment;
-  std::optional<std::string> status;
+  std::optional<RunStatus> status;
 };
 
 struct FitRow {
@@ -71,11 +56,25 @@ struct FitRow {
   std::string created_at;
 };
 
+// What merging another store into this one did (Store::MergeFrom).
+struct MergeCounts {
+  std::string path;  // the store merged
+  // Its runs by status.
+  int runs = 0, done = 0, failed = 0, running = 0, pending = 0;
+  // What the merge did to this store.
+  int added = 0;      // runs it did not have
+  int updated = 0;    // runs whose state (and metric history) the other's newer state replaced
+  int unchanged = 0;  // runs this store had in the same or a newer state
+  int64_t metric_rows = 0;  // metric rows copied
+};
+
 struct AddRunsResult {
   int added = 0;
   int existing = 0;              // run keys already in the store: left as they are
   std::vector<int64_t> run_ids;  // one per input run, new or existing
 };
+
+class Database;  // store/sqlite.h: the SQLite connection, which no one outside lib/store touches
 
 class Store {
  public:
@@ -85,7 +84,7 @@ class Store {
   // not a mixrun store or was written by a newer mixrun.
   static Result<std::unique_ptr<Store>> Open(const std::string& path,
                                              Mode mode = Mode::kCreateIfMissing);
-  const std::string& path() const { return db_->path(); }
+  const std::string& path() const;
   int schema_version() const;
 
   // Experiments.
@@ -101,6 +100,11 @@ class Store {
   // Runs. Adding is idempotent by run_key; metrics given with a new run are stored with it.
   Result<AddRunsResult> AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
                                 const std::vector<std::vector<MetricRow>>& metrics = {});
+  // Registers a planned experiment as `mixrun plan` does: the experiment (or its new config), its
+  // domains' token counts and its runs, idempotently by run key.
+  Result<AddRunsResult> RegisterRuns(const std::string& experiment, const std::string& config_json,
+                                     const std::map<std::string, int64_t>& domain_tokens,
+                                     const std::vector<RunSpec>& runs);
   Result<std::vector<RunRow>> ListRuns(const RunFilter& filter);
   Result<RunRow> GetRun(int64_t run_id);
   // Runs with status done as the laws see them: scale, mixture, final metrics, and the full
@@ -134,10 +138,20 @@ class Store {
                                     double predicted_loss, double interval_low,
                                     double interval_high, const std::string& options_json);
 
-  Database& database() { return *db_; }
+  // Merging: the store at `path` (e.g. a Slurm task's shard) merged into this one by run_key, in
+  // one transaction. A run new to this store is copied whole; a known run takes the other's state
+  // and metric history when they are newer (store/run_state.h), so merging the same store again
+  // changes nothing. The other store is validated first: a missing, empty or foreign file, one of
+  // a newer mixrun, or this store itself is an error naming it, and this store is left as it was.
+  Result<MergeCounts> MergeFrom(const std::string& path);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
  private:
-  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  friend class StoreTestPeer;  // tests/store read the connection's own settings
+  explicit Store(std::unique_ptr<Database> db);
   Status Migrate();
   Status InsertMetrics(int64_t run_id, const std::vector<MetricRow>& rows);
   std::unique_ptr<Database> db_;

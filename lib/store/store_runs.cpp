@@ -1,6 +1,8 @@
 // Store: runs, their mixtures and their metrics.
 #include <unistd.h>
 
+#include "store/run_state.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 
 namespace mixrun {
@@ -12,13 +14,19 @@ constexpr std::string_view kRunColumns =
     "r.finished_at, r.wall_s, r.error, r.attempts, r.label, r.pid "
     "FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id";
 
+// A filter's status as runs.status spells it; a filter without one binds NULL.
+std::optional<std::string_view> StatusText(const std::optional<RunStatus>& status) {
+  if (!status) return std::nullopt;
+  return RunStatusName(*status);
+}
+
 RunRow ReadRun(const Statement& row) {
   RunRow run;
   run.id = row.Int(0);
   run.experiment_id = row.Int(1);
   run.experiment = row.Text(2);
   run.spec.run_key = row.Text(3);
-  run.spec.status = row.Text(4);
+  run.spec.status = RunStatusFromColumn(row.Text(4));
   run.spec.source = row.Text(5);
   run.spec.model_json = row.Text(6);
   run.spec.n_params = row.Double(7);
@@ -78,7 +86,8 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
   AddRunsResult result;
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunSpec& run = runs[i];
-    insert.Bind(1, experiment_id).Bind(2, run.run_key).Bind(3, run.status).Bind(4, run.source);
+    insert.Bind(1, experiment_id).Bind(2, run.run_key).Bind(3, RunStatusName(run.status));
+    insert.Bind(4, run.source);
     insert.Bind(5, run.model_json).Bind(6, run.n_params).Bind(7, run.n_params_nonembed);
     insert.Bind(8, run.n_tokens).Bind(9, run.flops).Bind(10, run.seed).Bind(11, run.label);
     MIXRUN_RETURN_IF_ERROR(insert.Run());
@@ -107,12 +116,21 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
   return result;
 }
 
+Result<AddRunsResult> Store::RegisterRuns(const std::string& experiment,
+                                          const std::string& config_json,
+                                          const std::map<std::string, int64_t>& domain_tokens,
+                                          const std::vector<RunSpec>& runs) {
+  MIXRUN_ASSIGN_OR_RETURN(int64_t experiment_id, PutExperiment(experiment, config_json));
+  MIXRUN_RETURN_IF_ERROR(SetDomainTokens(experiment_id, domain_tokens));
+  return AddRuns(experiment_id, runs);
+}
+
 Result<std::vector<RunRow>> Store::ListRuns(const RunFilter& filter) {
   MIXRUN_ASSIGN_OR_RETURN(
       Statement query,
       db_->Prepare(std::string(kRunColumns) + " WHERE (?1 IS NULL OR e.name = ?1) AND "
                                               "(?2 IS NULL OR r.status = ?2) ORDER BY r.id"));
-  query.Bind(1, filter.experiment).Bind(2, filter.status);
+  query.Bind(1, filter.experiment).Bind(2, StatusText(filter.status));
   std::vector<RunRow> runs;
   while (query.Step()) runs.push_back(ReadRun(query));
   MIXRUN_RETURN_IF_ERROR(query.status());
@@ -195,7 +213,7 @@ Result<bool> Store::ClaimRun(const RunRow& seen, const std::string& host, int64_
       db_->Prepare("UPDATE runs SET status = 'running', host = ?2, pid = ?3, attempts = attempts "
                    "+ 1, started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), error = NULL "
                    "WHERE id = ?1 AND status = ?4 AND attempts = ?5"));
-  claim.Bind(1, seen.id).Bind(2, host).Bind(3, pid).Bind(4, seen.spec.status);
+  claim.Bind(1, seen.id).Bind(2, host).Bind(3, pid).Bind(4, RunStatusName(seen.spec.status));
   MIXRUN_RETURN_IF_ERROR(claim.Bind(5, seen.attempts).Run());
   return db_->Changes() == 1;
 }
@@ -205,7 +223,7 @@ Status Store::FinishRun(int64_t run_id, bool succeeded, const std::string& error
       Statement finish,
       db_->Prepare("UPDATE runs SET status = ?2, error = ?3, wall_s = ?4, "
                    "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1"));
-  finish.Bind(1, run_id).Bind(2, succeeded ? "done" : "failed");
+  finish.Bind(1, run_id).Bind(2, RunStatusName(succeeded ? RunStatus::kDone : RunStatus::kFailed));
   if (error.empty()) {
     finish.BindNull(3);
   } else {
@@ -259,7 +277,7 @@ Result<std::map<int64_t, std::map<std::string, double>>> Store::FinalMetrics(
       db_->Prepare("SELECT f.run_id, f.name, f.value FROM final_metrics AS f JOIN runs AS r ON "
                    "r.id = f.run_id JOIN experiments AS e ON e.id = r.experiment_id WHERE "
                    "(?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.status = ?2)"));
-  query.Bind(1, filter.experiment).Bind(2, filter.status);
+  query.Bind(1, filter.experiment).Bind(2, StatusText(filter.status));
   std::map<int64_t, std::map<std::string, double>> values;
   while (query.Step()) values[query.Int(0)][query.Text(1)] = query.Double(2);
   MIXRUN_RETURN_IF_ERROR(query.status());
@@ -274,7 +292,7 @@ Status Store::ForEachMetric(const RunFilter& filter,
                    "runs AS r ON r.id = m.run_id JOIN experiments AS e ON e.id = "
                    "r.experiment_id WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR "
                    "r.status = ?2) ORDER BY m.run_id, m.name, m.step"));
-  query.Bind(1, filter.experiment).Bind(2, filter.status);
+  query.Bind(1, filter.experiment).Bind(2, StatusText(filter.status));
   while (query.Step()) {
     row(query.Int(0), {query.Text(1), query.Int(2), query.Double(3), query.Double(4)});
   }

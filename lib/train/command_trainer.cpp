@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/metric_names.h"
+
 namespace mixrun {
 namespace {
 
@@ -208,14 +210,11 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
     outcome.tokens = std::max(outcome.tokens, row.tokens);
   }
   for (const auto& [name, value] : last) {
-    if (name.rfind("eval/", 0) == 0 && name.size() > 10 && name != "eval/target/loss" &&
-        name.compare(name.size() - 5, 5, "/loss") == 0) {
-      outcome.eval_losses[name.substr(5, name.size() - 10)] = value.second;
-    }
+    if (auto domain = DomainOfLossMetric(name)) outcome.eval_losses[*domain] = value.second;
   }
-  if (last.count("train/loss")) outcome.final_train_loss = last["train/loss"].second;
-  if (last.count("eval/target/loss")) {
-    outcome.target_loss = last["eval/target/loss"].second;
+  if (last.count(kTrainLossMetric)) outcome.final_train_loss = last[kTrainLossMetric].second;
+  if (last.count(kTargetLossMetric)) {
+    outcome.target_loss = last[kTargetLossMetric].second;
   } else if (!request.target_weights.empty()) {
     double target = 0;
     bool complete = true;
@@ -230,7 +229,7 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
     if (complete) {
       outcome.target_loss = target;
       MIXRUN_RETURN_IF_ERROR(
-          sink.Write({{"eval/target/loss", outcome.steps, outcome.tokens, target}}));
+          sink.Write({{kTargetLossMetric, outcome.steps, outcome.tokens, target}}));
     }
   }
   outcome.finished = true;

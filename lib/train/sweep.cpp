@@ -36,11 +36,17 @@ enum class Claimability { kClaim, kDone, kBusy, kFailed, kGiveUp };
 constexpr int kMaxAttempts = 5;
 
 Claimability Assess(const RunRow& run, const std::string& host, bool retry_failed) {
-  const std::string& status = run.spec.status;
-  if (status == "pending") return Claimability::kClaim;
-  if (status == "done") return Claimability::kDone;
-  if (status == "failed") return retry_failed ? Claimability::kClaim : Claimability::kFailed;
-  // running: its owner may have been killed; only an owner on this host can be checked.
+  switch (run.spec.status) {
+    case RunStatus::kPending:
+      return Claimability::kClaim;
+    case RunStatus::kDone:
+      return Claimability::kDone;
+    case RunStatus::kFailed:
+      return retry_failed ? Claimability::kClaim : Claimability::kFailed;
+    case RunStatus::kRunning:
+      break;
+  }
+  // Running: its owner may have been killed; only an owner on this host can be checked.
   if (run.host == host && !ProcessIsAlive(run.pid)) {
     return run.attempts >= kMaxAttempts ? Claimability::kGiveUp : Claimability::kClaim;
   }
@@ -94,21 +100,6 @@ CommandRunRequest CommandRequest(const Experiment& experiment, const PlannedRun&
 
 }  // namespace
 
-Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment) {
-  std::vector<Corpus> corpora;
-  for (const DomainSpec& domain : experiment.domains) {
-    MIXRUN_ASSIGN_OR_RETURN(Corpus corpus, Corpus::Load(domain, experiment.train.val_fraction));
-    corpora.push_back(std::move(corpus));
-  }
-  return corpora;
-}
-
-DomainTokens TokenCounts(const std::vector<Corpus>& corpora) {
-  DomainTokens tokens;
-  for (const Corpus& corpus : corpora) tokens[corpus.name()] = corpus.size();
-  return tokens;
-}
-
 std::string RunDirectory(const std::string& store_path, const std::string& experiment,
                          const std::string& run_key) {
   namespace fs = std::filesystem;
@@ -116,24 +107,21 @@ std::string RunDirectory(const std::string& store_path, const std::string& exper
   return (base / "runs" / experiment / run_key.substr(0, 16)).string();
 }
 
-Result<std::vector<PlannedRun>> RegisterRuns(const Experiment& experiment, Store& store,
-                                             std::vector<Corpus>* corpora_out) {
+Result<std::vector<PlannedRun>> RegisterSweep(const Experiment& experiment, Store& store,
+                                              std::vector<Corpus>* corpora_out) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<Corpus> corpora, LoadExperimentCorpora(experiment));
   const DomainTokens tokens = TokenCounts(corpora);
   MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned, ExpandRuns(experiment, tokens));
-  MIXRUN_ASSIGN_OR_RETURN(int64_t experiment_id,
-                          store.PutExperiment(experiment.name, experiment.config_json));
-  MIXRUN_RETURN_IF_ERROR(store.SetDomainTokens(experiment_id, tokens));
-  std::vector<RunSpec> specs;
-  for (const PlannedRun& run : planned) specs.push_back(run.spec);
-  MIXRUN_RETURN_IF_ERROR(store.AddRuns(experiment_id, specs).status());
+  MIXRUN_RETURN_IF_ERROR(
+      store.RegisterRuns(experiment.name, experiment.config_json, tokens, RunSpecs(planned))
+          .status());
   if (corpora_out) *corpora_out = std::move(corpora);
   return planned;
 }
 
 Status ReleaseStaleRuns(const Experiment& experiment, Store& store) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> running,
-                          store.ListRuns({experiment.name, "running"}));
+                          store.ListRuns({experiment.name, RunStatus::kRunning}));
   for (const RunRow& run : running) MIXRUN_RETURN_IF_ERROR(store.ReleaseRun(run.id));
   return Status::Ok();
 }
@@ -142,7 +130,7 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
                               const SweepOptions& options, SweepObserver& observer) {
   std::vector<Corpus> corpora;
   MIXRUN_ASSIGN_OR_RETURN(std::vector<PlannedRun> planned,
-                          RegisterRuns(experiment, store, &corpora));
+                          RegisterSweep(experiment, store, &corpora));
   std::vector<const Corpus*> corpus_views;
   for (const Corpus& corpus : corpora) corpus_views.push_back(&corpus);
 

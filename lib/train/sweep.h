@@ -53,10 +53,11 @@ class SweepObserver {
 Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
                               const SweepOptions& options, SweepObserver& observer);
 
-// Loads the corpora, records their token counts, expands the config into runs and registers them
-// (idempotently, by run key), as `mixrun plan` does. Returns the runs in planned order.
-Result<std::vector<PlannedRun>> RegisterRuns(const Experiment& experiment, Store& store,
-                                             std::vector<Corpus>* corpora = nullptr);
+// Loads the corpora, expands the config into runs and registers them with their token counts
+// (Store::RegisterRuns, idempotent by run key), as `mixrun plan` does. Returns the runs in planned
+// order, and with `corpora` the loaded corpora for training them.
+Result<std::vector<PlannedRun>> RegisterSweep(const Experiment& experiment, Store& store,
+                                              std::vector<Corpus>* corpora = nullptr);
 
 // Returns every `running` run of the experiment to pending: for a process that knows it is the
 // store's only writer, such runs were left by a process that is gone (perhaps on another node).
@@ -66,10 +67,6 @@ Status ReleaseStaleRuns(const Experiment& experiment, Store& store);
 inline bool InShard(size_t index, int shard_index, int shard_count) {
   return static_cast<int>(index % static_cast<size_t>(shard_count)) == shard_index;
 }
-
-// Loads every domain of the experiment (once per sweep; shared read-only by its runs).
-Result<std::vector<Corpus>> LoadExperimentCorpora(const Experiment& experiment);
-DomainTokens TokenCounts(const std::vector<Corpus>& corpora);
 
 // Where a run keeps its checkpoint: <store's folder>/runs/<experiment>/<first 16 of run key>.
 std::string RunDirectory(const std::string& store_path, const std::string& experiment,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "common/metric_names.h"
 #include "data/mixture_sampler.h"
 #include "model/adamw.h"
 #include "model/blas.h"
@@ -148,8 +149,8 @@ class Trainer {
       ++steps_trained_;
       last_loss_ = loss;
       train_seconds += SecondsSince(step_start);
-      Add("train/loss", loss);
-      Add("train/lr", lr);
+      Add(kTrainLossMetric, loss);
+      Add(kTrainLrMetric, lr);
       if (step_ < total_steps_) {
         if (eval_every > 0 && step_ % eval_every == 0) MIXRUN_RETURN_IF_ERROR(Evaluate(step_));
         if (checkpoint_every > 0 && step_ % checkpoint_every == 0) {
@@ -198,7 +199,7 @@ class Trainer {
         return Status::Failed("step " + std::to_string(step) + ": validation loss of domain '" +
                               domains[d] + "' is " + std::to_string(last_eval_[d]));
       }
-      Add("eval/" + domains[d] + "/loss", last_eval_[d]);
+      Add(DomainLossMetric(domains[d]), last_eval_[d]);
       double weight = 1.0;
       if (!request_.target_weights.empty()) {
         const auto it = request_.target_weights.find(domains[d]);
@@ -208,7 +209,7 @@ class Trainer {
       weight_sum += weight;
     }
     last_target_ = weight_sum > 0 ? weighted / weight_sum : 0.0;
-    Add("eval/target/loss", last_target_);
+    Add(kTargetLossMetric, last_target_);
     return Flush();
   }
 

@@ -1,11 +1,10 @@
-#include "cluster/shard_merge.h"
-
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "cluster/collect.h"
+#include "store/sqlite.h"
 #include "testing/temp_dir.h"
 
 using mixrun::MetricRow;
@@ -67,8 +66,16 @@ void Train(Store& store, const std::string& key, int steps, double scale, bool f
   if (finish) REQUIRE(store.FinishRun(run.id, succeed, succeed ? "" : "nan loss", 1.5).ok());
 }
 
+// A second connection to the store's file, for what its API does not do (raw rows, timestamps).
+std::unique_ptr<mixrun::Database> Connect(const Store& store) {
+  auto db = mixrun::Database::Open(store.path(), /*create=*/false);
+  REQUIRE(db.ok());
+  return std::move(*db);
+}
+
 void SetFinishedAt(Store& store, const std::string& key, const std::string& when) {
-  auto update = store.database().Prepare("UPDATE runs SET finished_at = ?1 WHERE run_key = ?2");
+  auto db = Connect(store);
+  auto update = db->Prepare("UPDATE runs SET finished_at = ?1 WHERE run_key = ?2");
   REQUIRE(update.ok());
   update->Bind(1, when).Bind(2, key);
   REQUIRE(update->Run().ok());
@@ -77,7 +84,8 @@ void SetFinishedAt(Store& store, const std::string& key, const std::string& when
 // Every row of runs, run_weights and metrics as text, keyed by run_key (ids may differ).
 std::string Dump(Store& store) {
   std::string text;
-  auto query = store.database().Prepare(
+  auto db = Connect(store);
+  auto query = db->Prepare(
       "SELECT r.run_key || '|' || r.status || '|' || ifnull(r.host, '') || '|' || "
       "ifnull(r.finished_at, '') || '|' || r.attempts || '|' || ifnull(r.label, '') || '|' || "
       "(SELECT ifnull(group_concat(domain || '=' || weight), '') FROM run_weights w "
@@ -107,7 +115,7 @@ TEST_CASE("merging a shard takes its finished runs, with their metrics, idempote
     Train(*shard, "a", 5, 1.0);
     Train(*shard, "c", 3, 2.0, /*finish=*/true, /*succeed=*/false);
   }
-  auto merged = mixrun::MergeShardStore(*main, dir.File("0.db"));
+  auto merged = main->MergeFrom(dir.File("0.db"));
   REQUIRE_MESSAGE(merged.ok(), merged.status().message());
   CHECK(merged->runs == 4);
   CHECK(merged->done == 1);
@@ -118,15 +126,15 @@ TEST_CASE("merging a shard takes its finished runs, with their metrics, idempote
   CHECK(merged->unchanged == 2);
   CHECK(merged->metric_rows == 8);
   auto a = Find(*main, "a");
-  CHECK(a.spec.status == "done");
+  CHECK(a.spec.status == mixrun::RunStatus::kDone);
   CHECK(a.host == "node1");
   CHECK(a.attempts == 1);
   CHECK(Losses(*main, "a") == std::vector<double>{1, 2, 3, 4, 5});
-  CHECK(Find(*main, "c").spec.status == "failed");
+  CHECK(Find(*main, "c").spec.status == mixrun::RunStatus::kFailed);
   CHECK(Find(*main, "c").error == "nan loss");
 
   const std::string before = Dump(*main);
-  auto again = mixrun::MergeShardStore(*main, dir.File("0.db"));
+  auto again = main->MergeFrom(dir.File("0.db"));
   REQUIRE(again.ok());
   CHECK(again->updated == 0);
   CHECK(again->added == 0);
@@ -153,15 +161,15 @@ TEST_CASE("the newest state wins: done over failed, running, pending, then the l
     auto target = MakeStore(dir.File(reverse ? "r.db" : "f.db"));
     std::vector<std::string> order = {dir.File("1.db"), dir.File("2.db")};
     if (reverse) std::swap(order[0], order[1]);
-    for (const auto& shard : order) REQUIRE(mixrun::MergeShardStore(*target, shard).ok());
+    for (const auto& shard : order) REQUIRE(target->MergeFrom(shard).ok());
     CHECK(Find(*target, "a").finished_at == "2024-01-02T00:00:00.000Z");
     CHECK(Losses(*target, "a") == std::vector<double>{3, 6, 9, 12});
-    CHECK(Find(*target, "b").spec.status == "done");
+    CHECK(Find(*target, "b").spec.status == mixrun::RunStatus::kDone);
     CHECK(Losses(*target, "b").size() == 6);
-    CHECK(Find(*target, "c").spec.status == "running");
-    CHECK(Find(*target, "d").spec.status == "pending");
+    CHECK(Find(*target, "c").spec.status == mixrun::RunStatus::kRunning);
+    CHECK(Find(*target, "d").spec.status == mixrun::RunStatus::kPending);
     const std::string merged = Dump(*target);
-    for (const auto& shard : order) REQUIRE(mixrun::MergeShardStore(*target, shard).ok());
+    for (const auto& shard : order) REQUIRE(target->MergeFrom(shard).ok());
     CHECK(Dump(*target) == merged);
   }
   (void)main;
@@ -175,15 +183,15 @@ TEST_CASE("a finished run replaces a partial history and a stale shard changes n
     auto shard = MakeStore(dir.File("0.db"));
     Train(*shard, "a", 3, 1.0);
   }
-  REQUIRE(mixrun::MergeShardStore(*main, dir.File("0.db")).ok());
+  REQUIRE(main->MergeFrom(dir.File("0.db")).ok());
   CHECK(Losses(*main, "a") == std::vector<double>{1, 2, 3});
   {
     auto stale = MakeStore(dir.File("1.db"));  // knows run a only as pending
   }
-  auto stale = mixrun::MergeShardStore(*main, dir.File("1.db"));
+  auto stale = main->MergeFrom(dir.File("1.db"));
   REQUIRE(stale.ok());
   CHECK(stale->unchanged == 4);
-  CHECK(Find(*main, "a").spec.status == "done");
+  CHECK(Find(*main, "a").spec.status == mixrun::RunStatus::kDone);
 }
 
 TEST_CASE("runs and experiments the main store lacks are copied whole") {
@@ -194,7 +202,7 @@ TEST_CASE("runs and experiments the main store lacks are copied whole") {
     auto shard = MakeStore(dir.File("0.db"));
     Train(*shard, "b", 2, 1.0);
   }
-  auto merged = mixrun::MergeShardStore(**main, dir.File("0.db"));
+  auto merged = (*main)->MergeFrom(dir.File("0.db"));
   REQUIRE_MESSAGE(merged.ok(), merged.status().message());
   CHECK(merged->added == 4);
   auto experiment = (*main)->FindExperiment("exp");
@@ -205,7 +213,7 @@ TEST_CASE("runs and experiments the main store lacks are copied whole") {
   REQUIRE(tokens.ok());
   CHECK(tokens->at("web") == 200);
   auto b = Find(**main, "b");
-  CHECK(b.spec.status == "done");
+  CHECK(b.spec.status == mixrun::RunStatus::kDone);
   CHECK(b.spec.weights.at("code") == doctest::Approx(0.2));
   CHECK(b.spec.label == "run-b");
   CHECK(Losses(**main, "b") == std::vector<double>{1, 2});
@@ -217,26 +225,26 @@ TEST_CASE("a bad shard file is an error naming it, and the main store is untouch
   Train(*main, "d", 2, 1.0);
   const std::string before = Dump(*main);
 
-  auto missing = mixrun::MergeShardStore(*main, dir.File("missing.db"));
+  auto missing = main->MergeFrom(dir.File("missing.db"));
   CHECK(missing.status().code() == mixrun::Status::Code::kNotFound);
   CHECK(missing.status().message().find("missing.db") != std::string::npos);
 
   dir.Write("text.db",
             "this is not a database at all, but long enough to have a header ......"
             "...............................................................");
-  auto text = mixrun::MergeShardStore(*main, dir.File("text.db"));
+  auto text = main->MergeFrom(dir.File("text.db"));
   CHECK(text.status().message().find("text.db") != std::string::npos);
   dir.Write("empty.db", "");
-  auto empty = mixrun::MergeShardStore(*main, dir.File("empty.db"));
+  auto empty = main->MergeFrom(dir.File("empty.db"));
   CHECK(empty.status().message().find("empty.db") != std::string::npos);
-  auto itself = mixrun::MergeShardStore(*main, dir.File("main.db"));
+  auto itself = main->MergeFrom(dir.File("main.db"));
   CHECK(itself.status().message().find("main store itself") != std::string::npos);
 
   // A shard whose pages after the header are garbage: SQLite finds out while reading.
   {
     auto shard = MakeStore(dir.File("broken.db"));
     Train(*shard, "a", 50, 1.0);
-    REQUIRE(shard->database().Execute("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+    REQUIRE(Connect(*shard)->Execute("PRAGMA wal_checkpoint(TRUNCATE)").ok());
   }
   {
     std::fstream file(dir.File("broken.db"), std::ios::in | std::ios::out | std::ios::binary);
@@ -244,7 +252,7 @@ TEST_CASE("a bad shard file is an error naming it, and the main store is untouch
     std::string garbage(8192, '\x5a');
     file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
   }
-  auto broken = mixrun::MergeShardStore(*main, dir.File("broken.db"));
+  auto broken = main->MergeFrom(dir.File("broken.db"));
   CHECK_FALSE(broken.ok());
   CHECK(broken.status().message().find("broken.db") != std::string::npos);
 
@@ -254,8 +262,8 @@ TEST_CASE("a bad shard file is an error naming it, and the main store is untouch
     auto good = MakeStore(dir.File("good.db"));
     Train(*good, "a", 2, 1.0);
   }
-  REQUIRE(mixrun::MergeShardStore(*main, dir.File("good.db")).ok());
-  CHECK(Find(*main, "a").spec.status == "done");
+  REQUIRE(main->MergeFrom(dir.File("good.db")).ok());
+  CHECK(Find(*main, "a").spec.status == mixrun::RunStatus::kDone);
 }
 
 TEST_CASE("collect merges every shard, goes on past a bad one and lists unfinished runs") {

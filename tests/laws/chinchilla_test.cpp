@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "law_fits.h"
-#include "reference_data.h"
+#include "testing/reference_data.h"
 
 namespace mixrun {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <chrono>
 
-#include "../laws/reference_data.h"
 #include "fit/accuracy.h"
 #include "regmix_fits.h"
+#include "testing/reference_data.h"
 
 namespace mixrun {
 namespace {

@@ -2,10 +2,10 @@
 // booster), singly and in batches; and they are reproducible for a seed.
 #include <doctest/doctest.h>
 
-#include "../laws/reference_data.h"
 #include "fit/run_inputs.h"
 #include "regmix_fits.h"
 #include "regress/base64.h"
+#include "testing/reference_data.h"
 
 namespace mixrun {
 namespace {
@@ -31,7 +31,7 @@ FitRequest Regmix(const std::string& model) {
 // in-sample RMSE against the report's.
 void CheckRoundTrip(const FitReport& report) {
   auto fitted = testing::LoadRegmixFit(nlohmann::json::parse(report.options.dump()),
-                        nlohmann::json::parse(report.ParamsJson().dump()));
+                                       nlohmann::json::parse(report.ParamsJson().dump()));
   REQUIRE(fitted.ok());
   const auto domains = (*fitted)->domains();
   REQUIRE(domains.size() == 17);

@@ -8,7 +8,16 @@
 #include <sstream>
 
 #include "store/schema.h"
+#include "store/sqlite.h"
 #include "testing/temp_dir.h"
+
+namespace mixrun {
+// The store's own connection, for the settings (pragmas) and views no method exposes.
+class StoreTestPeer {
+ public:
+  static Database& Connection(Store& store) { return *store.db_; }
+};
+}  // namespace mixrun
 
 namespace fs = std::filesystem;
 using mixrun::MetricRow;
@@ -32,7 +41,7 @@ std::string ReadFile(const std::string& path) {
 RunSpec MakeRun(const std::string& key, double code_weight) {
   RunSpec run;
   run.run_key = key;
-  run.status = "done";
+  run.status = mixrun::RunStatus::kDone;
   run.source = "import";
   run.n_params = 1e6;
   run.n_tokens = 2e7;
@@ -47,11 +56,11 @@ TEST_CASE("a new store has the schema, WAL and the application id") {
   auto store = Store::Open(dir.File("a.db"));
   REQUIRE(store.ok());
   CHECK((*store)->schema_version() == mixrun::StoreSchemaVersion());
-  auto mode = (*store)->database().Prepare("PRAGMA journal_mode");
+  auto mode = mixrun::StoreTestPeer::Connection(**store).Prepare("PRAGMA journal_mode");
   REQUIRE(mode.ok());
   REQUIRE(mode->Step());
   CHECK(mode->Text(0) == "wal");
-  auto keys = (*store)->database().Prepare("PRAGMA foreign_keys");
+  auto keys = mixrun::StoreTestPeer::Connection(**store).Prepare("PRAGMA foreign_keys");
   REQUIRE(keys->Step());
   CHECK(keys->Int(0) == 1);
   store->reset();
@@ -133,13 +142,14 @@ TEST_CASE("runs are idempotent by run key and carry mixtures and final metrics")
   CHECK((*points)[1].metrics.at("train/loss") == 1.7);
   CHECK((*points)[1].n_tokens == 2e7);
 
-  auto eval = store->database().Prepare("SELECT domain, loss FROM final_eval WHERE run_id = ?1");
+  auto eval = mixrun::StoreTestPeer::Connection(*store).Prepare(
+      "SELECT domain, loss FROM final_eval WHERE run_id = ?1");
   eval->Bind(1, added->run_ids[0]);
   REQUIRE(eval->Step());
   CHECK(eval->Text(0) == "code");
   CHECK(eval->Double(1) == 2.0);
-  auto wide =
-      store->database().Prepare("SELECT weights, final_metrics FROM runs_wide WHERE run_id = ?1");
+  auto wide = mixrun::StoreTestPeer::Connection(*store).Prepare(
+      "SELECT weights, final_metrics FROM runs_wide WHERE run_id = ?1");
   wide->Bind(1, added->run_ids[1]);
   REQUIRE(wide->Step());
   CHECK(wide->Text(0) == R"({"code":0.75,"web":0.25})");
@@ -162,17 +172,17 @@ TEST_CASE("claiming a run is exclusive and finishing records the outcome") {
   auto store = std::move(Store::Open(dir.File("claim.db")).value());
   int64_t experiment = store->PutExperiment("s", "{}").value();
   RunSpec pending = MakeRun("p", 0.5);
-  pending.status = "pending";
+  pending.status = mixrun::RunStatus::kPending;
   int64_t run = store->AddRuns(experiment, {pending}).value().run_ids[0];
   auto seen = store->GetRun(run).value();
   CHECK(store->ClaimRun(seen, "host", 1).value());
   CHECK_FALSE(store->ClaimRun(seen, "host", 2).value());  // the run changed since it was seen
   auto running = store->GetRun(run).value();
-  CHECK(running.spec.status == "running");
+  CHECK(running.spec.status == mixrun::RunStatus::kRunning);
   CHECK(running.pid == 1);
   REQUIRE(store->FinishRun(run, false, "loss is NaN at step 7", 1.5).ok());
   auto row = store->GetRun(run).value();
-  CHECK(row.spec.status == "failed");
+  CHECK(row.spec.status == mixrun::RunStatus::kFailed);
   CHECK(row.error == "loss is NaN at step 7");
   CHECK(row.attempts == 1);
   CHECK(store->ClaimRun(row, "host", 3).value());

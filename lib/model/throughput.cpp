@@ -1,4 +1,4 @@
-#include "train/throughput.h"
+#include "model/throughput.h"
 
 #include <chrono>
 #include <vector>

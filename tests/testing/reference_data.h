@@ -1,5 +1,5 @@
 // Loads the released reference data in MIXRUN_SHARED_DATA as RunPoints, the way the store would
-// give them to the laws. Header-only so that tests/regress can include it too.
+// give them to the laws. Part of mixrun_testing: the tests and benchmarks of every module use it.
 #pragma once
 
 #include <algorithm>

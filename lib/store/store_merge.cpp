@@ -1,15 +1,17 @@
-#include "cluster/shard_merge.h"
-
+// Store: merging another store (a Slurm task's shard) into this one by run_key.
 #include <filesystem>
 #include <map>
 
-#include "cluster/run_state.h"
+#include "store/run_state.h"
+#include "store/sqlite.h"
+#include "store/store.h"
 
 namespace mixrun {
 namespace {
 
 namespace fs = std::filesystem;
 
+// The other store is attached to this connection as "shard" (the SQL below names it so).
 // Detaches the shard when the merge is over, whatever happened (statements on it must be gone).
 class AttachedShard {
  public:
@@ -70,7 +72,7 @@ Result<std::map<int64_t, int64_t>> MergeExperiments(Database& db) {
 }
 
 Status MergeRuns(Database& db, const std::map<int64_t, int64_t>& experiment_ids,
-                 ShardMergeCounts& counts) {
+                 MergeCounts& counts) {
   MIXRUN_ASSIGN_OR_RETURN(Statement shard_runs,
                           db.Prepare("SELECT id, experiment_id, run_key, status, finished_at, "
                                      "started_at, attempts FROM shard.runs ORDER BY id"));
@@ -110,21 +112,22 @@ Status MergeRuns(Database& db, const std::map<int64_t, int64_t>& experiment_ids,
 
   while (shard_runs.Step()) {
     int64_t shard_id = shard_runs.Int(0);
-    RunState shard_state{shard_runs.Text(3), shard_runs.Text(4), shard_runs.Text(5),
-                         shard_runs.Int(6)};
+    RunState shard_state{RunStatusFromColumn(shard_runs.Text(3)), shard_runs.Text(4),
+                         shard_runs.Text(5), shard_runs.Int(6)};
     ++counts.runs;
-    switch (RunStatusRank(shard_state.status)) {
-      case 3:
+    switch (shard_state.status) {
+      case RunStatus::kDone:
         ++counts.done;
         break;
-      case 2:
+      case RunStatus::kFailed:
         ++counts.failed;
         break;
-      case 1:
+      case RunStatus::kRunning:
         ++counts.running;
         break;
-      default:
+      case RunStatus::kPending:
         ++counts.pending;
+        break;
     }
     find.Reset();
     find.Bind(1, shard_runs.Text(2));
@@ -145,7 +148,7 @@ Status MergeRuns(Database& db, const std::map<int64_t, int64_t>& experiment_ids,
       continue;
     }
     int64_t main_id = find.Int(0);
-    RunState main_state{find.Text(1), find.Text(2), find.Text(3), find.Int(4)};
+    RunState main_state{RunStatusFromColumn(find.Text(1)), find.Text(2), find.Text(3), find.Int(4)};
     find.Reset();
     if (!IsNewerRunState(shard_state, main_state)) {
       ++counts.unchanged;
@@ -165,13 +168,13 @@ Status MergeRuns(Database& db, const std::map<int64_t, int64_t>& experiment_ids,
 
 }  // namespace
 
-Result<ShardMergeCounts> MergeShardStore(Store& main, const std::string& shard_path) {
+Result<MergeCounts> Store::MergeFrom(const std::string& shard_path) {
   std::error_code error;
   if (!fs::exists(shard_path, error)) return Status::NotFound(shard_path + ": no such shard store");
   if (fs::file_size(shard_path, error) == 0) {
     return Status::InvalidInput(shard_path + ": empty file, not a shard store (yet)");
   }
-  if (fs::equivalent(shard_path, main.path(), error)) {
+  if (fs::equivalent(shard_path, path(), error)) {
     return Status::InvalidInput(shard_path + ": this is the main store itself");
   }
   {
@@ -179,16 +182,16 @@ Result<ShardMergeCounts> MergeShardStore(Store& main, const std::string& shard_p
     // older one) before the main store's connection ever reads it.
     auto shard = Store::Open(shard_path, Store::Mode::kMustExist);
     if (!shard.ok()) return shard.status();
-    if ((*shard)->schema_version() != main.schema_version()) {
+    if ((*shard)->schema_version() != schema_version()) {
       return Status::InvalidInput(shard_path + ": schema v" +
                                   std::to_string((*shard)->schema_version()) +
                                   " differs from the main store's");
     }
   }
-  Database& db = main.database();
+  Database& db = *db_;
   AttachedShard attached(db);
   MIXRUN_RETURN_IF_ERROR(attached.Attach(shard_path).WithContext(shard_path));
-  ShardMergeCounts counts;
+  MergeCounts counts;
   counts.path = shard_path;
   {
     Transaction transaction(db);
