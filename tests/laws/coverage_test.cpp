@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "law_fits.h"
-#include "reference_data.h"
 #include "synthetic.h"
+#include "testing/reference_data.h"
 
 namespace mixrun {
 namespace {
