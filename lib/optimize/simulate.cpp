@@ -8,7 +8,6 @@
 
 #include "common/parallel.h"
 #include "common/random.h"
-#include "optimize/dirichlet.h"
 
 namespace mixrun {
 namespace {
@@ -68,11 +67,11 @@ Result<SimulateResult> Simulate(const Objective& objective, const Constraints& c
   }
 
   auto run_block = [&](int64_t index, Block& block) {
-    DirichletSampler sampler(Rng(options.seed, static_cast<uint64_t>(index)));
+    Rng rng(options.seed, static_cast<uint64_t>(index));
     std::vector<double> d(m), w(m);
     block.rows.reserve(kBlockDraws * m);
     for (int64_t draw = 0; draw < kBlockDraws; ++draw) {
-      sampler.Draw(alpha, d.data());
+      DirichletVariate(rng, alpha, d.data());
       bool inside = true;
       for (size_t j = 0; j < m && inside; ++j) {
         w[j] = constraints.lo[j] + mass * d[j];
