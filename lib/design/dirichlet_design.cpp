@@ -9,7 +9,7 @@
 #include <unordered_set>
 
 #include "common/random.h"
-#include "design/design_prior.h"
+#include "mixture/dirichlet.h"
 
 namespace mixrun {
 namespace {
@@ -144,7 +144,9 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
     }
   }
 
-  std::vector<double> bound(n);
+  DirichletBox box;  // the availability bounds: w = d ≤ bound
+  box.hi.resize(n);
+  std::vector<double>& bound = box.hi;
   double bound_total = 0;
   for (size_t j = 0; j < n; ++j) {
     bound[j] = std::min(options.max_epochs * options.prior[j], 1.0);
@@ -169,10 +171,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
   for (int64_t c = 0; c < candidates; ++c) {
     const double strength = strengths[rng.Below(strengths.size())];
     for (size_t j = 0; j < n; ++j) alpha[j] = strength * prior[j];
-    DirichletVariate(rng, alpha, draw.data());
-    bool within = true;
-    for (size_t j = 0; j < n && within; ++j) within = draw[j] <= bound[j];
-    if (!within) continue;
+    if (!DrawBoundedDirichlet(rng, alpha, box, draw.data())) continue;
 
     if (options.min_weight > 0) {
       double total = 0;
@@ -183,6 +182,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
       if (total == 0) continue;  // every weight below min_weight: more than 1/min_weight domains
       for (double& x : draw) x /= total;
       RoundToGrid(draw, units, counts);
+      bool within = true;
       for (size_t j = 0; j < n && within; ++j) {
         draw[j] = static_cast<double>(counts[j]) / static_cast<double>(units);
         within = draw[j] <= bound[j];

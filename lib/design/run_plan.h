@@ -9,7 +9,7 @@
 
 #include "common/status.h"
 #include "config/experiment.h"
-#include "design/design_common.h"  // DomainTokens
+#include "mixture/mixture.h"  // DomainTokens
 #include "store/store.h"
 
 namespace mixrun {
