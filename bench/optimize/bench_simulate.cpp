@@ -10,7 +10,7 @@
 #include "../../tests/laws/reference_data.h"
 #include "catalog/catalog.h"
 #include "common/random.h"
-#include "optimize/prior.h"
+#include "mixture/prior.h"
 #include "optimize/recommend.h"
 #include "optimize/simulate.h"
 
