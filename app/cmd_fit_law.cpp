@@ -20,7 +20,7 @@ Status ParseTargetPairs(const std::vector<std::string>& pairs, FitRequest& reque
       .flag = "--target", .expected = "METRIC=WEIGHT", .split_at_last = true};
   for (const std::string& pair : pairs) {
     MIXRUN_ASSIGN_OR_RETURN(KeyValue target, SplitKeyValue(pair, syntax));
-    const std::optional<double> weight = ParseNumber(*target.value);
+    const std::optional<double> weight = ParseNumber(target.value);
     if (!weight || *weight < 0) return KeyValueError(pair, syntax);
     request.target_weights[target.key] = *weight;
   }

@@ -14,7 +14,7 @@ int RunImport(const GlobalOptions& global, ImportCommandOptions options) {
   for (const std::string& pair : options.metric_pairs) {
     auto metric = SplitKeyValue(pair, syntax);
     if (!metric.ok()) return ReportFailure(metric.status());
-    options.import.metrics.emplace_back(metric->key, *metric->value);
+    options.import.metrics.emplace_back(metric->key, metric->value);
   }
   auto store = Store::Open(ChooseStorePath(global, ""));
   if (!store.ok()) return ReportFailure(store.status());

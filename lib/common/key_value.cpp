@@ -14,10 +14,10 @@ Result<KeyValue> SplitKeyValue(const std::string& text, const KeyValueSyntax& sy
       syntax.split_at_last ? text.rfind(syntax.separator) : text.find(syntax.separator);
   if (at == std::string::npos) {
     if (!syntax.value_optional || text.empty()) return KeyValueError(text, syntax);
-    return KeyValue{text, std::nullopt};
+    return KeyValue{text, "", false};
   }
   if (at == 0 || at + 1 == text.size()) return KeyValueError(text, syntax);
-  return KeyValue{text.substr(0, at), text.substr(at + 1)};
+  return KeyValue{text.substr(0, at), text.substr(at + 1), true};
 }
 
 std::optional<double> ParseNumber(std::string_view text) {

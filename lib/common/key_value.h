@@ -24,7 +24,8 @@ struct KeyValueSyntax {
 
 struct KeyValue {
   std::string key;
-  std::optional<std::string> value;  // empty only when the syntax allows it
+  std::string value;       // empty only when left out
+  bool has_value = false;  // false only when the syntax allows leaving it out
 };
 
 // Splits `text` into a non-empty key and (unless optional and absent) a non-empty value;

@@ -89,7 +89,7 @@ Result<Mixture> ParseDomainWeights(const std::vector<std::string>& values,
       .flag = flag, .expected = "DOMAIN=W with W in [0, 1]", .split_at_last = true};
   for (const std::string& value : values) {
     MIXRUN_ASSIGN_OR_RETURN(KeyValue bound, SplitKeyValue(value, syntax));
-    const std::optional<double> weight = ParseNumber(*bound.value);
+    const std::optional<double> weight = ParseNumber(bound.value);
     if (!weight || !(*weight >= 0 && *weight <= 1)) return KeyValueError(value, syntax);
     const std::string& domain = bound.key;
     if (weights.count(domain)) {

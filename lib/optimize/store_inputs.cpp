@@ -16,7 +16,7 @@ Result<std::pair<int64_t, double>> ParseFitSpec(const std::string& spec) {
                               .value_optional = true};
   MIXRUN_ASSIGN_OR_RETURN(KeyValue fit, SplitKeyValue(spec, syntax));
   const std::optional<int64_t> id = ParseInteger(fit.key);
-  const std::optional<double> weight = fit.value ? ParseNumber(*fit.value) : 1.0;
+  const std::optional<double> weight = fit.has_value ? ParseNumber(fit.value) : 1.0;
   if (!id || *id <= 0 || !weight || !(*weight > 0) || !std::isfinite(*weight)) {
     return KeyValueError(spec, syntax);
   }

@@ -14,13 +14,13 @@ TEST_CASE("SplitKeyValue: key and value at the first or the last separator") {
   auto metric = SplitKeyValue("loss=a=b", first);
   REQUIRE(metric.ok());
   CHECK(metric->key == "loss");
-  CHECK(*metric->value == "a=b");
+  CHECK(metric->value == "a=b");
 
   const KeyValueSyntax last{.flag = "--fix", .expected = "DOMAIN=W", .split_at_last = true};
   auto bound = SplitKeyValue("a=b=0.5", last);
   REQUIRE(bound.ok());
   CHECK(bound->key == "a=b");
-  CHECK(*bound->value == "0.5");
+  CHECK(bound->value == "0.5");
 }
 
 TEST_CASE("SplitKeyValue: a missing key, value or separator is an error naming the flag") {
@@ -40,10 +40,10 @@ TEST_CASE("SplitKeyValue: an optional value may be left out, not left empty") {
   auto bare = SplitKeyValue("12", syntax);
   REQUIRE(bare.ok());
   CHECK(bare->key == "12");
-  CHECK(!bare->value);
+  CHECK(!bare->has_value);
   auto weighted = SplitKeyValue("12:0.5", syntax);
   REQUIRE(weighted.ok());
-  CHECK(*weighted->value == "0.5");
+  CHECK(weighted->value == "0.5");
   CHECK(!SplitKeyValue("12:", syntax).ok());
   CHECK(!SplitKeyValue(":3", syntax).ok());
   CHECK(!SplitKeyValue("", syntax).ok());
