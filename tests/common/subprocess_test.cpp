@@ -40,7 +40,7 @@ TEST_CASE("Subprocess: captures stdout, keeps stderr's tail, reports exit codes 
   CHECK(killed_status->ShellCode() == 128 + SIGKILL);
 }
 
-TEST_CASE("Subprocess: files and a working directory; a program that cannot start is Failed") {
+TEST_CASE("Subprocess: files and a working directory, and a program that cannot start is Failed") {
   mixrun::testing::TempDir dir;
   SubprocessOptions options;
   options.working_dir = dir.path().string();

@@ -14,7 +14,7 @@ using mixrun::Mixture;
 using mixrun::PriorKind;
 using mixrun::WeightVector;
 
-TEST_CASE("Mixture <-> vector over an ordered domain list; normalise; temperature") {
+TEST_CASE("Mixture <-> vector over an ordered domain list, normalise, temperature") {
   const std::vector<std::string> domains = {"web", "code", "books"};
   const Mixture mixture = mixrun::ToMixture(domains, {0.5, 0.3, 0.2});
   CHECK(mixture.at("code") == 0.3);
@@ -34,7 +34,7 @@ TEST_CASE("Mixture <-> vector over an ordered domain list; normalise; temperatur
   CHECK(mixrun::L1Distance({{"a", 0.5}, {"b", 0.5}}, {{"a", 1.0}}) == doctest::Approx(1.0));
 }
 
-TEST_CASE("MixturePrior: token shares, uniform, given; errors name the place") {
+TEST_CASE("MixturePrior: token shares, uniform, given, and errors name the place") {
   const std::vector<std::string> domains = {"code", "web"};
   auto tokens = mixrun::MixturePrior(PriorKind::kTokens, domains, {{"code", 30}, {"web", 10}}, {},
                                      "/mixtures/prior");
