@@ -6,6 +6,7 @@
 #include "catalog/fit_experiment.h"
 #include "catalog/stored_fit.h"
 #include "commands.h"
+#include "common/key_value.h"
 #include "fit/fit_print.h"
 #include "io/prediction_points.h"
 
@@ -15,14 +16,13 @@ namespace {
 using nlohmann::json;
 
 Status ParseTargetPairs(const std::vector<std::string>& pairs, FitRequest& request) {
+  const KeyValueSyntax syntax{
+      .flag = "--target", .expected = "METRIC=WEIGHT", .split_at_last = true};
   for (const std::string& pair : pairs) {
-    size_t equals = pair.rfind('=');
-    char* end = nullptr;
-    double weight = equals == std::string::npos ? 0 : std::strtod(pair.c_str() + equals + 1, &end);
-    if (equals == std::string::npos || equals == 0 || !end || *end != '\0' || weight < 0) {
-      return Status::InvalidInput("--target '" + pair + "': expected METRIC=WEIGHT");
-    }
-    request.target_weights[pair.substr(0, equals)] = weight;
+    MIXRUN_ASSIGN_OR_RETURN(KeyValue target, SplitKeyValue(pair, syntax));
+    const std::optional<double> weight = ParseNumber(target.value);
+    if (!weight || *weight < 0) return KeyValueError(pair, syntax);
+    request.target_weights[target.key] = *weight;
   }
   return Status::Ok();
 }

@@ -5,17 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "common/key_value.h"
 
 namespace mixrun {
 
 int RunImport(const GlobalOptions& global, ImportCommandOptions options) {
+  const KeyValueSyntax syntax{.flag = "--metric", .expected = "NAME=COLUMN, e.g. loss=loss"};
   for (const std::string& pair : options.metric_pairs) {
-    size_t equals = pair.find('=');
-    if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
-      return ReportFailure(
-          Status::InvalidInput("--metric '" + pair + "': expected NAME=COLUMN, e.g. loss=loss"));
-    }
-    options.import.metrics.emplace_back(pair.substr(0, equals), pair.substr(equals + 1));
+    auto metric = SplitKeyValue(pair, syntax);
+    if (!metric.ok()) return ReportFailure(metric.status());
+    options.import.metrics.emplace_back(metric->key, metric->value);
   }
   auto store = Store::Open(ChooseStorePath(global, ""));
   if (!store.ok()) return ReportFailure(store.status());

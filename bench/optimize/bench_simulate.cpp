@@ -9,8 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "common/random.h"
-#include "optimize/dirichlet.h"
-#include "optimize/prior.h"
+#include "mixture/prior.h"
 #include "optimize/recommend.h"
 #include "optimize/simulate.h"
 #include "testing/reference_data.h"
@@ -27,12 +26,12 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 double NaiveSeconds(const mixrun::FittedLaw& law, const mixrun::Constraints& c,
                     const std::vector<double>& prior, size_t rows) {
   const auto start = std::chrono::steady_clock::now();
-  mixrun::DirichletSampler sampler(mixrun::Rng(42));
+  mixrun::Rng rng(42);
   std::vector<double> d(prior.size());
   mixrun::RunPoint point;
   double best = INFINITY;
   for (size_t r = 0; r < rows;) {
-    sampler.Draw(prior, d.data());
+    mixrun::DirichletVariate(rng, prior, d.data());
     bool inside = true;
     for (size_t j = 0; j < d.size(); ++j) inside = inside && d[j] <= c.hi[j];
     if (!inside) continue;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "cluster/subprocess.h"
+#include "common/subprocess.h"
 
 namespace mixrun {
 namespace {

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "cluster/slurm_client.h"
-#include "cluster/subprocess.h"
+#include "common/subprocess.h"
 
 namespace mixrun {
 

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/random.h"
 #include "common/run_point.h"
 #include "common/status.h"
 #include "data/corpus.h"
-#include "data/counter_rng.h"
 
 namespace mixrun {
 

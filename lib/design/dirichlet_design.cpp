@@ -8,9 +8,8 @@
 #include <string>
 #include <unordered_set>
 
-#include "common/random_variates.h"
-#include "design/design_prior.h"
-#include "design/design_rng.h"
+#include "common/random.h"
+#include "mixture/dirichlet.h"
 
 namespace mixrun {
 namespace {
@@ -29,10 +28,6 @@ std::vector<double> LogSpaced(double low, double high, int count) {
     values[static_cast<size_t>(i)] = std::exp(log_low + (log_high - log_low) * i / (count - 1));
   }
   return values;
-}
-
-void DrawDirichlet(DesignRng& rng, const std::vector<double>& alpha, WeightVector& out) {
-  DirichletVariate(rng, alpha, out.data());
 }
 
 // Rounds weights summing to 1 to multiples of 1/units whose counts sum to exactly `units`
@@ -149,7 +144,9 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
     }
   }
 
-  std::vector<double> bound(n);
+  DirichletBox box;  // the availability bounds: w = d ≤ bound
+  box.hi.resize(n);
+  std::vector<double>& bound = box.hi;
   double bound_total = 0;
   for (size_t j = 0; j < n; ++j) {
     bound[j] = std::min(options.max_epochs * options.prior[j], 1.0);
@@ -164,7 +161,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
   const std::vector<double> strengths =
       LogSpaced(options.strength_min, options.strength_max, options.strength_count);
 
-  DesignRng rng(options.seed);
+  Xoshiro256Rng rng(options.seed);
   DistinctMixtures distinct(n, units > 0 && 2.0 / static_cast<double>(units) > kDuplicateL1);
   std::vector<double> alpha(n);
   WeightVector draw(n);
@@ -174,10 +171,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
   for (int64_t c = 0; c < candidates; ++c) {
     const double strength = strengths[rng.Below(strengths.size())];
     for (size_t j = 0; j < n; ++j) alpha[j] = strength * prior[j];
-    DrawDirichlet(rng, alpha, draw);
-    bool within = true;
-    for (size_t j = 0; j < n && within; ++j) within = draw[j] <= bound[j];
-    if (!within) continue;
+    if (!DrawBoundedDirichlet(rng, alpha, box, draw.data())) continue;
 
     if (options.min_weight > 0) {
       double total = 0;
@@ -188,6 +182,7 @@ Result<std::vector<WeightVector>> DrawDirichletDesign(const DirichletDesignOptio
       if (total == 0) continue;  // every weight below min_weight: more than 1/min_weight domains
       for (double& x : draw) x /= total;
       RoundToGrid(draw, units, counts);
+      bool within = true;
       for (size_t j = 0; j < n && within; ++j) {
         draw[j] = static_cast<double>(counts[j]) / static_cast<double>(units);
         within = draw[j] <= bound[j];

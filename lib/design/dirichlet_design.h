@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "design/design_common.h"
+#include "mixture/mixture.h"
 
 namespace mixrun {
 

@@ -10,7 +10,7 @@
 #include "common/run_spec.h"
 #include "common/status.h"
 #include "config/experiment.h"
-#include "design/design_common.h"  // DomainTokens
+#include "mixture/mixture.h"  // DomainTokens
 
 namespace mixrun {
 

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
-#include <random>
 
+#include "common/random.h"
 #include "model/attention.h"
 #include "model/cross_entropy.h"
 #include "model/embedding.h"
@@ -96,20 +95,11 @@ typename Gpt<Real>::GradientScratch Gpt<Real>::LayoutGradientScratch(const Model
 
 template <typename Real>
 void Gpt<Real>::InitializeParameters(uint64_t seed) {
-  // mt19937_64 is specified bit-exactly by the standard (std::normal_distribution is not), so
-  // the normals come from our own Box-Muller transform.
-  std::mt19937_64 engine(seed);
-  auto uniform = [&engine]() {  // in (0, 1]
-    return (static_cast<double>(engine() >> 11) + 1.0) * 0x1.0p-53;
-  };
+  // The generator and the transform are fixed (common/random.h), so a seed gives the same
+  // initial weights everywhere.
+  MersenneRng engine(seed);
   auto fill_normal = [&](size_t offset, size_t size, double stddev) {
-    for (size_t i = 0; i < size; i += 2) {
-      const double radius = std::sqrt(-2.0 * std::log(uniform()));
-      const double angle = 2.0 * std::numbers::pi * uniform();
-      parameters_[offset + i] = static_cast<Real>(stddev * radius * std::cos(angle));
-      if (i + 1 < size)
-        parameters_[offset + i + 1] = static_cast<Real>(stddev * radius * std::sin(angle));
-    }
+    FillNormal(engine, stddev, parameters_.data() + offset, size);
   };
   const double residual_std = 0.02 / std::sqrt(2.0 * shape().layers);
   std::fill(parameters_.begin(), parameters_.end(), Real(0));

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "common/key_value.h"
 #include "common/text_table.h"
 
 namespace mixrun {
@@ -84,20 +85,17 @@ bool Constraints::Contains(const std::vector<double>& w, double tolerance) const
 Result<Mixture> ParseDomainWeights(const std::vector<std::string>& values,
                                    const std::string& flag) {
   Mixture weights;
+  const KeyValueSyntax syntax{
+      .flag = flag, .expected = "DOMAIN=W with W in [0, 1]", .split_at_last = true};
   for (const std::string& value : values) {
-    const size_t equals = value.rfind('=');
-    char* end = nullptr;
-    const double weight =
-        equals == std::string::npos ? NAN : std::strtod(value.c_str() + equals + 1, &end);
-    if (equals == std::string::npos || equals == 0 || end == value.c_str() + equals + 1 ||
-        *end != '\0' || !(weight >= 0 && weight <= 1)) {
-      return Status::InvalidInput(flag + " '" + value + "': expected DOMAIN=W with W in [0, 1]");
-    }
-    const std::string domain = value.substr(0, equals);
+    MIXRUN_ASSIGN_OR_RETURN(KeyValue bound, SplitKeyValue(value, syntax));
+    const std::optional<double> weight = ParseNumber(bound.value);
+    if (!weight || !(*weight >= 0 && *weight <= 1)) return KeyValueError(value, syntax);
+    const std::string& domain = bound.key;
     if (weights.count(domain)) {
       return Status::InvalidInput(flag + " " + domain + ": given twice");
     }
-    weights[domain] = weight;
+    weights[domain] = *weight;
   }
   return weights;
 }

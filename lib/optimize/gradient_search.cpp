@@ -6,7 +6,6 @@
 #include "common/parallel.h"
 #include "common/random.h"
 #include "optimize/bounded_simplex.h"
-#include "optimize/dirichlet.h"
 
 namespace mixrun {
 namespace {
@@ -128,9 +127,9 @@ Result<GradientSearchResult> GradientSearch(const Objective& objective,
   starts.push_back(centre);
   const std::vector<double> ones(m, 1.0);
   for (int s = 0; s < options.random_starts; ++s) {
-    DirichletSampler sampler(Rng(options.seed, static_cast<uint64_t>(s)));
+    Rng rng(options.seed, static_cast<uint64_t>(s));
     std::vector<double> draw(m);
-    sampler.Draw(ones, draw.data());
+    DirichletVariate(rng, ones, draw.data());
     starts.push_back(std::move(draw));
   }
   // Starts are put on the bounded simplex; with --kl-reg, pulled 10% toward the projected uniform

@@ -6,27 +6,13 @@
 #include <cmath>
 #include <limits>
 
+#include "mixture/mixture.h"
 #include "optimize/bounded_simplex.h"
 
 namespace mixrun {
 namespace {
 
 constexpr double kAtBound = 1e-6;
-
-std::vector<double> InOrder(const Mixture& mixture, const std::vector<std::string>& domains) {
-  std::vector<double> out(domains.size(), 0.0);
-  for (size_t j = 0; j < domains.size(); ++j) {
-    auto found = mixture.find(domains[j]);
-    if (found != mixture.end()) out[j] = found->second;
-  }
-  return out;
-}
-
-Mixture AsMixture(const std::vector<double>& w, const std::vector<std::string>& domains) {
-  Mixture mixture;
-  for (size_t j = 0; j < domains.size(); ++j) mixture[domains[j]] = w[j];
-  return mixture;
-}
 
 // Weights of 1e-17 left by floating point are zeroed and the sum's last rounding error goes to
 // the weight with the most room, so a written mixture sums to 1 and respects every bound (the
@@ -97,13 +83,9 @@ std::optional<std::pair<const RunPoint*, double>> BestObservedRun(
 }
 
 Mixture NormalisedOver(const Mixture& weights, const std::vector<std::string>& domains) {
-  std::vector<double> w = InOrder(weights, domains);
-  double total = 0;
-  for (double v : w) total += v;
-  if (total > 0) {
-    for (double& v : w) v /= total;
-  }
-  return AsMixture(w, domains);
+  WeightVector w = ToWeights(weights, domains);
+  Normalise(w);  // an all-zero mixture stays as it is
+  return ToMixture(domains, w);
 }
 
 void FindActive(Recommendation& out, const std::vector<double>& w) {
@@ -197,7 +179,7 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   std::vector<double> prior;
   if (request.prior) {
     request.constraints.prior = request.prior->shares;
-    prior = InOrder(request.prior->shares, domains);
+    prior = ToWeights(request.prior->shares, domains);
   }
   request.constraints.domains = domains;
   const auto observed = ObservedRanges(request.runs, domains);
@@ -222,14 +204,14 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
                    {"strength", request.simulate.strength},
                    {"seed", request.simulate.seed},
                    {"best_candidate_objective", simulated.best_objective},
-                   {"top_k_spread", AsMixture(simulated.top_spread, domains)}};
+                   {"top_k_spread", ToMixture(domains, simulated.top_spread)}};
   } else {
     std::vector<std::vector<double>> anchors;
     if (!prior.empty()) anchors.push_back(prior);
     anchors.push_back(std::vector<double>(domains.size(), 1.0 / domains.size()));
     const auto best_run = BestObservedRun(fits, request.runs);
     if (best_run)
-      anchors.push_back(InOrder(NormalisedOver(best_run->first->weights, domains), domains));
+      anchors.push_back(ToWeights(NormalisedOver(best_run->first->weights, domains), domains));
     MIXRUN_ASSIGN_OR_RETURN(GradientSearchResult searched,
                             GradientSearch(objective, out.constraints, anchors, request.search));
     w = searched.mixture;
@@ -240,7 +222,7 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
                    {"seed", request.search.seed}};
   }
   w = Clean(w, out.constraints);
-  out.mixture = AsMixture(w, domains);
+  out.mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture));
   out.kl_to_prior = prior.empty() ? NAN : objective.KlToPrior(w.data());
   out.objective =
@@ -253,14 +235,14 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   auto add_baseline = [&](std::string name, Mixture mixture, std::optional<double> seen,
                           std::string note) -> Status {
     MIXRUN_ASSIGN_OR_RETURN(PredictionInterval predicted, PredictWithInterval(fits, mixture));
-    if (!out.constraints.Contains(InOrder(mixture, domains), 1e-6)) {
+    if (!out.constraints.Contains(ToWeights(mixture, domains), 1e-6)) {
       note += std::string(note.empty() ? "" : "; ") + "outside the bounds";
     }
     out.baselines.push_back({std::move(name), std::move(mixture), predicted, seen, note});
     return Status::Ok();
   };
   MIXRUN_RETURN_IF_ERROR(add_baseline(
-      "uniform", AsMixture(std::vector<double>(domains.size(), 1.0 / domains.size()), domains),
+      "uniform", ToMixture(domains, std::vector<double>(domains.size(), 1.0 / domains.size())),
       std::nullopt, ""));
   if (request.prior && request.prior->source != "uniform") {
     MIXRUN_RETURN_IF_ERROR(add_baseline(

@@ -14,7 +14,7 @@
 #include "optimize/gradient_search.h"
 #include "optimize/interval.h"
 #include "optimize/loaded_fit.h"
-#include "optimize/prior.h"
+#include "mixture/prior.h"
 #include "optimize/simulate.h"
 
 namespace mixrun {

@@ -8,7 +8,7 @@
 
 #include "common/parallel.h"
 #include "common/random.h"
-#include "optimize/dirichlet.h"
+#include "mixture/dirichlet.h"
 
 namespace mixrun {
 namespace {
@@ -67,18 +67,13 @@ Result<SimulateResult> Simulate(const Objective& objective, const Constraints& c
     if (constraints.hi[j] > constraints.lo[j]) alpha[j] = options.strength * prior[j] / free_prior;
   }
 
+  const DirichletBox box{constraints.lo, mass, constraints.hi, /*tolerance=*/1e-12};
   auto run_block = [&](int64_t index, Block& block) {
-    DirichletSampler sampler(Rng(options.seed, static_cast<uint64_t>(index)));
-    std::vector<double> d(m), w(m);
+    Rng rng(options.seed, static_cast<uint64_t>(index));
+    std::vector<double> w(m);
     block.rows.reserve(kBlockDraws * m);
     for (int64_t draw = 0; draw < kBlockDraws; ++draw) {
-      sampler.Draw(alpha, d.data());
-      bool inside = true;
-      for (size_t j = 0; j < m && inside; ++j) {
-        w[j] = constraints.lo[j] + mass * d[j];
-        inside = w[j] <= constraints.hi[j] + 1e-12;
-      }
-      if (!inside) continue;
+      if (!DrawBoundedDirichlet(rng, alpha, box, w.data())) continue;
       block.rows.insert(block.rows.end(), w.begin(), w.end());
       ++block.accepted;
     }

@@ -4,27 +4,23 @@
 #include <cstdlib>
 #include <set>
 
+#include "common/key_value.h"
 
 namespace mixrun {
 namespace {
 
 Result<std::pair<int64_t, double>> ParseFitSpec(const std::string& spec) {
-  const size_t colon = spec.find(':');
-  const std::string id_text = spec.substr(0, colon);
-  char* end = nullptr;
-  const long long id = std::strtoll(id_text.c_str(), &end, 10);
-  double weight = 1;
-  bool ok = !id_text.empty() && *end == '\0' && id > 0;
-  if (ok && colon != std::string::npos) {
-    const std::string weight_text = spec.substr(colon + 1);
-    weight = std::strtod(weight_text.c_str(), &end);
-    ok = !weight_text.empty() && *end == '\0' && weight > 0 && std::isfinite(weight);
+  const KeyValueSyntax syntax{.flag = "--fit",
+                              .expected = "ID[:WEIGHT], a stored fit's id and a positive weight",
+                              .separator = ':',
+                              .value_optional = true};
+  MIXRUN_ASSIGN_OR_RETURN(KeyValue fit, SplitKeyValue(spec, syntax));
+  const std::optional<int64_t> id = ParseInteger(fit.key);
+  const std::optional<double> weight = fit.has_value ? ParseNumber(fit.value) : 1.0;
+  if (!id || *id <= 0 || !weight || !(*weight > 0) || !std::isfinite(*weight)) {
+    return KeyValueError(spec, syntax);
   }
-  if (!ok) {
-    return Status::InvalidInput("--fit '" + spec +
-                                "': expected ID[:WEIGHT], a stored fit's id and a positive weight");
-  }
-  return std::make_pair(static_cast<int64_t>(id), weight);
+  return std::make_pair(*id, *weight);
 }
 
 Result<LoadedFit> LoadOne(Store& store, int64_t id, double weight) {

@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 #include "optimize/loaded_fit.h"
-#include "optimize/prior.h"
+#include "mixture/prior.h"
 #include "optimize/recommend.h"
 #include "store/store.h"
 

@@ -1,81 +1,21 @@
 #include "train/command_trainer.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
-#include <cstring>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
-#include <thread>
 
 #include "common/metric_names.h"
+#include "common/subprocess.h"
 
 namespace mixrun {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::string Tail(const std::string& path, size_t bytes) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  if (text.size() > bytes) text = "…" + text.substr(text.size() - bytes);
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
-// Starts argv with stdout and stderr redirected to files; returns the child's pid.
-Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& working_dir,
-                    const std::string& stdout_path, const std::string& stderr_path) {
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0 || err < 0) {
-    if (out >= 0) ::close(out);
-    if (err >= 0) ::close(err);
-    return Status::Failed("cannot create the trainer's log files in " +
-                          fs::path(stdout_path).parent_path().string());
-  }
-  // A pipe closed on exec tells the parent whether exec itself failed.
-  int exec_status[2];
-  if (::pipe2(exec_status, O_CLOEXEC) != 0) return Status::Failed("pipe failed");
-  pid_t pid = ::fork();
-  if (pid < 0) return Status::Failed("fork failed");
-  if (pid == 0) {
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-    if (!working_dir.empty() && ::chdir(working_dir.c_str()) != 0) _exit(127);
-    ::execvp(args[0], args.data());
-    int error = errno;
-    [[maybe_unused]] ssize_t written = ::write(exec_status[1], &error, sizeof error);
-    _exit(127);
-  }
-  ::close(out);
-  ::close(err);
-  ::close(exec_status[1]);
-  int exec_errno = 0;
-  ssize_t got = ::read(exec_status[0], &exec_errno, sizeof exec_errno);
-  ::close(exec_status[0]);
-  if (got == sizeof exec_errno) {
-    ::waitpid(pid, nullptr, 0);
-    return Status::Failed("cannot start the trainer '" + argv[0] +
-                          "': " + std::strerror(exec_errno));
-  }
-  return pid;
-}
 
 }  // namespace
 
@@ -169,35 +109,38 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
   const std::string stderr_path = (fs::path(request.run_dir) / "stderr.log").string();
   fs::remove(metrics_path, error);  // a rerun starts from what the trainer writes now
 
+  SubprocessOptions spawn;
+  spawn.working_dir = request.working_dir;
+  spawn.stdout_to = spawn.stderr_to = OutputTo::kFile;
+  spawn.stdout_file = (fs::path(request.run_dir) / "stdout.log").string();
+  spawn.stderr_file = stderr_path;
+  spawn.stderr_tail_bytes = 400;  // enough to say why it failed, short enough for `mixrun runs`
+  spawn.name = "the trainer '" + argv[0] + "'";
   auto start = Clock::now();
-  MIXRUN_ASSIGN_OR_RETURN(pid_t pid,
-                          Spawn(argv, request.working_dir,
-                                (fs::path(request.run_dir) / "stdout.log").string(), stderr_path));
-  int status = 0;
+  MIXRUN_ASSIGN_OR_RETURN(Subprocess trainer, Subprocess::Start(argv, spawn));
+  ExitStatus status;
   bool stopped = false;
   while (true) {
-    pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) return Status::Failed("waitpid failed");
+    if (auto exited = trainer.Poll(/*wait_ms=*/20)) {
+      status = *exited;
+      break;
+    }
     if (!stopped && request.stop && request.stop->load()) {
-      ::kill(pid, SIGTERM);
+      trainer.Signal(SIGTERM);
       stopped = true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   RunOutcome outcome;
   outcome.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (stopped) return outcome;  // finished = false: the run goes back to pending
 
-  std::string exit_text = WIFEXITED(status)
-                              ? "exited with code " + std::to_string(WEXITSTATUS(status))
-                              : "was killed by signal " + std::to_string(WTERMSIG(status));
-  bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   auto rows = ReadMetricsJsonl(metrics_path);
   if (rows.ok() && !rows->empty()) MIXRUN_RETURN_IF_ERROR(sink.Write(*rows));
-  if (!succeeded) {
-    std::string tail = Tail(stderr_path, 400);
-    return Status::Failed("trainer " + exit_text + (tail.empty() ? "" : "; stderr: " + tail));
+  if (!status.success()) {
+    std::string tail = (trainer.err_truncated() ? "…" : "") + trainer.err();
+    while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
+    return Status::Failed("trainer " + status.Describe() +
+                          (tail.empty() ? "" : "; stderr: " + tail));
   }
   if (!rows.ok()) return rows.status();
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "cluster/subprocess.h"
+#include "common/subprocess.h"
 #include "testing/temp_dir.h"
 
 using mixrun::ArrayScriptOptions;

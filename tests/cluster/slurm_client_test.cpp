@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "cluster/study.h"
-#include "cluster/subprocess.h"
+#include "common/subprocess.h"
 #include "testing/temp_dir.h"
 
 using mixrun::ParseTaskLines;

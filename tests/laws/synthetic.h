@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "common/run_point.h"
 #include "common/random.h"
+#include "common/run_point.h"
 
 namespace mixrun::testing {
 
 inline double Gaussian(Rng& rng) {
-  // Box–Muller: portable, unlike std::normal_distribution.
+  // Box–Muller (common/random.h): portable, unlike std::normal_distribution.
   const double u = 1.0 - rng.Uniform(), v = rng.Uniform();
-  return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * v);
+  return BoxMuller(u, v, 1.0).cosine;
 }
 
 // A uniform draw from the simplex over `domains` (normalised exponentials).

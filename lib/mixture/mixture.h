@@ -1,5 +1,6 @@
-// Shared vocabulary of mixture designs: weight vectors over the experiment's domains (config
-// order), their conversion to Mixtures (every domain present, zeros explicit) and de-duplication.
+// Mixtures as weight vectors over an ordered list of domains, shared by designs and optimisation:
+// conversion to and from Mixture (every domain present, zeros explicit), normalisation,
+// temperature and de-duplication. Pure functions; no errors a user can cause.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,16 @@ using WeightVector = std::vector<double>;
 inline constexpr double kDuplicateL1 = 1e-5;
 
 Mixture ToMixture(const std::vector<std::string>& domains, const WeightVector& weights);
+
+// The weights of `domains` in that order; a domain absent from `mixture` weighs 0.
+WeightVector ToWeights(const Mixture& mixture, const std::vector<std::string>& domains);
+
+// Divides every weight by their sum (taken in order); false, and nothing changed, when the sum
+// is not positive.
+bool Normalise(WeightVector& weights);
+
+// p^τ renormalised: τ < 1 flattens the prior towards uniform, τ > 1 sharpens it; zeros stay zero.
+WeightVector ApplyTemperature(const WeightVector& prior, double temperature);
 
 // Σ |a_d − b_d| over the union of domains; a domain absent from one side weighs 0 there.
 double L1Distance(const Mixture& a, const Mixture& b);

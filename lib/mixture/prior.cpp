@@ -1,4 +1,4 @@
-#include "optimize/prior.h"
+#include "mixture/prior.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,11 +9,10 @@
 namespace mixrun {
 namespace {
 
-// Shares must cover every domain with a positive value: a zero share is a domain simulate can
-// never draw and a KL penalty cannot be computed against.
-Result<Prior> Normalise(Prior prior, const std::vector<std::string>& domains,
-                        const std::string& where) {
-  double total = 0;
+// Every one of `domains` and nothing else has a positive, finite share in `prior`; then the
+// shares are normalised as MixturePrior normalises given weights.
+Result<Prior> PositiveOverDomains(Prior prior, const std::vector<std::string>& domains,
+                                  const std::string& where) {
   for (const std::string& domain : domains) {
     auto found = prior.shares.find(domain);
     if (found == prior.shares.end()) {
@@ -22,27 +21,56 @@ Result<Prior> Normalise(Prior prior, const std::vector<std::string>& domains,
     if (!(found->second > 0) || !std::isfinite(found->second)) {
       return Status::InvalidInput(where + ": the share of '" + domain + "' must be positive");
     }
-    total += found->second;
   }
   for (const auto& [domain, share] : prior.shares) {
     if (!std::binary_search(domains.begin(), domains.end(), domain)) {
       return Status::InvalidInput(where + ": domain '" + domain + "' is not one of the fit's");
     }
   }
-  for (auto& [domain, share] : prior.shares) share /= total;
+  MIXRUN_ASSIGN_OR_RETURN(WeightVector shares,
+                          MixturePrior(PriorKind::kGiven, domains, {}, prior.shares, where));
+  prior.shares = ToMixture(domains, shares);
   return prior;
 }
 
 }  // namespace
 
-Prior UniformPrior(const std::vector<std::string>& domains) {
-  Prior prior{"uniform", {}};
-  for (const auto& domain : domains) prior.shares[domain] = 1.0 / domains.size();
+Result<WeightVector> MixturePrior(PriorKind kind, const std::vector<std::string>& domains,
+                                  const DomainTokens& tokens, const Mixture& given,
+                                  const std::string& where) {
+  const size_t n = domains.size();
+  WeightVector prior(n, 0.0);
+  if (kind == PriorKind::kUniform) {
+    prior.assign(n, 1.0 / static_cast<double>(n));
+    return prior;
+  }
+  if (kind == PriorKind::kGiven) {
+    prior = ToWeights(given, domains);
+  } else {
+    for (size_t d = 0; d < n; ++d) {
+      auto found = tokens.find(domains[d]);
+      if (found == tokens.end()) {
+        return Status::InvalidInput(where + ": the token prior has no token count for domain '" +
+                                    domains[d] + "'");
+      }
+      prior[d] = static_cast<double>(found->second);
+    }
+  }
+  if (!Normalise(prior)) {
+    return Status::InvalidInput(where + ": the prior has no positive weight (" +
+                                std::string(kind == PriorKind::kTokens ? "every domain has 0 tokens"
+                                                                       : "all weights are 0") +
+                                ")");
+  }
   return prior;
 }
 
-Result<Prior> TokenPrior(const std::map<std::string, int64_t>& tokens,
-                         const std::vector<std::string>& domains, const std::string& experiment) {
+Prior UniformPrior(const std::vector<std::string>& domains) {
+  return {"uniform", ToMixture(domains, WeightVector(domains.size(), 1.0 / domains.size()))};
+}
+
+Result<Prior> TokenPrior(const DomainTokens& tokens, const std::vector<std::string>& domains,
+                         const std::string& experiment) {
   Prior prior{"tokens", {}};
   for (const auto& domain : domains) {
     auto found = tokens.find(domain);
@@ -55,7 +83,7 @@ Result<Prior> TokenPrior(const std::map<std::string, int64_t>& tokens,
     }
     prior.shares[domain] = static_cast<double>(found->second);
   }
-  return Normalise(std::move(prior), domains, "--prior tokens");
+  return PositiveOverDomains(std::move(prior), domains, "--prior tokens");
 }
 
 Result<Prior> ReadPriorFile(const std::string& path, const std::vector<std::string>& domains) {
@@ -76,7 +104,7 @@ Result<Prior> ReadPriorFile(const std::string& path, const std::vector<std::stri
     }
     prior.shares[domain] = share.get<double>();
   }
-  return Normalise(std::move(prior), domains, path);
+  return PositiveOverDomains(std::move(prior), domains, path);
 }
 
 }  // namespace mixrun

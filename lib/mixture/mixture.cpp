@@ -1,4 +1,4 @@
-#include "design/design_common.h"
+#include "mixture/mixture.h"
 
 #include <cmath>
 
@@ -8,6 +8,34 @@ Mixture ToMixture(const std::vector<std::string>& domains, const WeightVector& w
   Mixture mixture;
   for (size_t d = 0; d < domains.size(); ++d) mixture[domains[d]] = weights[d];
   return mixture;
+}
+
+WeightVector ToWeights(const Mixture& mixture, const std::vector<std::string>& domains) {
+  WeightVector weights(domains.size(), 0.0);
+  for (size_t d = 0; d < domains.size(); ++d) {
+    auto found = mixture.find(domains[d]);
+    if (found != mixture.end()) weights[d] = found->second;
+  }
+  return weights;
+}
+
+bool Normalise(WeightVector& weights) {
+  double total = 0;
+  for (double w : weights) total += w;
+  if (!(total > 0)) return false;
+  for (double& w : weights) w /= total;
+  return true;
+}
+
+WeightVector ApplyTemperature(const WeightVector& prior, double temperature) {
+  WeightVector tempered(prior.size());
+  double total = 0;
+  for (size_t d = 0; d < prior.size(); ++d) {
+    tempered[d] = prior[d] > 0 ? std::pow(prior[d], temperature) : 0.0;
+    total += tempered[d];
+  }
+  for (double& p : tempered) p /= total;
+  return tempered;
 }
 
 double L1Distance(const Mixture& a, const Mixture& b) {
