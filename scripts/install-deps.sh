@@ -9,6 +9,7 @@ packages=(
   doctest-dev libopenblas-dev libomp-dev libxgboost-dev
   sqlite3 gnuplot-nox python3 python3-jsonschema
   slurmctld slurmd slurm-client munge
+  clang libclang-rt-14-dev
 )
 
 missing=()

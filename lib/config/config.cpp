@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/json_text.h"
 #include "config/json_reader.h"
 
 namespace mixrun {
@@ -21,19 +22,6 @@ using nlohmann::json;
 constexpr double kWeightSumTolerance = 1e-6;
 
 // Line and column (1-based) of a byte offset, for JSON syntax errors.
-std::string LineAndColumn(const std::string& text, size_t byte) {
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < std::min(byte, text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
-}
-
 std::vector<std::string> ExpandGlob(const std::string& pattern) {
   std::vector<std::string> files;
   glob_t matches{};
@@ -138,15 +126,21 @@ class ExperimentParser {
       return uniform;
     }
     std::ifstream in(Resolve(text));
-    json file = in ? json::parse(in, nullptr, false, /*ignore_comments=*/true) : json();
-    if (!in || file.is_discarded()) {
+    if (!in) {
       reader_.Problem(pointer, "'" + text +
                                    "' is neither \"uniform\" nor a readable JSON file of "
                                    "a mixture (looked for " +
                                    Resolve(text) + ")");
       return std::nullopt;
     }
-    return ParseMixture(file, pointer + " (" + text + ")");
+    std::stringstream contents;
+    contents << in.rdbuf();
+    auto file = ParseJsonText(contents.str(), Resolve(text));
+    if (!file.ok()) {
+      reader_.Problem(pointer, file.status().message());
+      return std::nullopt;
+    }
+    return ParseMixture(*file, pointer + " (" + text + ")");
   }
 
   void ParseDomains(const json* domains) {
@@ -556,15 +550,7 @@ class ExperimentParser {
 }  // namespace
 
 Result<Experiment> ParseExperiment(const std::string& text, const std::string& path) {
-  json root;
-  try {
-    root = json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& error) {
-    std::string message = error.what();
-    auto detail = message.find("syntax error");
-    return Status::InvalidInput(path + ":" + LineAndColumn(text, error.byte) + ": invalid JSON: " +
-                                (detail == std::string::npos ? message : message.substr(detail)));
-  }
+  MIXRUN_ASSIGN_OR_RETURN(json root, ParseJsonText(text, path));
   Experiment experiment;
   experiment.config_path = fs::absolute(path).lexically_normal().string();
   experiment.config_dir = fs::path(experiment.config_path).parent_path().string();

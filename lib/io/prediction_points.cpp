@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json_text.h"
 #include "common/text_table.h"
 
 namespace mixrun {
@@ -81,12 +82,7 @@ Result<std::vector<RunPoint>> ReadPredictionPoints(const std::string& source,
     text = buffer.str();
     name = source;
   }
-  json parsed;
-  try {
-    parsed = json::parse(text, nullptr, true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& error) {
-    return Status::InvalidInput(name + ": invalid JSON: " + error.what());
-  }
+  MIXRUN_ASSIGN_OR_RETURN(json parsed, ParseJsonText(text, name));
   if (parsed.is_object()) parsed = json::array({parsed});
   if (!parsed.is_array() || parsed.empty()) {
     return Status::InvalidInput(name + ": expected a point or a non-empty array of points");

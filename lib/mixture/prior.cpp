@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json_text.h"
+
 namespace mixrun {
 namespace {
 
@@ -91,8 +93,10 @@ Result<Prior> ReadPriorFile(const std::string& path, const std::vector<std::stri
   if (!in) return Status::NotFound("--prior " + path + ": cannot open the file");
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
+  auto parsed = ParseJsonText(text.str(), "--prior " + path);
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& json = *parsed;
+  if (!json.is_object()) {
     return Status::InvalidInput("--prior " + path +
                                 ": expected a JSON object of domain shares, e.g. "
                                 "{\"pile_cc\": 0.24, ...}");

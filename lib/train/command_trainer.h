@@ -5,7 +5,6 @@
 #include <atomic>
 #include <map>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -28,11 +27,6 @@ struct CommandRunRequest {
 // Replaces every {name} of the template; an unknown placeholder is an InvalidInput naming it.
 Result<std::vector<std::string>> ExpandArgv(const std::vector<std::string>& argv_template,
                                             const std::map<std::string, std::string>& values);
-
-// Parses metrics.jsonl: one {"step", "tokens", "name", "value"} object per line (blank lines
-// skipped). Errors name the file and line; `path` only names the text in them.
-Result<std::vector<MetricRow>> ParseMetricsJsonl(std::string_view text, const std::string& path);
-Result<std::vector<MetricRow>> ReadMetricsJsonl(const std::string& path);
 
 // Runs the trainer to its end. A non-zero exit, a signal, or unreadable metrics are Failed with
 // the exit code and the tail of its stderr; a stop request returns finished = false.

@@ -121,6 +121,22 @@ TEST_CASE("JSON syntax errors name the line and column") {
   CHECK(experiment.status().message().find("invalid JSON") != std::string::npos);
 }
 
+TEST_CASE("a number out of range and a key given twice are input errors naming the place") {
+  std::string text = kValid;
+  text.replace(text.find("[1e5, 2e5]"), 10, "[1e5, 1e400]");
+  auto overflow = Parse(text);
+  REQUIRE_FALSE(overflow.ok());
+  CHECK(overflow.status().code() == mixrun::Status::Code::kInvalidInput);
+  CHECK(overflow.status().message().find("number overflow parsing '1e400'") != std::string::npos);
+
+  text = kValid;
+  text.replace(text.find("\"seeds\""), 0, "\"lr\": 1e-3, \"lr\": 3e-3, ");
+  auto duplicate = Parse(text);
+  REQUIRE_FALSE(duplicate.ok());
+  CHECK(duplicate.status().message() ==
+        kExamples + "/inline.json: /train/lr: key 'lr' appears twice in one object");
+}
+
 TEST_CASE("missing sections and a missing file are reported") {
   auto empty = Parse("{}");
   REQUIRE_FALSE(empty.ok());
