@@ -37,6 +37,10 @@ struct RunPoint {
   std::map<std::string, double> metrics;  // final value of each metric, by name
   // Full history of some metrics, by name; filled only when a caller asks for it.
   std::map<std::string, std::vector<MetricSample>> history;
+  // The training settings the run was trained with, flattened ("train.lr" -> "0.003", as JSON
+  // text), and their short hash; both empty when unknown (imported runs).
+  std::string settings_id;
+  std::map<std::string, std::string> settings;
 };
 
 }  // namespace mixrun

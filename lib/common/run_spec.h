@@ -53,6 +53,15 @@ struct RunSpec {
   double flops = std::numeric_limits<double>::quiet_NaN();
   std::optional<int64_t> seed;
   Mixture weights;
+  // Provenance (empty for imported runs and runs registered before schema v2): the canonical spec
+  // the key hashes, its training settings (everything but the mixture, model, budget and seed),
+  // and a short hash of those settings — runs with equal settings_id were trained alike.
+  std::string spec_json;
+  std::string settings_json;
+  std::string settings_id;
+  // The key this run had before keys were computed from data content instead of paths; a
+  // registered run still under it is re-keyed rather than planned again.
+  std::string previous_key;
 };
 
 }  // namespace mixrun

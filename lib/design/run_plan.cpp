@@ -7,6 +7,7 @@
 
 #include "common/sha256.h"
 #include "common/text_table.h"
+#include "data/data_fingerprint.h"
 #include "design/design_prior.h"
 #include "design/dirichlet_design.h"
 #include "design/simplex_designs.h"
@@ -17,10 +18,68 @@ namespace {
 
 using nlohmann::json;
 
-// Everything that changes what a run computes; its hash is the run key. The mixture enters with
-// its positive weights only: a zero weight and an absent domain train identically (the sampler
-// skips both), and this keeps the keys of explicit mixtures written without zeros unchanged.
-json CanonicalRunSpec(const Experiment& experiment, const Mixture& mixture, const ModelSpec& model,
+// The positive weights of a mixture: a zero weight and an absent domain train identically (the
+// sampler skips both), so keys of explicit mixtures written without zeros stay the same.
+Mixture TrainedWeights(const Mixture& mixture) {
+  Mixture trained;
+  for (const auto& [domain, weight] : mixture) {
+    if (weight > 0) trained[domain] = weight;
+  }
+  return trained;
+}
+
+json TrainSettings(const TrainSpec& train) {
+  return {{"context", train.context},
+          {"batch", train.batch},
+          {"lr", train.lr},
+          {"schedule", train.schedule},
+          {"warmup", train.warmup},
+          {"weight_decay", train.weight_decay},
+          {"grad_clip", train.grad_clip},
+          {"eval_every", train.eval_every},
+          {"eval_tokens", train.eval_tokens},
+          {"val_fraction", train.val_fraction}};
+}
+
+json BackendSettings(const Experiment& experiment) {
+  return {{"kind", experiment.backend.kind}, {"command", experiment.backend.command}};
+}
+
+// The training settings every run of the experiment shares: the domains by content (name,
+// format, data fingerprint — never paths, so a moved study keeps its keys), the target, the
+// training hyper-parameters and the backend. Runs with equal settings were trained alike.
+Result<json> ExperimentSettings(const Experiment& experiment) {
+  json domains = json::array();
+  for (const DomainSpec& domain : experiment.domains) {
+    auto fingerprint = DataFingerprint(domain.files);
+    if (!fingerprint.ok()) return fingerprint.status().WithContext("domain '" + domain.name + "'");
+    domains.push_back({{"name", domain.name},
+                       {"format", static_cast<int>(domain.format)},
+                       {"field", domain.field},
+                       {"vocab", domain.vocab},
+                       {"data", *fingerprint}});
+  }
+  return json{{"domains", domains},
+              {"target", experiment.target.weights},
+              {"train", TrainSettings(experiment.train)},
+              {"backend", BackendSettings(experiment)}};
+}
+
+// Everything that changes what a run computes; its hash is the run key.
+json CanonicalRunSpec(const Experiment& experiment, const json& settings, const Mixture& mixture,
+                      const ModelSpec& model, double tokens, uint64_t seed) {
+  json spec = settings;
+  spec["experiment"] = experiment.name;
+  spec["mixture"] = TrainedWeights(mixture);
+  spec["model"] = json::parse(ModelJson(model));
+  spec["tokens"] = tokens;
+  spec["seed"] = seed;
+  return spec;
+}
+
+// The spec whose hash was the run key before schema v2: domains by their (absolute) path
+// patterns. Kept only so that runs registered then are re-keyed instead of planned again.
+json PathBasedRunSpec(const Experiment& experiment, const Mixture& mixture, const ModelSpec& model,
                       double tokens, uint64_t seed) {
   json domains = json::array();
   for (const DomainSpec& domain : experiment.domains) {
@@ -30,31 +89,15 @@ json CanonicalRunSpec(const Experiment& experiment, const Mixture& mixture, cons
                        {"field", domain.field},
                        {"vocab", domain.vocab}});
   }
-  Mixture trained;
-  for (const auto& [domain, weight] : mixture) {
-    if (weight > 0) trained[domain] = weight;
-  }
-  const TrainSpec& train = experiment.train;
-  return {
-      {"experiment", experiment.name},
-      {"domains", domains},
-      {"target", experiment.target.weights},
-      {"mixture", trained},
-      {"model", json::parse(ModelJson(model))},
-      {"tokens", tokens},
-      {"seed", seed},
-      {"train",
-       {{"context", train.context},
-        {"batch", train.batch},
-        {"lr", train.lr},
-        {"schedule", train.schedule},
-        {"warmup", train.warmup},
-        {"weight_decay", train.weight_decay},
-        {"grad_clip", train.grad_clip},
-        {"eval_every", train.eval_every},
-        {"eval_tokens", train.eval_tokens},
-        {"val_fraction", train.val_fraction}}},
-      {"backend", {{"kind", experiment.backend.kind}, {"command", experiment.backend.command}}}};
+  return {{"experiment", experiment.name},
+          {"domains", domains},
+          {"target", experiment.target.weights},
+          {"mixture", TrainedWeights(mixture)},
+          {"model", json::parse(ModelJson(model))},
+          {"tokens", tokens},
+          {"seed", seed},
+          {"train", TrainSettings(experiment.train)},
+          {"backend", BackendSettings(experiment)}};
 }
 
 // The design's own mixtures as weight vectors over `domains` (errors without the file).
@@ -136,6 +179,9 @@ std::vector<double> TokenBudgets(const TrainSpec& train, const ModelSpec& model)
 Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
                                            const DomainTokens& domain_tokens) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<Mixture> mixtures, ExpandMixtures(experiment, domain_tokens));
+  MIXRUN_ASSIGN_OR_RETURN(const json settings, ExperimentSettings(experiment));
+  const std::string settings_json = settings.dump();
+  const std::string settings_id = Sha256Hex(settings_json).substr(0, 12);
   std::vector<PlannedRun> runs;
   std::set<std::string> keys;
   for (size_t m = 0; m < mixtures.size(); ++m) {
@@ -145,9 +191,14 @@ Result<std::vector<PlannedRun>> ExpandRuns(const Experiment& experiment,
       for (double tokens : TokenBudgets(experiment.train, model)) {
         for (uint64_t seed : experiment.train.seeds) {
           PlannedRun run;
-          run.spec.run_key =
-              Sha256Hex(CanonicalRunSpec(experiment, mixture, model, tokens, seed).dump());
+          run.spec.spec_json =
+              CanonicalRunSpec(experiment, settings, mixture, model, tokens, seed).dump();
+          run.spec.run_key = Sha256Hex(run.spec.spec_json);
           if (!keys.insert(run.spec.run_key).second) continue;
+          run.spec.settings_json = settings_json;
+          run.spec.settings_id = settings_id;
+          run.spec.previous_key =
+              Sha256Hex(PathBasedRunSpec(experiment, mixture, model, tokens, seed).dump());
           run.model = model;
           run.tokens = tokens;
           run.seed = seed;

@@ -106,10 +106,41 @@ CREATE VIEW runs_wide AS
   FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id;
 )sql";
 
+// Version 2, provenance: every run keeps the canonical spec its key hashes and the training
+// settings it was trained with (settings_id groups runs trained alike), and an experiment keeps
+// every config it was registered with, not only the latest.
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE runs ADD COLUMN spec_json TEXT;      -- the canonical run spec (NULL: imported or older)
+ALTER TABLE runs ADD COLUMN settings_json TEXT;  -- the spec's training settings
+ALTER TABLE runs ADD COLUMN settings_id TEXT;    -- a short hash of settings_json
+CREATE INDEX runs_by_settings ON runs(experiment_id, settings_id);
+
+CREATE TABLE experiment_configs (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  config_sha256 TEXT NOT NULL,
+  config_json   TEXT NOT NULL,
+  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (experiment_id, config_sha256)
+);
+INSERT INTO experiment_configs (experiment_id, config_sha256, config_json, created_at)
+  SELECT id, config_sha256, config_json, created_at FROM experiments;
+
+DROP VIEW runs_wide;
+CREATE VIEW runs_wide AS
+  SELECT r.id AS run_id, e.name AS experiment, r.run_key, r.label, r.status, r.source,
+         r.n_params, r.n_params_nonembed, r.n_tokens, r.flops, r.seed, r.settings_id,
+         (SELECT json_group_object(w.domain, w.weight) FROM run_weights AS w
+          WHERE w.run_id = r.id) AS weights,
+         (SELECT json_group_object(f.name, f.value) FROM final_metrics AS f
+          WHERE f.run_id = r.id) AS final_metrics,
+         r.settings_json AS settings
+  FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& StoreMigrations() {
-  static const std::vector<std::string_view> migrations = {kVersion1};
+  static const std::vector<std::string_view> migrations = {kVersion1, kVersion2};
   return migrations;
 }
 

@@ -120,6 +120,12 @@ Result<int64_t> Store::PutExperiment(const std::string& name, const std::string&
   while (upsert.Step()) {
   }
   MIXRUN_RETURN_IF_ERROR(upsert.status());
+  // Every config the experiment had stays: runs of an older version keep their provenance.
+  MIXRUN_ASSIGN_OR_RETURN(Statement version,
+                          db_->Prepare("INSERT OR IGNORE INTO experiment_configs (experiment_id, "
+                                       "config_sha256, config_json) VALUES (?1, ?2, ?3)"));
+  MIXRUN_RETURN_IF_ERROR(
+      version.Bind(1, id).Bind(2, Sha256Hex(config_json)).Bind(3, config_json).Run());
   return id;
 }
 

@@ -83,10 +83,12 @@ Status MergeRuns(Database& db, const std::map<int64_t, int64_t>& experiment_ids,
       Statement insert_run,
       db.Prepare("INSERT INTO main.runs (experiment_id, run_key, label, status, model_json, "
                  "n_params, n_params_nonembed, n_tokens, flops, seed, source, host, pid, "
-                 "started_at, finished_at, wall_s, error, attempts, created_at) "
+                 "started_at, finished_at, wall_s, error, attempts, created_at, spec_json, "
+                 "settings_json, settings_id) "
                  "SELECT ?1, run_key, label, status, model_json, n_params, n_params_nonembed, "
                  "n_tokens, flops, seed, source, host, pid, started_at, finished_at, wall_s, "
-                 "error, attempts, created_at FROM shard.runs WHERE id = ?2"));
+                 "error, attempts, created_at, spec_json, settings_json, settings_id "
+                 "FROM shard.runs WHERE id = ?2"));
   MIXRUN_ASSIGN_OR_RETURN(
       Statement insert_weights,
       db.Prepare("INSERT OR IGNORE INTO main.run_weights (run_id, domain, weight) "

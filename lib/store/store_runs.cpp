@@ -1,6 +1,7 @@
 // Store: runs, their mixtures and their metrics.
 #include <unistd.h>
 
+#include "common/run_settings.h"
 #include "store/run_state.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -11,7 +12,8 @@ namespace {
 constexpr std::string_view kRunColumns =
     "SELECT r.id, r.experiment_id, e.name, r.run_key, r.status, r.source, r.model_json, "
     "r.n_params, r.n_params_nonembed, r.n_tokens, r.flops, r.seed, r.host, r.started_at, "
-    "r.finished_at, r.wall_s, r.error, r.attempts, r.label, r.pid "
+    "r.finished_at, r.wall_s, r.error, r.attempts, r.label, r.pid, r.spec_json, r.settings_json, "
+    "r.settings_id "
     "FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id";
 
 // A filter's status as runs.status spells it; a filter without one binds NULL.
@@ -42,6 +44,9 @@ RunRow ReadRun(const Statement& row) {
   run.attempts = row.Int(17);
   run.spec.label = row.Text(18);
   run.pid = row.IsNull(19) ? 0 : row.Int(19);
+  run.spec.spec_json = row.Text(20);
+  run.spec.settings_json = row.Text(21);
+  run.spec.settings_id = row.Text(22);
   return run;
 }
 
@@ -63,6 +68,34 @@ Status AttachWeights(Database& db, std::vector<RunRow>& runs) {
 
 }  // namespace
 
+namespace {
+
+// A run registered under its key from before keys were content-based takes its new key (and so
+// is not planned again); a no-op when there is no such run or the new key is taken.
+Status AdoptPreviousKey(Database& db, int64_t experiment_id, const RunSpec& run) {
+  if (run.previous_key.empty() || run.previous_key == run.run_key) return Status::Ok();
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement rekey,
+      db.Prepare("UPDATE runs SET run_key = ?1 WHERE run_key = ?2 AND experiment_id = ?3 AND "
+                 "NOT EXISTS (SELECT 1 FROM runs WHERE run_key = ?1)"));
+  return rekey.Bind(1, run.run_key).Bind(2, run.previous_key).Bind(3, experiment_id).Run();
+}
+
+// The label a new run gets: its own, unless another run of the experiment already carries it
+// with other settings — then the settings id tells the two apart ("mix0-t-40K-s0@1a2b3c").
+Result<std::string> DistinctLabel(Database& db, int64_t experiment_id, const RunSpec& run) {
+  if (run.label.empty() || run.settings_id.empty()) return run.label;
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement clash, db.Prepare("SELECT 1 FROM runs WHERE experiment_id = ?1 AND label = ?2 AND "
+                                  "settings_id IS NOT ?3"));
+  clash.Bind(1, experiment_id).Bind(2, run.label).Bind(3, run.settings_id);
+  const bool taken = clash.Step();
+  MIXRUN_RETURN_IF_ERROR(clash.status());
+  return taken ? run.label + "@" + run.settings_id.substr(0, 6) : run.label;
+}
+
+}  // namespace
+
 Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
                                      const std::vector<std::vector<MetricRow>>& metrics) {
   if (!metrics.empty() && metrics.size() != runs.size()) {
@@ -74,22 +107,32 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
       Statement insert,
       db_->Prepare(
           "INSERT INTO runs (experiment_id, run_key, status, source, model_json, "
-          "n_params, n_params_nonembed, n_tokens, flops, seed, label, finished_at) "
+          "n_params, n_params_nonembed, n_tokens, flops, seed, label, finished_at, spec_json, "
+          "settings_json, settings_id) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), CASE WHEN ?3 = 'done' "
-          "THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) "
+          "THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END, NULLIF(?12, ''), NULLIF(?13, ''), "
+          "NULLIF(?14, '')) "
           "ON CONFLICT (run_key) DO NOTHING"));
   MIXRUN_ASSIGN_OR_RETURN(Statement find,
                           db_->Prepare("SELECT id, experiment_id FROM runs WHERE run_key = ?1"));
+  // A run registered before schema v2 learns its spec when its config is planned again.
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement backfill,
+      db_->Prepare("UPDATE runs SET spec_json = ?2, settings_json = ?3, settings_id = ?4 "
+                   "WHERE id = ?1 AND spec_json IS NULL AND ?2 <> ''"));
   MIXRUN_ASSIGN_OR_RETURN(
       Statement insert_weight,
       db_->Prepare("INSERT INTO run_weights (run_id, domain, weight) VALUES (?1, ?2, ?3)"));
   AddRunsResult result;
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunSpec& run = runs[i];
+    MIXRUN_RETURN_IF_ERROR(AdoptPreviousKey(*db_, experiment_id, run));
+    MIXRUN_ASSIGN_OR_RETURN(std::string label, DistinctLabel(*db_, experiment_id, run));
     insert.Bind(1, experiment_id).Bind(2, run.run_key).Bind(3, RunStatusName(run.status));
     insert.Bind(4, run.source);
     insert.Bind(5, run.model_json).Bind(6, run.n_params).Bind(7, run.n_params_nonembed);
-    insert.Bind(8, run.n_tokens).Bind(9, run.flops).Bind(10, run.seed).Bind(11, run.label);
+    insert.Bind(8, run.n_tokens).Bind(9, run.flops).Bind(10, run.seed).Bind(11, label);
+    insert.Bind(12, run.spec_json).Bind(13, run.settings_json).Bind(14, run.settings_id);
     MIXRUN_RETURN_IF_ERROR(insert.Run());
     if (db_->Changes() == 0) {
       find.Bind(1, run.run_key);
@@ -100,6 +143,8 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
         return Status::InvalidInput(path() + ": run " + run.run_key.substr(0, 12) +
                                     " already belongs to another experiment");
       }
+      backfill.Bind(1, id).Bind(2, run.spec_json).Bind(3, run.settings_json);
+      MIXRUN_RETURN_IF_ERROR(backfill.Bind(4, run.settings_id).Run());
       result.run_ids.push_back(id);
       ++result.existing;
       continue;
@@ -175,6 +220,8 @@ Result<std::vector<RunPoint>> Store::LoadRunPoints(int64_t experiment_id,
     point.n_tokens = run.spec.n_tokens;
     point.flops = run.spec.flops;
     point.weights = run.spec.weights;
+    point.settings_id = run.spec.settings_id;
+    point.settings = FlattenSettings(run.spec.settings_json);
     index[run.id] = points.size();
     points.push_back(std::move(point));
   }

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -12,6 +14,7 @@
 #include "common/sha256.h"
 #include "config/config.h"
 #include "model/parameter_layout.h"
+#include "testing/temp_dir.h"
 
 namespace {
 
@@ -61,8 +64,9 @@ TEST_CASE("explicit designs keep their mixtures, order and run keys") {
 
   const auto runs = Runs(experiment);
   REQUIRE(runs.size() == 2 * 1 * 2 * 2);
-  // The key format as it was before designs existed: SHA-256 of this canonical spec, with the
-  // mixture as written (zeros aside). Changing it re-trains every stored experiment.
+  // The key format of stores before schema v2: SHA-256 of this path-based spec, with the mixture
+  // as written (zeros aside). It is kept as the previous key, under which a stored run is found
+  // and re-keyed instead of trained again.
   const mixrun::TrainSpec& t = experiment.train;
   json domains = json::array();
   for (const auto& d : experiment.domains) {
@@ -91,13 +95,57 @@ TEST_CASE("explicit designs keep their mixtures, order and run keys") {
                        {"eval_tokens", t.eval_tokens},
                        {"val_fraction", t.val_fraction}}},
                      {"backend", {{"kind", "builtin"}, {"command", json::array()}}}};
-  CHECK(runs[0].spec.run_key == mixrun::Sha256Hex(spec.dump()));
+  CHECK(runs[0].spec.previous_key == mixrun::Sha256Hex(spec.dump()));
   CHECK(runs[0].spec.label == "mix0-m-100K-s0");
+  // Today's key hashes the spec stored with the run: data by content, settings, no path.
+  CHECK(runs[0].spec.run_key == mixrun::Sha256Hex(runs[0].spec.spec_json));
+  CHECK(runs[0].spec.spec_json.find(kExamples) == std::string::npos);
+  const json stored = json::parse(runs[0].spec.spec_json);
+  CHECK(stored["train"]["lr"] == t.lr);
+  CHECK(stored["mixture"] == json{{"code", 0.2}, {"web", 0.8}});
+  CHECK(stored["domains"][0]["data"].get<std::string>().size() == 64);
+  CHECK(runs[0].spec.settings_id.size() == 12);
+  CHECK(runs[0].spec.settings_id == runs[7].spec.settings_id);
 
   // {"web": 1} and {"code": 0, "web": 1} train the same: one key.
   const auto zero =
       Runs(Config(R"({"include": [{"code": 0.2, "web": 0.8}, {"code": 0, "web": 1}]})"));
   CHECK(zero[4].spec.run_key == runs[4].spec.run_key);
+}
+
+TEST_CASE("run keys follow data content and settings, not where the study sits") {
+  const std::string mixtures = R"({"include": [{"code": 0.2, "web": 0.8}]})";
+  const auto here = Runs(Config(mixtures));
+  // The same config and data in another folder: the same keys, other previous (path) keys.
+  const mixrun::testing::TempDir dir;
+  const std::string moved = dir.path().string();
+  std::filesystem::copy(kExamples + "/data", moved + "/data",
+                        std::filesystem::copy_options::recursive);
+  const std::string text = R"({"name": "plan", "domains": [
+      {"name": "code", "paths": ["data/code/*.txt"]},
+      {"name": "web", "paths": ["data/web/*.jsonl"], "format": "jsonl"}],
+    "mixtures": )" + mixtures +
+                           R"(, "models": [{"name": "m", "layers": 1, "d_model": 32,
+    "heads": 4}], "train": {"tokens": [1e5, 2e5], "seeds": [0, 1]}})";
+  auto elsewhere = mixrun::ParseExperiment(text, moved + "/inline.json");
+  REQUIRE(elsewhere.ok());
+  auto there = mixrun::ExpandRuns(*elsewhere, kTokens);
+  REQUIRE(there.ok());
+  REQUIRE(there->size() == here.size());
+  for (size_t i = 0; i < here.size(); ++i) {
+    CHECK((*there)[i].spec.run_key == here[i].spec.run_key);
+    CHECK((*there)[i].spec.previous_key != here[i].spec.previous_key);
+  }
+  // A training setting or the data's content changes the settings and the key.
+  const auto other_lr =
+      Runs(Config(mixtures, R"([{"name": "m", "layers": 1, "d_model": 32, "heads": 4}])",
+                  R"({"tokens": [1e5, 2e5], "seeds": [0, 1], "lr": 1e-3})"));
+  CHECK(other_lr[0].spec.run_key != here[0].spec.run_key);
+  CHECK(other_lr[0].spec.settings_id != here[0].spec.settings_id);
+  std::ofstream(moved + "/data/code/extra.txt") << "more code";
+  auto grown = mixrun::ExpandRuns(*mixrun::ParseExperiment(text, moved + "/inline.json"), kTokens);
+  REQUIRE(grown.ok());
+  CHECK((*grown)[0].spec.run_key != here[0].spec.run_key);
 }
 
 TEST_CASE("every design also trains include, without near-duplicates") {
