@@ -143,6 +143,11 @@ int Main(int argc, char** argv) {
       ->add_option("--drop-highest", fit.request.drop_highest,
                    "Leave out the K runs with the highest target metric")
       ->check(CLI::NonNegativeNumber);
+  fit_command->add_option("--where", fit.request.where,
+                          "Fit only runs whose training settings match KEY=VALUE (repeatable), "
+                          "e.g. --where lr=1e-3");
+  fit_command->add_flag("--allow-mixed-settings", fit.request.allow_mixed_settings,
+                        "Fit runs trained with different settings together");
   fit_command->add_option("--predict", fit.predict,
                           "Evaluate the fit at points: a JSON file or text, e.g. "
                           "'[{\"N\": 7e10, \"D\": 1.4e12}]' or a mixture {\"web\": 0.6, ...}");

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "catalog/catalog.h"
+#include "common/run_settings.h"
+#include "common/version.h"
 
 namespace mixrun {
 
@@ -22,6 +25,61 @@ void DropHighest(std::vector<RunPoint>& runs, const std::string& metric, int cou
             [](const RunPoint& a, const RunPoint& b) { return a.run_id < b.run_id; });
 }
 
+namespace {
+
+// Keeps the runs whose settings satisfy --where (runs without recorded settings, e.g. imported,
+// satisfy no condition), then refuses runs of several training settings unless allowed.
+Status SelectBySettings(std::vector<RunPoint>& runs, const FitRequest& request) {
+  if (!request.where.empty()) {
+    std::vector<SettingCondition> conditions;
+    for (const std::string& text : request.where) {
+      MIXRUN_ASSIGN_OR_RETURN(SettingCondition condition, ParseSettingCondition(text));
+      conditions.push_back(condition);
+    }
+    std::vector<RunPoint> kept;
+    for (RunPoint& run : runs) {
+      if (run.settings.empty()) continue;
+      MIXRUN_ASSIGN_OR_RETURN(bool match, SettingsMatch(run.settings, conditions));
+      if (match) kept.push_back(std::move(run));
+    }
+    if (kept.empty()) {
+      return Status::InvalidInput("no finished run of '" + request.experiment +
+                                  "' has settings matching --where");
+    }
+    runs = std::move(kept);
+  }
+  std::map<std::string, std::pair<size_t, const RunPoint*>> groups;  // settings_id -> count, one
+  for (const RunPoint& run : runs) {
+    auto& group = groups[run.settings_id];
+    if (group.first++ == 0) group.second = &run;
+  }
+  if (groups.size() <= 1 || request.allow_mixed_settings) return Status::Ok();
+  std::vector<const std::map<std::string, std::string>*> settings;
+  std::string counts;
+  for (const auto& [id, group] : groups) {
+    settings.push_back(&group.second->settings);
+    counts += (counts.empty() ? "" : ", ") + std::to_string(group.first) + " runs of " +
+              (id.empty() ? std::string("unrecorded settings") : "settings " + id.substr(0, 6));
+  }
+  std::string differing;
+  for (const std::string& key : DifferingSettings(settings)) {
+    std::string values;
+    for (const auto* one : settings) {
+      auto found = one->find(key);
+      values += (values.empty() ? "" : " / ") + (found == one->end() ? "-" : found->second);
+    }
+    differing += (differing.empty() ? "" : "; ") + key + ": " + values;
+  }
+  return Status::InvalidInput(
+      "experiment '" + request.experiment +
+      "' has finished runs trained with different settings (" + counts +
+      (differing.empty() ? "" : "; differing in " + differing) +
+      "): fitting them together mixes what they measure. Select runs with --where KEY=VALUE "
+      "(e.g. --where lr=1e-3) or pass --allow-mixed-settings");
+}
+
+}  // namespace
+
 Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, FindLaw(request.law));
   if (request.law != "mixing" && request.metric.empty()) {
@@ -32,7 +90,8 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   if (!experiment) return store.ExperimentId(request.experiment).status();
   const std::set<std::string> history =
       entry->history ? entry->history(request) : std::set<std::string>{};
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> train, store.LoadRunPoints(experiment->id, history));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> train,
+                          store.LoadRunPoints(experiment->id, history));
   if (train.empty()) {
     return Status::InvalidInput("experiment '" + request.experiment +
                                 "' has no finished runs to fit");
@@ -41,6 +100,8 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
     const nlohmann::json config = nlohmann::json::parse(experiment->config_json, nullptr, false);
     MIXRUN_RETURN_IF_ERROR(entry->defaults(request, train, config));
   }
+  MIXRUN_RETURN_IF_ERROR(SelectBySettings(train, request));
+  request.mixrun_version = kMixrunVersion;
   DropHighest(train, request.metric, request.drop_highest);
   std::vector<RunPoint> test;
   if (!request.test_experiment.empty()) {
@@ -52,10 +113,9 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   ExperimentFit out;
   MIXRUN_ASSIGN_OR_RETURN(out.report, FitWith(*entry, request, train, test));
   for (const std::string& warning : out.report.stats.warnings) spdlog::warn("{}", warning);
-  MIXRUN_ASSIGN_OR_RETURN(out.fit_id, store.AddFit(experiment->id, out.report.law,
-                                                   out.report.options.dump(),
-                                                   out.report.ParamsJson().dump(),
-                                                   out.report.StatsJson().dump()));
+  MIXRUN_ASSIGN_OR_RETURN(
+      out.fit_id, store.AddFit(experiment->id, out.report.law, out.report.options.dump(),
+                               out.report.ParamsJson().dump(), out.report.StatsJson().dump()));
   out.request = std::move(request);
   out.test_runs = test.size();
   return out;

@@ -25,6 +25,9 @@ nlohmann::json FitRequest::ToJson() const {
   if (!experiment.empty()) json["experiment"] = experiment;
   if (!test_experiment.empty()) json["test_experiment"] = test_experiment;
   if (drop_highest > 0) json["drop_highest"] = drop_highest;
+  if (!where.empty()) json["where"] = where;
+  if (allow_mixed_settings) json["allow_mixed_settings"] = true;
+  if (!mixrun_version.empty()) json["mixrun_version"] = mixrun_version;
   return json;
 }
 
@@ -50,6 +53,9 @@ Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
     request.experiment = json.value("experiment", "");
     request.test_experiment = json.value("test_experiment", "");
     request.drop_highest = json.value("drop_highest", 0);
+    request.where = json.value("where", std::vector<std::string>{});
+    request.allow_mixed_settings = json.value("allow_mixed_settings", false);
+    request.mixrun_version = json.value("mixrun_version", "");
   } catch (const nlohmann::json::exception& error) {
     return Status::InvalidInput(std::string("fit options: ") + error.what());
   }
@@ -66,7 +72,8 @@ Status FitRequest::CheckCommon(size_t train_rows) const {
                                 std::to_string(train_rows) + " training runs");
   }
   if (calibration_folds < 2) return Status::InvalidInput("calibration folds must be at least 2");
-  if (huber_delta && !(*huber_delta > 0)) return Status::InvalidInput("huber delta must be positive");
+  if (huber_delta && !(*huber_delta > 0))
+    return Status::InvalidInput("huber delta must be positive");
   if (drop_highest < 0) return Status::InvalidInput("drop-highest must be 0 or more");
   return Status::Ok();
 }

@@ -39,6 +39,11 @@ struct FitRequest {
   std::string experiment;
   std::string test_experiment;
   int drop_highest = 0;
+  // Runs of different training settings (runs.settings_id) are not fitted together unless allowed;
+  // `where` (KEY=VALUE over the runs' settings, e.g. "lr=1e-3") selects the runs fitted.
+  std::vector<std::string> where;
+  bool allow_mixed_settings = false;
+  std::string mixrun_version;  // of the mixrun that made the fit (set when fitting)
 
   // The request as stored in fits.options_json (every field, defaults resolved).
   nlohmann::json ToJson() const;
