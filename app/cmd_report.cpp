@@ -28,17 +28,17 @@ std::string TopWeights(const Mixture& weights) {
 
 }  // namespace
 
-int RunReport(const GlobalOptions& global, const ReportOptions& options) {
+Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   auto fit = LoadStoredFit(**store, options.fit_id);
-  if (!fit.ok()) return ReportFailure(fit.status());
+  if (!fit.ok()) return fit.status();
   auto experiment_id = (*store)->ExperimentId(options.experiment);
-  if (!experiment_id.ok()) return ReportFailure(experiment_id.status());
+  if (!experiment_id.ok()) return experiment_id.status();
   auto runs = (*store)->LoadRunPoints(*experiment_id);
-  if (!runs.ok()) return ReportFailure(runs.status());
+  if (!runs.ok()) return runs.status();
   auto listed = (*store)->ListRuns({options.experiment, RunStatus::kDone});
-  if (!listed.ok()) return ReportFailure(listed.status());
+  if (!listed.ok()) return listed.status();
   std::map<int64_t, std::string> labels;
   for (const RunRow& run : *listed) labels[run.id] = run.spec.label;
 
@@ -53,7 +53,7 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
     const std::optional<double> observed = fit->ObservedTarget(run);
     if (!observed) continue;
     auto prediction = fit->fitted->PredictWithIntervals(run);
-    if (!prediction.ok()) return ReportFailure(prediction.status());
+    if (!prediction.ok()) return prediction.status();
     predicted.push_back(prediction->value);
     actual.push_back(*observed);
     if (prediction->prediction_interval) {
@@ -81,9 +81,8 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
          FormatSignificant(prediction->value - *observed, 3)});
   }
   if (rows.empty()) {
-    return ReportFailure(Status::InvalidInput("experiment '" + options.experiment +
-                                              "' has no finished run with metric '" + metric +
-                                              "'"));
+    return Status::InvalidInput("experiment '" + options.experiment +
+                                "' has no finished run with metric '" + metric + "'");
   }
   HeldOut held_out;
   held_out.accuracy = MeasureAccuracy(predicted, actual);
@@ -117,7 +116,7 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
                       {"interval_method", method}}
                      .dump(2)
               << '\n';
-    return 0;
+    return Status::Ok();
   }
   std::cout << "fit " << fit->id << " (" << fit->Describe() << ") on " << options.experiment << ", "
             << metric << "\n\n";
@@ -131,7 +130,7 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
   if (!fit->fitted->calibration()) {
     std::cout << "this fit was stored without a calibration: refit it for prediction intervals\n";
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun
