@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/text_table.h"
 #include "fit/fit_print.h"
+#include "fit/held_out.h"
 
 namespace mixrun {
 namespace {
@@ -44,8 +45,8 @@ Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
 
   const std::string metric = fit->TargetMetric();
   json rows = json::array();
-  std::vector<double> predicted, actual;
-  size_t in_prediction = 0, with_prediction = 0, in_mean = 0, with_mean = 0;
+  std::vector<PointPrediction> predictions;
+  std::vector<double> actual;
   std::string method;
   TextTable table(
       {"run", "label", "mixture", "predicted", "mean 95%", "prediction 95%", "actual", "error"});
@@ -54,17 +55,9 @@ Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
     if (!observed) continue;
     auto prediction = fit->fitted->PredictWithIntervals(run);
     if (!prediction.ok()) return prediction.status();
-    predicted.push_back(prediction->value);
+    predictions.push_back(*prediction);
     actual.push_back(*observed);
-    if (prediction->prediction_interval) {
-      ++with_prediction;
-      in_prediction += prediction->prediction_interval->Contains(*observed);
-      method = prediction->interval_method;
-    }
-    if (prediction->mean_interval) {
-      ++with_mean;
-      in_mean += prediction->mean_interval->Contains(*observed);
-    }
+    if (prediction->prediction_interval) method = prediction->interval_method;
     json entry = prediction->ToJson();
     entry.erase("prediction");
     entry.update({{"run_id", run.run_id},
@@ -84,29 +77,7 @@ Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
     return Status::InvalidInput("experiment '" + options.experiment +
                                 "' has no finished run with metric '" + metric + "'");
   }
-  HeldOut held_out;
-  held_out.accuracy = MeasureAccuracy(predicted, actual);
-  if (with_prediction > 0) {
-    held_out.coverage_95 = static_cast<double>(in_prediction) / with_prediction;
-    double width = 0;
-    for (const auto& row : rows) {
-      if (row["prediction_interval"].is_array()) {
-        width += row["prediction_interval"][1].get<double>() -
-                 row["prediction_interval"][0].get<double>();
-      }
-    }
-    held_out.mean_prediction_width = width / with_prediction;
-  }
-  if (with_mean > 0) {
-    held_out.mean_interval_coverage = static_cast<double>(in_mean) / with_mean;
-    double width = 0;
-    for (const auto& row : rows) {
-      if (row["mean_interval"].is_array()) {
-        width += row["mean_interval"][1].get<double>() - row["mean_interval"][0].get<double>();
-      }
-    }
-    held_out.mean_mean_width = width / with_mean;
-  }
+  const HeldOut held_out = MeasureHeldOut(predictions, actual);
   if (global.json) {
     std::cout << json{{"fit_id", fit->id},
                       {"law", fit->law},
