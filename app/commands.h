@@ -81,6 +81,7 @@ struct ReportOptions {
   std::string experiment;  // runs to compare with the fit's predictions
 };
 
+// train, runs and export take the library's own request: their flags are bound straight into it.
 Status RunPlan(const GlobalOptions& global, const PlanOptions& options);
 Status RunRuns(const GlobalOptions& global, const RunFilter& filter);
 Status RunImport(const GlobalOptions& global, ImportCommandOptions options);
