@@ -68,7 +68,7 @@ int Main(int argc, char** argv) {
   plan_command->footer("Example:\n  mixrun plan configs/examples/two-text-domains.json --dry-run");
 
   auto* train_command = app.add_subcommand("train", "Train every pending run of an experiment");
-  TrainOptions train;
+  TrainSweepRequest train;  // bound straight into the library's request
   train_command->add_option("config", train.config, "Experiment config (JSON)")->required();
   train_command->add_option("--max-runs", train.max_runs, "Train at most K runs, then stop")
       ->check(CLI::PositiveNumber);
@@ -168,19 +168,22 @@ int Main(int argc, char** argv) {
   RecommendOptions recommend;
   auto* recommend_command =
       app.add_subcommand("recommend", "Recommend a mixture under a fit and constraints");
-  recommend_command->add_option("--fit", recommend.fits,
+  recommend_command->add_option("--fit", recommend.fits.specs,
                                 "ID[:WEIGHT] of a stored fit (repeatable: the weighted sum of "
                                 "their predictions is minimised)");
-  recommend_command->add_option("--experiment", recommend.experiment,
+  recommend_command->add_option("--experiment", recommend.fits.experiment,
                                 "Use the experiment's latest fit (of --law when given)");
-  recommend_command->add_option("--law", recommend.law, "With --experiment: which law's fit");
+  recommend_command->add_option("--law", recommend.fits.law, "With --experiment: which law's fit");
   recommend_command
-      ->add_option("--method", recommend.method,
+      ->add_option("--method", recommend.request.method,
                    "optimize (smooth laws) | simulate (RegMix's; any model) | auto")
       ->check(CLI::IsMember({"auto", "optimize", "simulate"}));
-  recommend_command->add_option("--samples", recommend.samples, "simulate: candidates drawn")
+  recommend_command
+      ->add_option("--samples", recommend.request.simulate.samples, "simulate: candidates drawn")
       ->check(CLI::Range(1, 100000000));
-  recommend_command->add_option("--top-k", recommend.top_k, "simulate: best candidates averaged")
+  recommend_command
+      ->add_option("--top-k", recommend.request.simulate.top_k,
+                   "simulate: best candidates averaged")
       ->check(CLI::Range(1, 100000000));
   recommend_command->add_option("--prior", recommend.prior,
                                 "tokens (domain token shares) | uniform | FILE.json of shares");
@@ -188,17 +191,19 @@ int Main(int argc, char** argv) {
   recommend_command->add_option("--max", recommend.max_bounds, "DOMAIN=W upper bound (repeatable)");
   recommend_command->add_option("--fix", recommend.fixed, "DOMAIN=W pinned weight (repeatable)");
   recommend_command
-      ->add_option("--kl-reg", recommend.kl_reg,
+      ->add_option("--kl-reg", recommend.request.kl_reg,
                    "Penalty λ·KL(r‖prior) keeping the mixture near the prior")
       ->check(CLI::NonNegativeNumber);
-  recommend_command->add_option("--max-epochs", recommend.max_epochs,
+  recommend_command->add_option("--max-epochs", recommend.request.constraints.max_epochs,
                                 "Availability: a domain repeats at most E times in the target run");
-  recommend_command->add_option("--target-tokens", recommend.target_tokens,
+  recommend_command->add_option("--target-tokens", recommend.request.constraints.target_tokens,
                                 "Availability: tokens of the target run");
-  recommend_command->add_option("--seed", recommend.seed, "Seed of starts and samples");
+  recommend_command->add_option("--seed", recommend.request.simulate.seed,
+                                "Seed of starts and samples");
   recommend_command->add_option("--out", recommend.out,
                                 "Write the mixture as JSON (accepted by mixtures.include)");
-  recommend_command->add_flag("--allow-extrapolation", recommend.allow_extrapolation,
+  recommend_command->add_flag("--allow-extrapolation",
+                              recommend.request.constraints.allow_extrapolation,
                               "Let weights leave the range seen in the fit's training runs");
   AddStoreAndJson(recommend_command, global);
   recommend_command->footer(
@@ -214,18 +219,21 @@ int Main(int argc, char** argv) {
   submit_command->add_option("config", submit.config, "Experiment config (JSON)")->required();
   submit_command->add_flag("--slurm", submit.slurm, "Submit to Slurm (the only scheduler so far)")
       ->required();
-  submit_command->add_option("--array-size", submit.array_size, "K array tasks (shards)")
+  submit_command
+      ->add_option("--array-size", submit.request.script.array_size, "K array tasks (shards)")
       ->check(CLI::Range(1, 100000));
-  submit_command->add_option("--parallel", submit.parallel, "At most P tasks at once (%P)")
+  submit_command
+      ->add_option("--parallel", submit.request.script.parallel, "At most P tasks at once (%P)")
       ->check(CLI::Range(1, 100000));
-  submit_command->add_option("--partition", submit.partition, "Slurm partition");
-  submit_command->add_option("--time", submit.time, "Time limit per task, HH:MM:SS");
-  submit_command->add_option("--cpus-per-task", submit.cpus_per_task, "CPUs per task")
+  submit_command->add_option("--partition", submit.request.script.partition, "Slurm partition");
+  submit_command->add_option("--time", submit.request.script.time, "Time limit per task, HH:MM:SS");
+  submit_command
+      ->add_option("--cpus-per-task", submit.request.script.cpus_per_task, "CPUs per task")
       ->check(CLI::Range(1, 1024));
-  submit_command->add_option("--mem", submit.mem, "Memory per task, e.g. 4G");
-  submit_command->add_option("--sbatch-arg", submit.sbatch_args,
+  submit_command->add_option("--mem", submit.request.script.mem, "Memory per task, e.g. 4G");
+  submit_command->add_option("--sbatch-arg", submit.request.script.sbatch_args,
                              "Extra #SBATCH line content (repeatable)");
-  submit_command->add_flag("--dry-run", submit.dry_run, "Print the script; submit nothing");
+  submit_command->add_flag("--dry-run", submit.request.dry_run, "Print the script; submit nothing");
   AddStoreAndJson(submit_command, global);
   submit_command->footer(
       "Example:\n  mixrun submit study.json --slurm --array-size 8 --parallel 4 "
@@ -249,7 +257,7 @@ int Main(int argc, char** argv) {
   AddStoreAndJson(status_command, global);
   status_command->footer("Example:\n  mixrun status study.json");
 
-  RunsOptions runs;
+  RunFilter runs;  // runs and export filter alike
   auto* runs_command = app.add_subcommand("runs", "List the runs in a store");
   runs_command->add_option("--experiment", runs.experiment, "Only this experiment");
   AddRunStatusOption(runs_command, runs.status);
@@ -320,24 +328,27 @@ int Main(int argc, char** argv) {
   }
   SetUpLogging(verbose, quiet);
 
-  if (plan_command->parsed()) return RunPlan(global, plan);
-  if (runs_command->parsed()) return RunRuns(global, runs);
-  if (import_command->parsed()) return RunImport(global, import);
-  if (export_command->parsed()) return RunExport(global, exporting);
-  if (train_command->parsed()) return RunTrain(global, train);
-  if (fit_command->parsed()) {
-    if (!fit.fit_id && (fit.request.law.empty() || fit.request.experiment.empty())) {
-      spdlog::error("fit-law: give LAW and --experiment, or --fit ID with --predict");
-      return 2;
+  auto run = [&]() -> Status {
+    if (plan_command->parsed()) return RunPlan(global, plan);
+    if (runs_command->parsed()) return RunRuns(global, runs);
+    if (import_command->parsed()) return RunImport(global, import);
+    if (export_command->parsed()) return RunExport(global, exporting);
+    if (train_command->parsed()) return RunTrain(global, train);
+    if (fit_command->parsed()) {
+      if (!fit.fit_id && (fit.request.law.empty() || fit.request.experiment.empty())) {
+        return Status::InvalidInput(
+            "fit-law: give LAW and --experiment, or --fit ID with --predict");
+      }
+      return RunFitLaw(global, fit);
     }
-    return RunFitLaw(global, fit);
-  }
-  if (recommend_command->parsed()) return RunRecommend(global, recommend);
-  if (submit_command->parsed()) return RunSubmit(global, submit);
-  if (collect_command->parsed()) return RunCollect(global, collect);
-  if (status_command->parsed()) return RunStudyStatus(global, status);
-  if (report_command->parsed()) return RunReport(global, report);
-  return 2;
+    if (recommend_command->parsed()) return RunRecommend(global, recommend);
+    if (submit_command->parsed()) return RunSubmit(global, submit);
+    if (collect_command->parsed()) return RunCollect(global, collect);
+    if (status_command->parsed()) return RunStudyStatus(global, status);
+    if (report_command->parsed()) return RunReport(global, report);
+    return Status::InvalidInput("");  // unreachable: CLI11 requires one subcommand
+  };
+  return ExitCode(run());
 }
 
 }  // namespace mixrun

@@ -14,8 +14,26 @@
 #include "config/config.h"
 
 namespace mixrun {
+namespace {
 
-int RunCollect(const GlobalOptions& global, const CollectOptions& options) {
+// The shards' errors as one status: the first one's code, every message one after another.
+Status CombinedErrors(const std::vector<Status>& errors) {
+  if (errors.empty()) return Status::Ok();
+  std::string message;
+  for (const Status& error : errors) message += (message.empty() ? "" : "\n") + error.message();
+  switch (errors.front().code()) {
+    case Status::Code::kFailed:
+      return Status::Failed(message);
+    case Status::Code::kNotFound:
+      return Status::NotFound(message);
+    default:
+      return Status::InvalidInput(message);
+  }
+}
+
+}  // namespace
+
+Status RunCollect(const GlobalOptions& global, const CollectOptions& options) {
   const auto began = std::chrono::steady_clock::now();
   std::string experiment_name;
   std::string store_path = ChooseStorePath(global, "");
@@ -23,11 +41,11 @@ int RunCollect(const GlobalOptions& global, const CollectOptions& options) {
   std::map<std::string, int> task_of;  // run key -> task, when the study's state is known
   if (!options.config.empty()) {
     auto experiment = LoadExperiment(options.config);
-    if (!experiment.ok()) return ReportFailure(experiment.status());
+    if (!experiment.ok()) return experiment.status();
     experiment_name = experiment->name;
     const StudyPaths paths = StudyPathsFor(*experiment);
     auto state = ReadStudyState(paths.state);
-    if (!state.ok()) return ReportFailure(state.status());
+    if (!state.ok()) return state.status();
     // The store the runs were submitted from, unless --store says otherwise.
     store_path = ChooseStorePath(global, *state ? (*state)->store : experiment->store);
     if (*state) {
@@ -37,19 +55,19 @@ int RunCollect(const GlobalOptions& global, const CollectOptions& options) {
     }
     if (shards.empty()) shards = ListShardStores(paths.shards);
     if (shards.empty()) {
-      return ReportFailure(Status::NotFound(paths.shards +
-                                            ": no shard stores (submit the study with 'mixrun "
-                                            "submit --slurm' and let its tasks start)"));
+      return Status::NotFound(paths.shards +
+                              ": no shard stores (submit the study with 'mixrun "
+                              "submit --slurm' and let its tasks start)");
     }
   } else if (shards.empty()) {
-    return ReportFailure(Status::InvalidInput(
-        "collect: name the study's config, or shard stores with --shard-store"));
+    return Status::InvalidInput(
+        "collect: name the study's config, or shard stores with --shard-store");
   }
 
   auto store = Store::Open(store_path);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   auto report = CollectShards(**store, shards, experiment_name);
-  if (!report.ok()) return ReportFailure(report.status());
+  if (!report.ok()) return report.status();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
@@ -113,8 +131,7 @@ int RunCollect(const GlobalOptions& global, const CollectOptions& options) {
     spdlog::info("collected {} of {} shard stores into {} in {:.2f} s", report->merged.size(),
                  shards.size(), store_path, seconds);
   }
-  for (const auto& error : report->errors) ReportFailure(error);
-  return report->errors.empty() ? 0 : report->errors.front().exit_code();
+  return CombinedErrors(report->errors);
 }
 
 }  // namespace mixrun

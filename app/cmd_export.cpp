@@ -5,15 +5,14 @@
 
 namespace mixrun {
 
-int RunExport(const GlobalOptions& global, const ExportOptions& options) {
+Status RunExport(const GlobalOptions& global, const ExportOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   if (options.filter.experiment) {
     auto id = (*store)->ExperimentId(*options.filter.experiment);
-    if (!id.ok()) return ReportFailure(id.status());
+    if (!id.ok()) return id.status();
   }
-  Status status = ExportRuns(**store, options, std::cout);
-  return status.ok() ? 0 : ReportFailure(status);
+  return ExportRuns(**store, options, std::cout);
 }
 
 }  // namespace mixrun

@@ -49,14 +49,15 @@ json PredictionsJson(const Predictions& predictions) {
   return rows;
 }
 
-int PredictWithStoredFit(Store& store, const GlobalOptions& global, const FitLawOptions& options) {
+Status PredictWithStoredFit(Store& store, const GlobalOptions& global,
+                            const FitLawOptions& options) {
   if (options.predict.empty()) {
-    return ReportFailure(Status::InvalidInput("--fit needs --predict POINTS"));
+    return Status::InvalidInput("--fit needs --predict POINTS");
   }
   auto fit = LoadStoredFit(store, *options.fit_id);
-  if (!fit.ok()) return ReportFailure(fit.status());
+  if (!fit.ok()) return fit.status();
   auto predictions = Predict(*fit->fitted, options.predict, fit->request.x);
-  if (!predictions.ok()) return ReportFailure(predictions.status());
+  if (!predictions.ok()) return predictions.status();
   if (global.json) {
     std::cout << json{{"fit_id", fit->id},
                       {"law", fit->law},
@@ -67,28 +68,28 @@ int PredictWithStoredFit(Store& store, const GlobalOptions& global, const FitLaw
     std::cout << "fit " << fit->id << " (" << fit->Describe() << ")\n";
     PrintPredictions(std::cout, *predictions);
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace
 
-int RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
+Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   if (options.fit_id) return PredictWithStoredFit(**store, global, options);
 
   FitRequest request = options.request;
   Status parsed = ParseTargetPairs(options.target_pairs, request);
-  if (!parsed.ok()) return ReportFailure(parsed);
+  if (!parsed.ok()) return parsed;
   auto fit = FitExperiment(**store, request);
-  if (!fit.ok()) return ReportFailure(fit.status());
+  if (!fit.ok()) return fit.status();
 
   Predictions predictions;
   if (!options.predict.empty()) {
     auto stored = LoadStoredFit(**store, fit->fit_id);
-    if (!stored.ok()) return ReportFailure(stored.status());
+    if (!stored.ok()) return stored.status();
     auto predicted = Predict(*stored->fitted, options.predict, fit->request.x);
-    if (!predicted.ok()) return ReportFailure(predicted.status());
+    if (!predicted.ok()) return predicted.status();
     predictions = std::move(*predicted);
   }
   if (global.json) {
@@ -100,7 +101,7 @@ int RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
     PrintFitReport(std::cout, fit->fit_id, fit->report, fit->request.experiment);
     if (!predictions.empty()) PrintPredictions(std::cout, predictions);
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

@@ -9,17 +9,17 @@
 
 namespace mixrun {
 
-int RunImport(const GlobalOptions& global, ImportCommandOptions options) {
+Status RunImport(const GlobalOptions& global, ImportCommandOptions options) {
   const KeyValueSyntax syntax{.flag = "--metric", .expected = "NAME=COLUMN, e.g. loss=loss"};
   for (const std::string& pair : options.metric_pairs) {
     auto metric = SplitKeyValue(pair, syntax);
-    if (!metric.ok()) return ReportFailure(metric.status());
+    if (!metric.ok()) return metric.status();
     options.import.metrics.emplace_back(metric->key, metric->value);
   }
   auto store = Store::Open(ChooseStorePath(global, ""));
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   auto summary = ImportCsv(**store, options.import);
-  if (!summary.ok()) return ReportFailure(summary.status());
+  if (!summary.ok()) return summary.status();
   if (global.json) {
     nlohmann::json result = {{"experiment", options.import.experiment},
                              {"rows", summary->rows},
@@ -33,7 +33,7 @@ int RunImport(const GlobalOptions& global, ImportCommandOptions options) {
                  options.import.experiment, summary->rows, summary->added, summary->existing,
                  summary->domains.size(), summary->metrics.size());
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

@@ -1,5 +1,5 @@
 // mixrun plan: validate a config, show what it expands to — runs, parameters, tokens, FLOPs and
-// the wall time this machine will take — and register its runs as pending.
+// the wall time this machine will take (lib/design/run_cost.h) — and register its runs as pending.
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -12,8 +12,8 @@
 #include "common/text_table.h"
 #include "config/config.h"
 #include "data/corpus.h"
+#include "design/run_cost.h"
 #include "design/run_plan.h"
-#include "model/throughput.h"
 #include "store/store.h"
 
 namespace mixrun {
@@ -47,49 +47,19 @@ std::string FormatSeconds(double seconds) {
   return FormatSignificant(seconds / 3600, 3) + " h";
 }
 
-// Seconds one run takes: training at the measured rate, plus its evaluations (forward passes
-// only, about a third of a training step's work per token).
-double EstimateRunSeconds(const Experiment& experiment, double tokens, double tokens_per_second) {
-  const TrainSpec& train = experiment.train;
-  double steps = std::max(1.0, std::round(tokens / (double(train.batch) * train.context)));
-  double evaluations = std::floor(steps / train.eval_every) + 2;
-  double eval_tokens = evaluations * train.eval_tokens * experiment.domains.size();
-  return (tokens + eval_tokens / 3) / tokens_per_second;
-}
-
-// One row per model and token budget: how many runs, their size, their cost.
-json PlanTable(const Experiment& experiment, const std::vector<PlannedRun>& runs) {
-  std::map<std::string, double> throughput;  // per model name, built-in backend only
-  struct Group {
-    const PlannedRun* example = nullptr;
-    int runs = 0;
-  };
-  std::map<std::pair<std::string, double>, Group> groups;
-  for (const PlannedRun& run : runs) {
-    Group& group = groups[{run.model.name, run.tokens}];
-    if (!group.example) group.example = &run;
-    ++group.runs;
-  }
+// The run-cost table (lib/design/run_cost.h) as JSON: one row per model and token budget.
+json CostTableJson(const RunCost& cost) {
   json table = json::array();
-  for (const auto& [key, group] : groups) {
-    const PlannedRun& run = *group.example;
-    json row = {{"model", run.model.name},
-                {"n_params", run.spec.n_params},
-                {"n_params_nonembed", run.spec.n_params_nonembed},
-                {"tokens", run.tokens},
-                {"flops_per_run", run.spec.flops},
-                {"runs", group.runs}};
-    if (experiment.backend.kind == "builtin") {
-      if (!throughput.count(run.model.name)) {
-        auto measured =
-            MeasureTrainingThroughput(run.model, experiment.train, experiment.backend.threads, 0.3);
-        throughput[run.model.name] = measured.ok() ? *measured : NAN;
-      }
-      double rate = throughput[run.model.name];
-      row["tokens_per_second"] = rate;
-      row["seconds_per_run"] = EstimateRunSeconds(experiment, run.tokens, rate);
-    }
-    table.push_back(row);
+  for (const RunCostRow& row : cost.rows) {
+    json entry = {{"model", row.model},
+                  {"n_params", row.n_params},
+                  {"n_params_nonembed", row.n_params_nonembed},
+                  {"tokens", row.tokens},
+                  {"flops_per_run", row.flops_per_run},
+                  {"runs", row.runs}};
+    if (row.tokens_per_second) entry["tokens_per_second"] = *row.tokens_per_second;
+    if (row.seconds_per_run) entry["seconds_per_run"] = *row.seconds_per_run;
+    table.push_back(entry);
   }
   return table;
 }
@@ -108,12 +78,7 @@ json HeaderJson(const Experiment& experiment, const std::string& store_path,
   }
   json models = json::array();
   for (const auto& model : experiment.models) models.push_back(json::parse(ModelJson(model)));
-  json table = PlanTable(experiment, runs);
-  double flops = 0, seconds = 0;
-  for (const auto& row : table) {
-    flops += row["flops_per_run"].get<double>() * row["runs"].get<int>();
-    seconds += row.value("seconds_per_run", NAN) * row["runs"].get<int>();
-  }
+  const RunCost cost = EstimateRunCost(experiment, runs);
   return {{"experiment", experiment.name},
           {"config", experiment.config_path},
           {"store", store_path},
@@ -124,9 +89,10 @@ json HeaderJson(const Experiment& experiment, const std::string& store_path,
           {"seeds", experiment.train.seeds},
           {"backend", experiment.backend.kind},
           {"runs", runs.size()},
-          {"table", table},
-          {"total_flops", flops},
-          {"estimated_seconds", std::isfinite(seconds) ? json(seconds) : json(nullptr)}};
+          {"table", CostTableJson(cost)},
+          {"total_flops", cost.total_flops},
+          {"estimated_seconds",
+           std::isfinite(cost.total_seconds) ? json(cost.total_seconds) : json(nullptr)}};
 }
 
 void PrintHeader(const json& header, std::ostream& out) {
@@ -169,15 +135,15 @@ void PrintHeader(const json& header, std::ostream& out) {
 
 }  // namespace
 
-int RunPlan(const GlobalOptions& global, const PlanOptions& options) {
+Status RunPlan(const GlobalOptions& global, const PlanOptions& options) {
   auto experiment = LoadExperiment(options.config);
-  if (!experiment.ok()) return ReportFailure(experiment.status());
+  if (!experiment.ok()) return experiment.status();
   std::string store_path = ChooseStorePath(global, experiment->store);
   auto corpora = LoadExperimentCorpora(*experiment);
-  if (!corpora.ok()) return ReportFailure(corpora.status());
+  if (!corpora.ok()) return corpora.status();
   const DomainTokens tokens = TokenCounts(*corpora);
   auto runs = ExpandRuns(*experiment, tokens);
-  if (!runs.ok()) return ReportFailure(runs.status());
+  if (!runs.ok()) return runs.status();
   json header = HeaderJson(*experiment, store_path, tokens, *runs);
 
   if (options.dry_run) {
@@ -187,15 +153,15 @@ int RunPlan(const GlobalOptions& global, const PlanOptions& options) {
       PrintHeader(header, std::cout);
       std::cout << "(dry run: nothing registered)\n";
     }
-    return 0;
+    return Status::Ok();
   }
   auto store = Store::Open(store_path);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   auto registered =
       (*store)->RegisterRuns(experiment->name, experiment->config_json, tokens, RunSpecs(*runs));
-  if (!registered.ok()) return ReportFailure(registered.status());
+  if (!registered.ok()) return registered.status();
   auto listed = (*store)->ListRuns({experiment->name, {}});
-  if (!listed.ok()) return ReportFailure(listed.status());
+  if (!listed.ok()) return listed.status();
   std::map<std::string, RunStatus> status_by_key;
   for (const RunRow& run : *listed) status_by_key[run.spec.run_key] = run.spec.status;
   // Registered before this call: runs of the config that already had a status other than the
@@ -215,7 +181,7 @@ int RunPlan(const GlobalOptions& global, const PlanOptions& options) {
     for (const auto& [status, count] : counts) std::cout << " " << count << " " << status;
     std::cout << " (of this config's " << runs->size() << " runs) in " << store_path << '\n';
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

@@ -19,22 +19,14 @@ namespace {
 
 Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& options,
                                       const std::vector<LoadedFit>& fits) {
-  RecommendRequest request;
-  request.method = options.method;
-  request.simulate.samples = options.samples;
-  request.simulate.top_k = options.top_k;
-  request.simulate.seed = options.seed;
-  request.search.seed = options.seed;
-  request.kl_reg = options.kl_reg;
+  RecommendRequest request = options.request;
+  request.search.seed = request.simulate.seed;  // --seed: of the starts and of the samples
   // Results do not depend on the thread count, so use the machine.
   request.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   MIXRUN_ASSIGN_OR_RETURN(request.constraints.min, ParseDomainWeights(options.min_bounds, "--min"));
   MIXRUN_ASSIGN_OR_RETURN(request.constraints.max, ParseDomainWeights(options.max_bounds, "--max"));
   MIXRUN_ASSIGN_OR_RETURN(request.constraints.fixed, ParseDomainWeights(options.fixed, "--fix"));
-  request.constraints.max_epochs = options.max_epochs;
-  request.constraints.target_tokens = options.target_tokens;
-  request.constraints.allow_extrapolation = options.allow_extrapolation;
-  if (options.target_tokens) {
+  if (request.constraints.target_tokens) {
     MIXRUN_ASSIGN_OR_RETURN(request.constraints.domain_tokens, FitDomainTokens(store, fits));
   }
   MIXRUN_ASSIGN_OR_RETURN(request.runs, LoadTrainingRuns(store, fits));
@@ -52,14 +44,19 @@ Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& opti
 }
 
 nlohmann::json RecordedOptions(const RecommendOptions& options) {
-  nlohmann::json json = {
-      {"method", options.method},  {"samples", options.samples},
-      {"top_k", options.top_k},    {"prior", options.prior},
-      {"min", options.min_bounds}, {"max", options.max_bounds},
-      {"fix", options.fixed},      {"kl_reg", options.kl_reg},
-      {"seed", options.seed},      {"allow_extrapolation", options.allow_extrapolation}};
-  if (options.max_epochs) json["max_epochs"] = *options.max_epochs;
-  if (options.target_tokens) json["target_tokens"] = *options.target_tokens;
+  const RecommendRequest& request = options.request;
+  nlohmann::json json = {{"method", request.method},
+                         {"samples", request.simulate.samples},
+                         {"top_k", request.simulate.top_k},
+                         {"prior", options.prior},
+                         {"min", options.min_bounds},
+                         {"max", options.max_bounds},
+                         {"fix", options.fixed},
+                         {"kl_reg", request.kl_reg},
+                         {"seed", request.simulate.seed},
+                         {"allow_extrapolation", request.constraints.allow_extrapolation}};
+  if (request.constraints.max_epochs) json["max_epochs"] = *request.constraints.max_epochs;
+  if (request.constraints.target_tokens) json["target_tokens"] = *request.constraints.target_tokens;
   return json;
 }
 
@@ -79,20 +76,20 @@ Status WriteMixture(const std::string& path, const nlohmann::json& mixture) {
 
 }  // namespace
 
-int RunRecommend(const GlobalOptions& global, const RecommendOptions& options) {
+Status RunRecommend(const GlobalOptions& global, const RecommendOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
-  auto fits = LoadFits(**store, {options.fits, options.experiment, options.law});
-  if (!fits.ok()) return ReportFailure(fits.status());
+  if (!store.ok()) return store.status();
+  auto fits = LoadFits(**store, options.fits);
+  if (!fits.ok()) return fits.status();
   auto request = BuildRequest(**store, options, *fits);
-  if (!request.ok()) return ReportFailure(request.status());
+  if (!request.ok()) return request.status();
   auto recommendation = Recommend(*fits, std::move(*request));
-  if (!recommendation.ok()) return ReportFailure(recommendation.status());
+  if (!recommendation.ok()) return recommendation.status();
   auto id = SaveRecommendation(**store, *fits, *recommendation, RecordedOptions(options));
-  if (!id.ok()) return ReportFailure(id.status());
+  if (!id.ok()) return id.status();
   if (!options.out.empty()) {
     Status written = WriteMixture(options.out, recommendation->MixtureJson());
-    if (!written.ok()) return ReportFailure(written);
+    if (!written.ok()) return written;
     spdlog::info("wrote the mixture to {}", options.out);
   }
   if (global.json) {
@@ -108,7 +105,7 @@ int RunRecommend(const GlobalOptions& global, const RecommendOptions& options) {
   } else {
     PrintRecommendation(*recommendation, *fits, *id, std::cout);
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/text_table.h"
 #include "fit/fit_print.h"
+#include "fit/held_out.h"
 
 namespace mixrun {
 namespace {
@@ -28,24 +29,24 @@ std::string TopWeights(const Mixture& weights) {
 
 }  // namespace
 
-int RunReport(const GlobalOptions& global, const ReportOptions& options) {
+Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   auto fit = LoadStoredFit(**store, options.fit_id);
-  if (!fit.ok()) return ReportFailure(fit.status());
+  if (!fit.ok()) return fit.status();
   auto experiment_id = (*store)->ExperimentId(options.experiment);
-  if (!experiment_id.ok()) return ReportFailure(experiment_id.status());
+  if (!experiment_id.ok()) return experiment_id.status();
   auto runs = (*store)->LoadRunPoints(*experiment_id);
-  if (!runs.ok()) return ReportFailure(runs.status());
+  if (!runs.ok()) return runs.status();
   auto listed = (*store)->ListRuns({options.experiment, RunStatus::kDone});
-  if (!listed.ok()) return ReportFailure(listed.status());
+  if (!listed.ok()) return listed.status();
   std::map<int64_t, std::string> labels;
   for (const RunRow& run : *listed) labels[run.id] = run.spec.label;
 
   const std::string metric = fit->TargetMetric();
   json rows = json::array();
-  std::vector<double> predicted, actual;
-  size_t in_prediction = 0, with_prediction = 0, in_mean = 0, with_mean = 0;
+  std::vector<PointPrediction> predictions;
+  std::vector<double> actual;
   std::string method;
   TextTable table(
       {"run", "label", "mixture", "predicted", "mean 95%", "prediction 95%", "actual", "error"});
@@ -53,18 +54,10 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
     const std::optional<double> observed = fit->ObservedTarget(run);
     if (!observed) continue;
     auto prediction = fit->fitted->PredictWithIntervals(run);
-    if (!prediction.ok()) return ReportFailure(prediction.status());
-    predicted.push_back(prediction->value);
+    if (!prediction.ok()) return prediction.status();
+    predictions.push_back(*prediction);
     actual.push_back(*observed);
-    if (prediction->prediction_interval) {
-      ++with_prediction;
-      in_prediction += prediction->prediction_interval->Contains(*observed);
-      method = prediction->interval_method;
-    }
-    if (prediction->mean_interval) {
-      ++with_mean;
-      in_mean += prediction->mean_interval->Contains(*observed);
-    }
+    if (prediction->prediction_interval) method = prediction->interval_method;
     json entry = prediction->ToJson();
     entry.erase("prediction");
     entry.update({{"run_id", run.run_id},
@@ -81,33 +74,10 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
          FormatSignificant(prediction->value - *observed, 3)});
   }
   if (rows.empty()) {
-    return ReportFailure(Status::InvalidInput("experiment '" + options.experiment +
-                                              "' has no finished run with metric '" + metric +
-                                              "'"));
+    return Status::InvalidInput("experiment '" + options.experiment +
+                                "' has no finished run with metric '" + metric + "'");
   }
-  HeldOut held_out;
-  held_out.accuracy = MeasureAccuracy(predicted, actual);
-  if (with_prediction > 0) {
-    held_out.coverage_95 = static_cast<double>(in_prediction) / with_prediction;
-    double width = 0;
-    for (const auto& row : rows) {
-      if (row["prediction_interval"].is_array()) {
-        width += row["prediction_interval"][1].get<double>() -
-                 row["prediction_interval"][0].get<double>();
-      }
-    }
-    held_out.mean_prediction_width = width / with_prediction;
-  }
-  if (with_mean > 0) {
-    held_out.mean_interval_coverage = static_cast<double>(in_mean) / with_mean;
-    double width = 0;
-    for (const auto& row : rows) {
-      if (row["mean_interval"].is_array()) {
-        width += row["mean_interval"][1].get<double>() - row["mean_interval"][0].get<double>();
-      }
-    }
-    held_out.mean_mean_width = width / with_mean;
-  }
+  const HeldOut held_out = MeasureHeldOut(predictions, actual);
   if (global.json) {
     std::cout << json{{"fit_id", fit->id},
                       {"law", fit->law},
@@ -117,7 +87,7 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
                       {"interval_method", method}}
                      .dump(2)
               << '\n';
-    return 0;
+    return Status::Ok();
   }
   std::cout << "fit " << fit->id << " (" << fit->Describe() << ") on " << options.experiment << ", "
             << metric << "\n\n";
@@ -131,7 +101,7 @@ int RunReport(const GlobalOptions& global, const ReportOptions& options) {
   if (!fit->fitted->calibration()) {
     std::cout << "this fit was stored without a calibration: refit it for prediction intervals\n";
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

@@ -17,22 +17,21 @@ std::string FirstLine(const std::string& text, size_t limit) {
 
 }  // namespace
 
-int RunRuns(const GlobalOptions& global, const RunsOptions& options) {
+Status RunRuns(const GlobalOptions& global, const RunFilter& filter) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
-  if (options.experiment) {
-    auto id = (*store)->ExperimentId(*options.experiment);
-    if (!id.ok()) return ReportFailure(id.status());
+  if (!store.ok()) return store.status();
+  if (filter.experiment) {
+    auto id = (*store)->ExperimentId(*filter.experiment);
+    if (!id.ok()) return id.status();
   }
   if (global.json) {
     ExportOptions json_export;
-    json_export.filter = {options.experiment, options.status};
+    json_export.filter = filter;
     json_export.format = "json";
-    Status status = ExportRuns(**store, json_export, std::cout);
-    return status.ok() ? 0 : ReportFailure(status);
+    return ExportRuns(**store, json_export, std::cout);
   }
-  auto runs = (*store)->ListRuns({options.experiment, options.status});
-  if (!runs.ok()) return ReportFailure(runs.status());
+  auto runs = (*store)->ListRuns(filter);
+  if (!runs.ok()) return runs.status();
   TextTable table(
       {"id", "experiment", "label", "status", "source", "N", "D", "seed", "mixture", "error"});
   for (const RunRow& run : *runs) {
@@ -53,7 +52,7 @@ int RunRuns(const GlobalOptions& global, const RunsOptions& options) {
   }
   table.Print(std::cout);
   std::cout << table.size() << " runs\n";
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

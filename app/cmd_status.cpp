@@ -35,22 +35,21 @@ std::string DescribeCounts(const std::map<std::string, int>& counts) {
 
 }  // namespace
 
-int RunStudyStatus(const GlobalOptions& global, const StatusOptions& options) {
+Status RunStudyStatus(const GlobalOptions& global, const StatusOptions& options) {
   auto experiment = LoadExperiment(options.config);
-  if (!experiment.ok()) return ReportFailure(experiment.status());
+  if (!experiment.ok()) return experiment.status();
   const StudyPaths paths = StudyPathsFor(*experiment);
   auto state = ReadStudyState(paths.state);
-  if (!state.ok()) return ReportFailure(state.status());
+  if (!state.ok()) return state.status();
   if (!*state) {
-    return ReportFailure(Status::NotFound(experiment->name + ": never submitted (no " +
-                                          paths.state + "); submit with 'mixrun submit " +
-                                          options.config + " --slurm'"));
+    return Status::NotFound(experiment->name + ": never submitted (no " + paths.state +
+                            "); submit with 'mixrun submit " + options.config + " --slurm'");
   }
   const StudyState& study = **state;
   auto store = Store::Open(ChooseStorePath(global, study.store), Store::Mode::kMustExist);
-  if (!store.ok()) return ReportFailure(store.status());
+  if (!store.ok()) return store.status();
   auto progress = ReadStudyProgress(study, paths, **store);
-  if (!progress.ok()) return ReportFailure(progress.status());
+  if (!progress.ok()) return progress.status();
 
   const std::string job = study.jobs.empty() ? "" : study.jobs.back().job_id;
   JobTasks tasks = job.empty() ? JobTasks{} : QueryJobTasks(job);
@@ -91,7 +90,7 @@ int RunStudyStatus(const GlobalOptions& global, const StatusOptions& options) {
                                 {"newest", progress->newest_by_status}}
                      .dump(2)
               << '\n';
-    return 0;
+    return Status::Ok();
   }
 
   std::cout << "study       " << study.experiment << ": " << progress->planned << " runs in "
@@ -127,7 +126,7 @@ int RunStudyStatus(const GlobalOptions& global, const StatusOptions& options) {
       Count(progress->main_by_status, RunStatus::kDone)) {
     std::cout << "merge the finished runs with: mixrun collect " << options.config << '\n';
   }
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace mixrun

@@ -1,5 +1,6 @@
 // The subcommands of the mixrun binary: their options (filled by cli.cpp, the one translation
-// unit that includes CLI11) and their entry points (one cmd_<name>.cpp each), returning exit codes.
+// unit that includes CLI11) and their entry points (one cmd_<name>.cpp each), returning a Status
+// that ExitCode turns into the process's exit code, printing its message once.
 #pragma once
 
 #include <optional>
@@ -7,9 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "cluster/submit.h"
 #include "fit/fit_request.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "optimize/recommend.h"
+#include "optimize/store_inputs.h"
+#include "train/train_sweep.h"
 
 namespace mixrun {
 
@@ -21,11 +26,6 @@ struct GlobalOptions {
 struct PlanOptions {
   std::string config;
   bool dry_run = false;
-};
-
-struct RunsOptions {
-  std::optional<std::string> experiment;
-  std::optional<RunStatus> status;
 };
 
 struct ImportCommandOptions {
@@ -41,45 +41,30 @@ struct FitLawOptions {
   std::optional<int64_t> fit_id;          // predict with this stored fit instead of fitting
 };
 
-struct TrainOptions {
-  std::string config;
-  int max_runs = 0;
-  bool retry_failed = false;
-  int jobs = 1;       // worker processes
-  std::string shard;  // "I/N"
-  bool sole_writer = false;
-};
-
+// recommend binds its flags straight into the library's FitChoice and RecommendRequest; the
+// bounds and the prior stay as typed (parsed against the store) and are recorded so.
 struct RecommendOptions {
-  std::vector<std::string> fits;  // ID[:WEIGHT], repeatable: the weighted sum of predictions
-  std::string experiment;         // or: the experiment's latest fit (of --law when given)
-  std::string law;
-  std::string method = "auto";  // auto | optimize | simulate (auto: simulate for gbdt)
-  int samples = 100000;
-  int top_k = 128;
-  std::string prior = "tokens";         // tokens | uniform | FILE.json
+  FitChoice fits;                // --fit ID[:WEIGHT]..., or --experiment [--law]
+  RecommendRequest request;      // --method, --samples, --top-k, --seed, --kl-reg, availability
+  std::string prior = "tokens";  // tokens | uniform | FILE.json
   std::vector<std::string> min_bounds;  // DOMAIN=W, as typed
   std::vector<std::string> max_bounds;
   std::vector<std::string> fixed;
-  double kl_reg = 0;
-  std::optional<double> max_epochs;
-  std::optional<double> target_tokens;
-  uint64_t seed = 42;
   std::string out;  // mixture JSON to write
-  bool allow_extrapolation = false;
 };
 
+// submit binds its flags straight into the library's SubmitRequest.
 struct SubmitOptions {
   std::string config;
   bool slurm = false;
-  int array_size = 0;  // K tasks; 0: one per run, at most 100
-  int parallel = 0;    // at most P tasks at once (%P); 0: no throttle
-  std::string partition;
-  std::string time;  // HH:MM:SS
-  int cpus_per_task = 1;
-  std::string mem;
-  std::vector<std::string> sbatch_args;
-  bool dry_run = false;
+  SubmitRequest request = DefaultSubmitRequest();
+
+  // array_size 0: SubmitStudy chooses (one task per run, at most 100).
+  static SubmitRequest DefaultSubmitRequest() {
+    SubmitRequest request;
+    request.script.array_size = 0;
+    return request;
+  }
 };
 
 struct CollectOptions {
@@ -96,22 +81,25 @@ struct ReportOptions {
   std::string experiment;  // runs to compare with the fit's predictions
 };
 
-int RunPlan(const GlobalOptions& global, const PlanOptions& options);
-int RunRuns(const GlobalOptions& global, const RunsOptions& options);
-int RunImport(const GlobalOptions& global, ImportCommandOptions options);
-int RunExport(const GlobalOptions& global, const ExportOptions& options);
-int RunTrain(const GlobalOptions& global, const TrainOptions& options);
-int RunFitLaw(const GlobalOptions& global, const FitLawOptions& options);
-int RunRecommend(const GlobalOptions& global, const RecommendOptions& options);
-int RunSubmit(const GlobalOptions& global, const SubmitOptions& options);
-int RunCollect(const GlobalOptions& global, const CollectOptions& options);
-int RunStudyStatus(const GlobalOptions& global, const StatusOptions& options);
-int RunReport(const GlobalOptions& global, const ReportOptions& options);
+// train, runs and export take the library's own request: their flags are bound straight into it.
+Status RunPlan(const GlobalOptions& global, const PlanOptions& options);
+Status RunRuns(const GlobalOptions& global, const RunFilter& filter);
+Status RunImport(const GlobalOptions& global, ImportCommandOptions options);
+Status RunExport(const GlobalOptions& global, const ExportOptions& options);
+Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request);
+Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options);
+Status RunRecommend(const GlobalOptions& global, const RecommendOptions& options);
+Status RunSubmit(const GlobalOptions& global, const SubmitOptions& options);
+Status RunCollect(const GlobalOptions& global, const CollectOptions& options);
+Status RunStudyStatus(const GlobalOptions& global, const StatusOptions& options);
+Status RunReport(const GlobalOptions& global, const ReportOptions& options);
 
 // The store path a command uses: --store, else the config's, else mixrun.db.
 std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store);
 
-// Prints a non-ok status as an error on stderr and returns its exit code.
-int ReportFailure(const Status& status);
+// The exit code of a command's status (Status::exit_code()); a non-ok status's message is printed
+// on stderr first, one error line per line of it. An empty message prints nothing: a command whose
+// failures were reported as they happened (train's failed runs) returns Status::Failed("").
+int ExitCode(const Status& status);
 
 }  // namespace mixrun

@@ -1,3 +1,5 @@
+// The helpers every command shares: the store path it uses and the one place a Status becomes an
+// exit code and an error message.
 #include <spdlog/spdlog.h>
 
 #include "commands.h"
@@ -10,9 +12,10 @@ std::string ChooseStorePath(const GlobalOptions& global, const std::string& conf
   return "mixrun.db";
 }
 
-int ReportFailure(const Status& status) {
+int ExitCode(const Status& status) {
+  if (status.ok() || status.message().empty()) return status.exit_code();
   // Multi-line messages (a config's list of faults) print one fault per line.
-  std::string message = status.message();
+  const std::string& message = status.message();
   size_t start = 0;
   while (start <= message.size()) {
     size_t end = message.find('\n', start);

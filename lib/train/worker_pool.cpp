@@ -3,10 +3,10 @@
 #include <chrono>
 #include <csignal>
 #include <list>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/subprocess.h"
+#include "train/worker_protocol.h"
 
 namespace mixrun {
 
@@ -41,23 +41,22 @@ Result<WorkerPoolResult> RunWorkerPool(const WorkerPoolOptions& options) {
         continue;
       }
       finished_one = true;
-      nlohmann::json summary = nlohmann::json::parse(worker->out(), nullptr, false);
+      const std::optional<SweepSummary> summary = ParseWorkerSummary(worker->out());
       worker = running.erase(worker);
-      if (summary.is_discarded() || !summary.is_object()) {
+      if (!summary) {
         // Killed or crashed: its run is left running with a dead owner, which the next worker
         // reclaims (a run that keeps crashing is failed after a few attempts).
         ++result.crashed_workers;
         work_left = true;
         continue;
       }
-      int trained = summary.value("trained", 0), failed = summary.value("failed", 0);
-      int interrupted = summary.value("interrupted", 0);
+      const int trained = summary->trained, failed = summary->failed;
+      const int interrupted = summary->interrupted;
       result.trained += trained;
       result.failed += failed;
       result.interrupted += interrupted;
-      for (const auto& failure : summary.value("failures", nlohmann::json::array())) {
-        result.failures.push_back(failure.get<std::string>());
-      }
+      result.failures.insert(result.failures.end(), summary->failures.begin(),
+                             summary->failures.end());
       if (trained + failed + interrupted == 0) work_left = false;
     }
     if (finished_one) continue;  // start the next worker at once

@@ -12,9 +12,8 @@
 namespace mixrun {
 
 struct WorkerPoolOptions {
-  // argv of one worker: it trains at most one run and prints its summary as JSON on stdout
-  // ({"trained", "failed", "interrupted", ...}); the pool stops spawning once a worker finds
-  // nothing left to do.
+  // argv of one worker (WorkerArgv): it trains at most one run and prints its summary on stdout
+  // (train/worker_protocol.h); the pool stops spawning once a worker finds nothing left to do.
   std::vector<std::string> worker_argv;
   int jobs = 2;
   int max_runs = 0;                         // 0: no limit

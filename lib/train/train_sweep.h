@@ -1,0 +1,37 @@
+// TrainSweep: `mixrun train` as one call — an experiment's runs carried out in this process, or
+// with jobs > 1 by worker processes, with progress on stderr; returns the sweep's counts.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "common/status.h"
+#include "config/experiment.h"
+#include "store/store.h"
+#include "train/sweep.h"
+
+namespace mixrun {
+
+// What `mixrun train` is asked to do (its flags are bound straight into this).
+struct TrainSweepRequest {
+  std::string config;  // the experiment config's path (worker processes read it again)
+  int max_runs = 0;    // train at most this many runs; 0: no limit
+  bool retry_failed = false;
+  int jobs = 1;       // worker processes; 1: train in this process
+  std::string shard;  // "I/N": only the runs whose planned index is I mod N; empty: every run
+  bool sole_writer = false;  // the store's only writer: runs left running by anyone resume
+};
+
+// The checks that need no config (the form of `shard`); errors name the flag.
+Status CheckTrainSweepRequest(const TrainSweepRequest& request);
+
+// Registers the experiment's runs in `store` (opened at `store_path`), then trains every claimable
+// one: in this process (jobs 1, progress of the current run) or by `jobs` worker processes
+// (train/worker_protocol.h), each claiming one run at a time (progress of the whole sweep, read
+// from the store). `stop` set (a signal) interrupts: the runs in flight checkpoint and return to
+// pending. A run that fails is logged and counted; the sweep goes on.
+Result<SweepSummary> TrainSweep(const Experiment& experiment, Store& store,
+                                const std::string& store_path, const TrainSweepRequest& request,
+                                const std::atomic<bool>* stop);
+
+}  // namespace mixrun
