@@ -222,3 +222,60 @@ TEST_CASE("fits and recommendations round-trip") {
   CHECK(store->AddRecommendation(fit, "{\"code\":1}", 2.0, 1.9, 2.1, "{}").ok());
   CHECK_FALSE(store->AddRecommendation(fit + 7, "{}", 2.0, 1.9, 2.1, "{}").ok());  // foreign key
 }
+
+TEST_CASE("a store of schema v1 migrates to v2 with no run lost, and its runs are re-keyed") {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  {  // A v1 store as mixrun wrote it: its schema, one experiment, two runs with a metric each.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const std::string v1 =
+        std::string(mixrun::StoreMigrations()[0]) +
+        "INSERT INTO experiments (name, config_json, config_sha256) VALUES "
+        "('study', '{\"lr\": 1}', 'abc');"
+        "INSERT INTO runs (experiment_id, run_key, label, status, source) VALUES "
+        "(1, 'old-key-1', 'mix0', 'done', 'builtin'),"
+        "(1, 'old-key-2', 'mix1', 'pending', 'builtin');"
+        "INSERT INTO metrics VALUES (1, 'eval/target/loss', 10, 100, 2.5);"
+        "PRAGMA application_id = " +
+        std::to_string(mixrun::kStoreApplicationId) + "; PRAGMA user_version = 1;";
+    REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = std::move(Store::Open(path).value());
+  CHECK(store->schema_version() == mixrun::StoreSchemaVersion());
+  auto runs = store->ListRuns({});
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 2);
+  CHECK((*runs)[0].spec.spec_json.empty());  // unknown until planned again
+  auto finals = store->FinalMetrics({});
+  REQUIRE(finals.ok());
+  CHECK(finals->at((*runs)[0].id).at("eval/target/loss") == 2.5);
+  {
+    mixrun::Statement configs =
+        std::move(mixrun::StoreTestPeer::Connection(*store)
+                      .Prepare("SELECT config_json FROM experiment_configs WHERE experiment_id = 1")
+                      .value());
+    REQUIRE(configs.Step());
+    CHECK(configs.Text(0) == "{\"lr\": 1}");
+  }
+
+  // Planned again, a run found under its previous (path-based) key takes its new key and learns
+  // its spec; it is not added a second time.
+  RunSpec planned = MakeRun("new-key-1", 0.5);
+  planned.status = mixrun::RunStatus::kPending;
+  planned.previous_key = "old-key-1";
+  planned.spec_json = "{\"train\": {\"lr\": 1}}";
+  planned.settings_json = "{\"train\": {\"lr\": 1}}";
+  planned.settings_id = "0123456789ab";
+  auto added = store->AddRuns(1, {planned});
+  REQUIRE(added.ok());
+  CHECK(added->added == 0);
+  CHECK(added->existing == 1);
+  auto rekeyed = store->GetRun((*runs)[0].id);
+  REQUIRE(rekeyed.ok());
+  CHECK(rekeyed->spec.run_key == "new-key-1");
+  CHECK(rekeyed->spec.status == mixrun::RunStatus::kDone);
+  CHECK(rekeyed->spec.settings_id == "0123456789ab");
+  CHECK(store->ListRuns({})->size() == 2);
+}
