@@ -1,9 +1,12 @@
 #include "io/export.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "common/format.h"
+#include "common/run_settings.h"
 #include "csv/csv.h"
 
 namespace mixrun {
@@ -73,6 +76,9 @@ Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out)
                       {"seed", run.spec.seed ? json(*run.spec.seed) : json(nullptr)},
                       {"wall_s", NumberOrNull(run.wall_s)},
                       {"error", run.error.empty() ? json(nullptr) : json(run.error)},
+                      {"settings_id",
+                       run.spec.settings_id.empty() ? json(nullptr) : json(run.spec.settings_id)},
+                      {"settings", FlattenSettings(run.spec.settings_json)},
                       {"weights", run.spec.weights},
                       {"metrics", metrics}});
     }
@@ -80,27 +86,46 @@ Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out)
     return Status::Ok();
   }
 
-  // Columns: the union of domains and metric names over the exported runs, sorted.
+  // Columns: the union of domains and metric names over the exported runs, sorted, and the
+  // training settings that differ between them (what tells runs of one experiment apart).
   std::set<std::string> domains, metric_names;
+  std::vector<std::map<std::string, std::string>> settings;
+  std::vector<const std::map<std::string, std::string>*> distinct_settings;
+  std::set<std::string> seen_settings;
   for (const RunRow& run : runs) {
     for (const auto& [domain, weight] : run.spec.weights) domains.insert(domain);
+    settings.push_back(FlattenSettings(run.spec.settings_json));
   }
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (seen_settings.insert(runs[i].spec.settings_id).second) {
+      distinct_settings.push_back(&settings[i]);
+    }
+  }
+  const std::vector<std::string> setting_columns = distinct_settings.size() > 1
+                                                       ? DifferingSettings(distinct_settings)
+                                                       : std::vector<std::string>{};
   for (const auto& [run_id, metrics] : finals) {
     for (const auto& [name, value] : metrics) metric_names.insert(name);
   }
   out << "run_id,experiment,run_key,label,status,source,n_params,n_params_nonembed,n_tokens,flops,"
          "seed,"
-         "wall_s,error";
+         "wall_s,error,settings_id";
+  for (const auto& key : setting_columns) out << ',' << CsvEscape(kSettingColumnPrefix + key);
   for (const auto& domain : domains) out << ',' << CsvEscape(kWeightColumnPrefix + domain);
   for (const auto& name : metric_names) out << ',' << CsvEscape(kMetricColumnPrefix + name);
   out << '\n';
-  for (const RunRow& run : runs) {
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const RunRow& run = runs[r];
     out << run.id << ',' << CsvEscape(run.experiment) << ',' << run.spec.run_key << ','
         << CsvEscape(run.spec.label) << ',' << RunStatusName(run.spec.status) << ','
         << run.spec.source << ',' << FormatDouble(run.spec.n_params) << ','
         << FormatDouble(run.spec.n_params_nonembed) << ',' << FormatDouble(run.spec.n_tokens) << ','
         << FormatDouble(run.spec.flops) << ',' << OptionalInt(run.spec.seed) << ','
-        << FormatDouble(run.wall_s) << ',' << CsvEscape(run.error);
+        << FormatDouble(run.wall_s) << ',' << CsvEscape(run.error) << ',' << run.spec.settings_id;
+    for (const auto& key : setting_columns) {
+      auto found = settings[r].find(key);
+      out << ',' << (found == settings[r].end() ? "" : CsvEscape(found->second));
+    }
     for (const auto& domain : domains) {
       auto found = run.spec.weights.find(domain);
       out << ',' << (found == run.spec.weights.end() ? "" : FormatDouble(found->second));

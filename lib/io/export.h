@@ -22,5 +22,7 @@ Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out)
 // Prefixes of the wide table's columns; `mixrun import` reads them back with the same prefixes.
 inline constexpr const char* kWeightColumnPrefix = "weight/";
 inline constexpr const char* kMetricColumnPrefix = "metric/";
+// Training settings that differ between the exported runs, e.g. setting/train.lr.
+inline constexpr const char* kSettingColumnPrefix = "setting/";
 
 }  // namespace mixrun

@@ -59,6 +59,15 @@ PY
 expect_exit 0 "$MIXRUN" runs --store "$store" --experiment prov
 expect_in "$WORK/out" "@"
 
+expect_exit 0 "$MIXRUN" export --store "$store" --experiment prov
+/usr/bin/python3 - "$WORK/out" <<'PY' || fail "export does not tell the settings apart"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 12
+assert sorted({r["setting/train.lr"] for r in rows}) == ["0.001", "0.003"], rows[0].keys()
+assert len({r["settings_id"] for r in rows}) == 2
+PY
+
 # fit-law refuses to mix them, naming what differs; --where selects, --allow-mixed-settings mixes.
 expect_exit 2 "$MIXRUN" fit-law regmix --store "$store" --experiment prov --metric eval/target/loss
 expect_in "$WORK/err" "different settings"
