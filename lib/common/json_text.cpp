@@ -23,20 +23,6 @@ std::string LineAndColumn(std::string_view text, size_t byte) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
-std::string EscapePointerToken(const std::string& token) {
-  std::string escaped;
-  for (char c : token) {
-    if (c == '~') {
-      escaped += "~0";
-    } else if (c == '/') {
-      escaped += "~1";
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
-}
-
 // Follows the parser's events to know where it is (a JSON pointer) and which keys each open
 // object has seen; remembers the first duplicate.
 class DuplicateKeyFinder {
@@ -98,6 +84,20 @@ class DuplicateKeyFinder {
 };
 
 }  // namespace
+
+std::string EscapePointerToken(std::string_view token) {
+  std::string escaped;
+  for (char c : token) {
+    if (c == '~') {
+      escaped += "~0";
+    } else if (c == '/') {
+      escaped += "~1";
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
 
 Result<json> ParseJsonText(std::string_view text, const std::string& name) {
   DuplicateKeyFinder finder;

@@ -16,4 +16,7 @@ namespace mixrun {
 // faults, "NAME: /json/pointer: key 'k' appears twice" for duplicate keys.
 Result<nlohmann::json> ParseJsonText(std::string_view text, const std::string& name);
 
+// A key as one token of a JSON pointer (RFC 6901: '~' -> "~0", '/' -> "~1").
+std::string EscapePointerToken(std::string_view key);
+
 }  // namespace mixrun

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/json_text.h"
+
 namespace mixrun {
 namespace {
 
@@ -57,17 +59,7 @@ void JsonReader::Problem(const std::string& pointer, const std::string& message)
 }
 
 std::string JsonReader::Join(const std::string& pointer, std::string_view key) {
-  std::string escaped;
-  for (char c : key) {
-    if (c == '~') {
-      escaped += "~0";
-    } else if (c == '/') {
-      escaped += "~1";
-    } else {
-      escaped += c;
-    }
-  }
-  return pointer + "/" + escaped;
+  return pointer + "/" + EscapePointerToken(key);
 }
 
 std::string JsonReader::Join(const std::string& pointer, size_t index) {

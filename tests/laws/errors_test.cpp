@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "law_fits.h"
 #include "fit/run_inputs.h"
+#include "law_fits.h"
 #include "synthetic.h"
 
 namespace mixrun {

@@ -91,14 +91,7 @@ void CheckMixingRecovery(int domain_count) {
   std::vector<std::string> domains;
   for (int j = 0; j < domain_count; ++j) domains.push_back("d" + std::to_string(j));
   Rng rng(100 + domain_count);
-  std::vector<testing::PlantedMixingLaw> laws;
-  for (int i = 0; i < domain_count; ++i) {
-    testing::PlantedMixingLaw law{2.0 + 0.3 * i, 0.8 + 0.1 * i, {}};
-    for (int j = 0; j < domain_count; ++j) {
-      law.t.push_back(j + 1 == domain_count ? 0.0 : (i == j ? -2.0 : 0.5 * rng.Uniform(-1, 1)));
-    }
-    laws.push_back(law);
-  }
+  const std::vector<testing::PlantedMixingLaw> laws = testing::PlantedMixingLaws(domain_count, rng);
   auto make_runs = [&](int count, int first_id) {
     std::vector<RunPoint> runs;
     for (int r = 0; r < count; ++r) {

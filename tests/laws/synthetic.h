@@ -37,4 +37,18 @@ struct PlantedMixingLaw {
   }
 };
 
+// Per-domain laws over `domain_count` domains d0, d1, …: c_i = 2 + 0.3i, k_i = 0.8 + 0.1i, a
+// domain's own t_ii = −2, cross terms uniform in ±0.5, the last domain the reference (t = 0).
+inline std::vector<PlantedMixingLaw> PlantedMixingLaws(int domain_count, Rng& rng) {
+  std::vector<PlantedMixingLaw> laws;
+  for (int i = 0; i < domain_count; ++i) {
+    PlantedMixingLaw law{2.0 + 0.3 * i, 0.8 + 0.1 * i, {}};
+    for (int j = 0; j < domain_count; ++j) {
+      law.t.push_back(j + 1 == domain_count ? 0.0 : (i == j ? -2.0 : 0.5 * rng.Uniform(-1, 1)));
+    }
+    laws.push_back(law);
+  }
+  return laws;
+}
+
 }  // namespace mixrun::testing
