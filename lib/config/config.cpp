@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/json_text.h"
+#include "common/metric_names.h"
 #include "config/json_reader.h"
 
 namespace mixrun {
@@ -161,6 +162,12 @@ class ExperimentParser {
         domain.name = *name;
         if (domain.name.empty() || domain.name.find('/') != std::string::npos) {
           reader_.Problem(pointer + "/name", "a domain name must be non-empty and have no '/'");
+        } else if (!DomainOfLossMetric(DomainLossMetric(domain.name))) {
+          // eval/target/loss is the target mixture's loss (common/metric_names.h): a domain
+          // named "target" would write its own loss into that metric.
+          reader_.Problem(pointer + "/name", "'" + domain.name +
+                                                 "' is a reserved name (eval/target/loss is the "
+                                                 "target mixture's loss); rename the domain");
         } else if (!seen.insert(domain.name).second) {
           reader_.Problem(pointer + "/name", "duplicate domain name '" + domain.name + "'");
         }

@@ -235,3 +235,19 @@ TEST_CASE("tokens_per_param replaces tokens; ladder and budget faults are report
             file + "/models/0/ladder/heads/1: d_model (48) must be divisible by heads (5)") !=
         std::string::npos);
 }
+
+TEST_CASE("a domain named 'target' is refused: eval/target/loss is the target mixture's loss") {
+  std::string text = kValid;
+  for (std::string from : {R"({"name": "code")", R"("code": 0.25)", R"("code": 0.5)"}) {
+    std::string to = from;
+    to.replace(to.find("code"), 4, "target");
+    text.replace(text.find(from), from.size(), to);
+  }
+  auto experiment = Parse(text);
+  REQUIRE_FALSE(experiment.ok());
+  CHECK(experiment.status().exit_code() == 2);
+  CHECK_MESSAGE(experiment.status().message().find(
+                    kExamples + "/inline.json: /domains/0/name: 'target' is a reserved name") !=
+                    std::string::npos,
+                experiment.status().message());
+}
