@@ -12,6 +12,7 @@
 
 #include "common/json_text.h"
 #include "common/metric_names.h"
+#include "common/names.h"
 #include "config/json_reader.h"
 
 namespace mixrun {
@@ -51,6 +52,8 @@ class ExperimentParser {
       if (!std::regex_match(*name, kName)) {
         reader_.Problem("/name",
                         "'" + *name + "' is not a valid name (letters, digits, '.', '_', '-')");
+      } else if (name->size() > kMaxNameLength) {
+        reader_.Problem("/name", TooLong(*name));
       }
       out_.name = *name;
     }
@@ -69,6 +72,12 @@ class ExperimentParser {
   std::string Resolve(const std::string& path) const {
     fs::path p(path);
     return (p.is_absolute() ? p : fs::path(out_.config_dir) / p).lexically_normal().string();
+  }
+
+  // Names over kMaxNameLength (common/names.h); the message quotes only the start of the name.
+  static std::string TooLong(const std::string& name) {
+    return "'" + name.substr(0, 20) + "…' is " + std::to_string(name.size()) +
+           " characters long; names are at most " + std::to_string(kMaxNameLength);
   }
 
   std::vector<std::string_view> DomainNames() const {
@@ -168,6 +177,8 @@ class ExperimentParser {
           reader_.Problem(pointer + "/name", "'" + domain.name +
                                                  "' is a reserved name (eval/target/loss is the "
                                                  "target mixture's loss); rename the domain");
+        } else if (domain.name.size() > kMaxNameLength) {
+          reader_.Problem(pointer + "/name", TooLong(domain.name));
         } else if (!seen.insert(domain.name).second) {
           reader_.Problem(pointer + "/name", "duplicate domain name '" + domain.name + "'");
         }
@@ -491,7 +502,17 @@ class ExperimentParser {
                                   : "missing 'tokens' (token budgets) or 'tokens_per_param' "
                                     "(multiples of each model's parameter count)");
     }
-    if (auto tokens = reader_.Numbers(train, p, "tokens", 1, 1e15)) spec.tokens = *tokens;
+    if (auto tokens = reader_.Numbers(train, p, "tokens", 1, 1e15)) {
+      spec.tokens = *tokens;
+      for (size_t i = 0; i < tokens->size(); ++i) {
+        if ((*tokens)[i] == std::floor((*tokens)[i])) continue;
+        // A run trains on whole tokens: a fraction is a typo or a unit mix-up (billions?).
+        const bool list = train["tokens"].is_array();
+        reader_.Problem(list ? JsonReader::Join(p + "/tokens", i) : p + "/tokens",
+                        "a token count must be a whole number, found " +
+                            (list ? train["tokens"][i] : train["tokens"]).dump());
+      }
+    }
     if (auto multiples = reader_.Numbers(train, p, "tokens_per_param", 1e-6, 1e9)) {
       spec.tokens_per_param = *multiples;
     }
