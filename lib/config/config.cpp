@@ -23,17 +23,28 @@ using nlohmann::json;
 
 constexpr double kWeightSumTolerance = 1e-6;
 
-// Line and column (1-based) of a byte offset, for JSON syntax errors.
-std::vector<std::string> ExpandGlob(const std::string& pattern) {
+// The regular files `pattern` matches, sorted. A match whose type cannot be read (a symlink
+// loop, a directory we may not search) goes to `unreadable` as "PATH: reason": the throwing
+// fs::is_regular_file would turn the user's broken link into an internal error.
+std::vector<std::string> ExpandGlob(const std::string& pattern,
+                                    std::vector<std::string>& unreadable) {
   std::vector<std::string> files;
   glob_t matches{};
   if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &matches) == 0) {
     for (size_t i = 0; i < matches.gl_pathc; ++i) {
-      if (fs::is_regular_file(matches.gl_pathv[i])) files.push_back(matches.gl_pathv[i]);
+      std::error_code error;
+      const fs::file_status status = fs::status(matches.gl_pathv[i], error);
+      // A dangling link (not_found) is no file, as before; any other error is the user's to fix.
+      if (error && status.type() != fs::file_type::not_found) {
+        unreadable.push_back(std::string(matches.gl_pathv[i]) + ": " + error.message());
+      } else if (fs::is_regular_file(status)) {
+        files.push_back(matches.gl_pathv[i]);
+      }
     }
   }
   globfree(&matches);
   std::sort(files.begin(), files.end());
+  std::sort(unreadable.begin(), unreadable.end());
   return files;
 }
 
@@ -222,8 +233,10 @@ class ExperimentParser {
       }
       std::string pattern = Resolve((*paths)[j].get<std::string>());
       domain.patterns.push_back(pattern);
-      auto matched = ExpandGlob(pattern);
-      if (matched.empty()) {
+      std::vector<std::string> unreadable;
+      auto matched = ExpandGlob(pattern, unreadable);
+      for (const std::string& fault : unreadable) reader_.Problem(path_pointer, fault);
+      if (matched.empty() && unreadable.empty()) {
         reader_.Problem(path_pointer, "'" + (*paths)[j].get<std::string>() +
                                           "' matches no file (looked for " + pattern + ")");
       }
