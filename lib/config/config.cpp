@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "common/json_text.h"
+#include "common/metric_names.h"
+#include "common/names.h"
 #include "config/json_reader.h"
 
 namespace mixrun {
@@ -21,17 +23,28 @@ using nlohmann::json;
 
 constexpr double kWeightSumTolerance = 1e-6;
 
-// Line and column (1-based) of a byte offset, for JSON syntax errors.
-std::vector<std::string> ExpandGlob(const std::string& pattern) {
+// The regular files `pattern` matches, sorted. A match whose type cannot be read (a symlink
+// loop, a directory we may not search) goes to `unreadable` as "PATH: reason": the throwing
+// fs::is_regular_file would turn the user's broken link into an internal error.
+std::vector<std::string> ExpandGlob(const std::string& pattern,
+                                    std::vector<std::string>& unreadable) {
   std::vector<std::string> files;
   glob_t matches{};
   if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &matches) == 0) {
     for (size_t i = 0; i < matches.gl_pathc; ++i) {
-      if (fs::is_regular_file(matches.gl_pathv[i])) files.push_back(matches.gl_pathv[i]);
+      std::error_code error;
+      const fs::file_status status = fs::status(matches.gl_pathv[i], error);
+      // A dangling link (not_found) is no file, as before; any other error is the user's to fix.
+      if (error && status.type() != fs::file_type::not_found) {
+        unreadable.push_back(std::string(matches.gl_pathv[i]) + ": " + error.message());
+      } else if (fs::is_regular_file(status)) {
+        files.push_back(matches.gl_pathv[i]);
+      }
     }
   }
   globfree(&matches);
   std::sort(files.begin(), files.end());
+  std::sort(unreadable.begin(), unreadable.end());
   return files;
 }
 
@@ -50,6 +63,8 @@ class ExperimentParser {
       if (!std::regex_match(*name, kName)) {
         reader_.Problem("/name",
                         "'" + *name + "' is not a valid name (letters, digits, '.', '_', '-')");
+      } else if (name->size() > kMaxNameLength) {
+        reader_.Problem("/name", TooLong(*name));
       }
       out_.name = *name;
     }
@@ -68,6 +83,12 @@ class ExperimentParser {
   std::string Resolve(const std::string& path) const {
     fs::path p(path);
     return (p.is_absolute() ? p : fs::path(out_.config_dir) / p).lexically_normal().string();
+  }
+
+  // Names over kMaxNameLength (common/names.h); the message quotes only the start of the name.
+  static std::string TooLong(const std::string& name) {
+    return "'" + name.substr(0, 20) + "…' is " + std::to_string(name.size()) +
+           " characters long; names are at most " + std::to_string(kMaxNameLength);
   }
 
   std::vector<std::string_view> DomainNames() const {
@@ -161,6 +182,14 @@ class ExperimentParser {
         domain.name = *name;
         if (domain.name.empty() || domain.name.find('/') != std::string::npos) {
           reader_.Problem(pointer + "/name", "a domain name must be non-empty and have no '/'");
+        } else if (!DomainOfLossMetric(DomainLossMetric(domain.name))) {
+          // eval/target/loss is the target mixture's loss (common/metric_names.h): a domain
+          // named "target" would write its own loss into that metric.
+          reader_.Problem(pointer + "/name", "'" + domain.name +
+                                                 "' is a reserved name (eval/target/loss is the "
+                                                 "target mixture's loss); rename the domain");
+        } else if (domain.name.size() > kMaxNameLength) {
+          reader_.Problem(pointer + "/name", TooLong(domain.name));
         } else if (!seen.insert(domain.name).second) {
           reader_.Problem(pointer + "/name", "duplicate domain name '" + domain.name + "'");
         }
@@ -204,8 +233,10 @@ class ExperimentParser {
       }
       std::string pattern = Resolve((*paths)[j].get<std::string>());
       domain.patterns.push_back(pattern);
-      auto matched = ExpandGlob(pattern);
-      if (matched.empty()) {
+      std::vector<std::string> unreadable;
+      auto matched = ExpandGlob(pattern, unreadable);
+      for (const std::string& fault : unreadable) reader_.Problem(path_pointer, fault);
+      if (matched.empty() && unreadable.empty()) {
         reader_.Problem(path_pointer, "'" + (*paths)[j].get<std::string>() +
                                           "' matches no file (looked for " + pattern + ")");
       }
@@ -484,7 +515,17 @@ class ExperimentParser {
                                   : "missing 'tokens' (token budgets) or 'tokens_per_param' "
                                     "(multiples of each model's parameter count)");
     }
-    if (auto tokens = reader_.Numbers(train, p, "tokens", 1, 1e15)) spec.tokens = *tokens;
+    if (auto tokens = reader_.Numbers(train, p, "tokens", 1, 1e15)) {
+      spec.tokens = *tokens;
+      for (size_t i = 0; i < tokens->size(); ++i) {
+        if ((*tokens)[i] == std::floor((*tokens)[i])) continue;
+        // A run trains on whole tokens: a fraction is a typo or a unit mix-up (billions?).
+        const bool list = train["tokens"].is_array();
+        reader_.Problem(list ? JsonReader::Join(p + "/tokens", i) : p + "/tokens",
+                        "a token count must be a whole number, found " +
+                            (list ? train["tokens"][i] : train["tokens"]).dump());
+      }
+    }
     if (auto multiples = reader_.Numbers(train, p, "tokens_per_param", 1e-6, 1e9)) {
       spec.tokens_per_param = *multiples;
     }

@@ -25,6 +25,16 @@ class CsvParser {
       if (record.size() == 1 && record[0].empty()) continue;  // blank line
       if (first) {
         if (!record.empty() && record[0].rfind("\xEF\xBB\xBF", 0) == 0) record[0].erase(0, 3);
+        // A column given twice would let a reader take either value; the file is ambiguous.
+        for (size_t i = 0; i < record.size(); ++i) {
+          for (size_t j = 0; j < i; ++j) {
+            if (record[i] != record[j]) continue;
+            return Status::InvalidInput(path_ + ":" + std::to_string(record_line) + ": column '" +
+                                        record[i] + "' appears twice (fields " +
+                                        std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                                        ")");
+          }
+        }
         table.header = record;
         first = false;
         continue;

@@ -1,5 +1,6 @@
 // CSV tables (RFC 4180: quoted fields, doubled quotes, newlines inside quotes, CRLF).
-// Errors name the file and the line; every row has as many fields as the header.
+// Errors name the file and the line; every row has as many fields as the header, and no column
+// name appears twice in the header.
 #pragma once
 
 #include <optional>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace mixrun {
@@ -12,6 +13,16 @@ std::string RunLabel(const RunPoint& run) {
   std::string label = "run " + std::to_string(run.run_id);
   if (!run.run_key.empty()) label += " (key " + run.run_key + ")";
   return label;
+}
+
+Status CheckLoss(double value, const std::string& where, const std::string& metric) {
+  if (std::isfinite(value) && value > 0 && value < kMaxLoss) return Status::Ok();
+  char text[64];  // %g: 1e+300 rather than std::to_string's 301 digits
+  std::snprintf(text, sizeof text, "%.9g", value);
+  char bound[32];
+  std::snprintf(bound, sizeof bound, "%g", kMaxLoss);
+  return Status::InvalidInput(where + ": metric '" + metric + "' is " + text +
+                              "; losses must be finite, positive and below " + bound);
 }
 
 Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
@@ -25,11 +36,7 @@ Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
       missing.push_back(run.run_id);
       continue;
     }
-    if (!std::isfinite(it->second) || it->second <= 0) {
-      return Status::InvalidInput(set_name + " " + RunLabel(run) + ": metric '" + metric + "' is " +
-                                  std::to_string(it->second) +
-                                  "; losses must be finite and positive");
-    }
+    MIXRUN_RETURN_IF_ERROR(CheckLoss(it->second, set_name + " " + RunLabel(run), metric));
     values.push_back(it->second);
   }
   if (!missing.empty()) {
@@ -115,8 +122,8 @@ Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
   return matrix;
 }
 
-Result<std::vector<double>> TargetValues(const std::vector<RunPoint>& runs, const TargetTerms& terms,
-                                         const std::string& set_name) {
+Result<std::vector<double>> TargetValues(const std::vector<RunPoint>& runs,
+                                         const TargetTerms& terms, const std::string& set_name) {
   std::vector<double> total(runs.size(), 0.0);
   for (const auto& [metric, weight] : terms) {
     if (weight == 0) continue;

@@ -15,8 +15,17 @@ namespace mixrun {
 // "run 17" or "run 17 (key abc)": how messages name a run.
 std::string RunLabel(const RunPoint& run);
 
+// The largest loss a fit takes. Losses are cross-entropies of a few nats (log of the vocabulary
+// at initialisation is ~11 for 65536 tokens); a value near 1e6 is a corrupt row or a unit mix-up,
+// and squared in the fit's residuals it overflows the statistics (RMSE inf).
+inline constexpr double kMaxLoss = 1e6;
+
+// Ok when `value` is finite, positive and below kMaxLoss; otherwise InvalidInput
+// "WHERE: metric 'METRIC' is VALUE; losses must be finite, positive and below 1e+06".
+Status CheckLoss(double value, const std::string& where, const std::string& metric);
+
 // The final value of `metric` on every run, in order. Errors name the runs missing it (up to 10)
-// and any run where it is NaN, infinite or not positive (losses must be positive).
+// and any run where CheckLoss refuses it.
 Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
                                            const std::string& metric, const std::string& set_name);
 
@@ -41,8 +50,8 @@ Result<std::vector<double>> MixtureMatrix(const std::vector<RunPoint>& runs,
 // The target of a mixture law as observed in a run: Σ weight · metric over its terms (one term
 // of weight 1 for a single metric).
 using TargetTerms = std::vector<std::pair<std::string, double>>;
-Result<std::vector<double>> TargetValues(const std::vector<RunPoint>& runs, const TargetTerms& terms,
-                                         const std::string& set_name);
+Result<std::vector<double>> TargetValues(const std::vector<RunPoint>& runs,
+                                         const TargetTerms& terms, const std::string& set_name);
 
 // How mixture laws (mixing, regmix) read a run: the features are its normalised weights over
 // `domains` in order, the target the weighted sum of `terms`.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/names.h"
 #include "common/sha256.h"
 #include "csv/csv.h"
 
@@ -123,6 +124,11 @@ Result<std::optional<ColumnRef>> OptionalColumn(const JoinedTable& table, const 
 
 Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
   if (options.experiment.empty()) return Status::InvalidInput("import: --experiment is required");
+  if (options.experiment.size() > kMaxNameLength) {
+    return Status::InvalidInput(
+        "import: --experiment is " + std::to_string(options.experiment.size()) +
+        " characters long; names are at most " + std::to_string(kMaxNameLength));
+  }
   MIXRUN_ASSIGN_OR_RETURN(JoinedTable table, ReadAndJoin(options));
 
   auto weight_columns = PrefixedColumns(table, options.weights_prefix, options.on);
@@ -130,6 +136,13 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
   for (const auto& [name, column] : options.metrics) {
     MIXRUN_ASSIGN_OR_RETURN(auto ref, OptionalColumn(table, column, "--metric " + name));
     metric_columns.emplace_back(name, *ref);
+  }
+  for (const auto& [domain, ref] : weight_columns) {
+    if (domain.size() <= kMaxNameLength) continue;
+    return Status::InvalidInput(table.files[ref.file].path + ": column '" + options.weights_prefix +
+                                domain.substr(0, 20) + "…' names a domain of " +
+                                std::to_string(domain.size()) + " characters; names are at most " +
+                                std::to_string(kMaxNameLength));
   }
   if (!options.weights_prefix.empty() && weight_columns.empty()) {
     return Status::InvalidInput("--weights-prefix: no column starts with '" +
@@ -178,6 +191,13 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
     }
     if (d_ref) {
       MIXRUN_ASSIGN_OR_RETURN(run.n_tokens, table.Number(r, *d_ref));
+      // Runs train on whole tokens: a fraction means the column holds another unit (billions?).
+      if (run.n_tokens != std::floor(run.n_tokens)) {
+        return Status::InvalidInput(table.files[d_ref->file].Where(table.rows[r][d_ref->file]) +
+                                    ": column '" + options.d_column +
+                                    "' (--d): a token count must be a whole number, found '" +
+                                    table.Text(r, *d_ref) + "'");
+      }
     }
     if (c_ref) {
       MIXRUN_ASSIGN_OR_RETURN(run.flops, table.Number(r, *c_ref));

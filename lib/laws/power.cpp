@@ -54,11 +54,9 @@ Result<FitRows> PowerRows(const std::vector<RunPoint>& runs, const std::string& 
     }
     for (const MetricSample& sample : it->second) {
       if (sample.step <= 0) continue;  // log(step) needs step > 0; step 0 is the initial loss
-      if (!std::isfinite(sample.value) || sample.value <= 0) {
-        return Status::InvalidInput(set_name + " " + RunLabel(run) + ": metric '" + metric +
-                                    "' at step " + std::to_string(sample.step) + " is " +
-                                    std::to_string(sample.value) + "; losses must be positive");
-      }
+      MIXRUN_RETURN_IF_ERROR(CheckLoss(
+          sample.value, set_name + " " + RunLabel(run) + " at step " + std::to_string(sample.step),
+          metric));
       rows.x.push_back(std::log(static_cast<double>(sample.step)));
       rows.y.push_back(sample.value);
     }

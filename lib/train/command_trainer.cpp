@@ -100,6 +100,8 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
                           (tail.empty() ? "" : "; stderr: " + tail));
   }
   if (!rows.ok()) return rows.status();
+  // A trainer that exits 0 without writing a row has not trained anything we can fit.
+  if (rows->empty()) return Status::Failed(metrics_path + ": the trainer wrote no metrics");
 
   std::map<std::string, std::pair<int64_t, double>> last;  // name -> (step, value)
   for (const MetricRow& row : *rows) {
@@ -115,22 +117,27 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
   if (last.count(kTrainLossMetric)) outcome.final_train_loss = last[kTrainLossMetric].second;
   if (last.count(kTargetLossMetric)) {
     outcome.target_loss = last[kTargetLossMetric].second;
-  } else if (!request.target_weights.empty()) {
+  } else {
     double target = 0;
-    bool complete = true;
+    std::string missing;  // target domains with weight but no eval loss
     for (const auto& [domain, weight] : request.target_weights) {
       auto loss = outcome.eval_losses.find(domain);
       if (loss == outcome.eval_losses.end()) {
-        complete = weight == 0 && complete;
+        if (weight != 0) missing += (missing.empty() ? "" : ", ") + DomainLossMetric(domain);
         continue;
       }
       target += weight * loss->second;
     }
-    if (complete) {
-      outcome.target_loss = target;
-      MIXRUN_RETURN_IF_ERROR(
-          sink.Write({{kTargetLossMetric, outcome.steps, outcome.tokens, target}}));
+    // Without a final eval loss the run would be done with a target loss of 0, which laws would
+    // fit as an observation; it is a failed run instead.
+    if (request.target_weights.empty() || !missing.empty()) {
+      return Status::Failed(metrics_path + ": the trainer wrote no " + kTargetLossMetric +
+                            (missing.empty() ? "" : " and no " + missing) +
+                            " (the run has no final eval metric)");
     }
+    outcome.target_loss = target;
+    MIXRUN_RETURN_IF_ERROR(
+        sink.Write({{kTargetLossMetric, outcome.steps, outcome.tokens, target}}));
   }
   outcome.finished = true;
   if (outcome.wall_seconds > 0) outcome.tokens_per_second = outcome.tokens / outcome.wall_seconds;

@@ -29,7 +29,9 @@ Result<std::vector<std::string>> ExpandArgv(const std::vector<std::string>& argv
                                             const std::map<std::string, std::string>& values);
 
 // Runs the trainer to its end. A non-zero exit, a signal, or unreadable metrics are Failed with
-// the exit code and the tail of its stderr; a stop request returns finished = false.
+// the exit code and the tail of its stderr; so are metrics with no row or no final eval loss
+// (eval/target/loss, or eval/<domain>/loss of every target domain); a stop request returns
+// finished = false.
 Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSink& sink);
 
 }  // namespace mixrun

@@ -235,3 +235,48 @@ TEST_CASE("tokens_per_param replaces tokens; ladder and budget faults are report
             file + "/models/0/ladder/heads/1: d_model (48) must be divisible by heads (5)") !=
         std::string::npos);
 }
+
+TEST_CASE("a domain named 'target' is refused: eval/target/loss is the target mixture's loss") {
+  std::string text = kValid;
+  for (std::string from : {R"({"name": "code")", R"("code": 0.25)", R"("code": 0.5)"}) {
+    std::string to = from;
+    to.replace(to.find("code"), 4, "target");
+    text.replace(text.find(from), from.size(), to);
+  }
+  auto experiment = Parse(text);
+  REQUIRE_FALSE(experiment.ok());
+  CHECK(experiment.status().exit_code() == 2);
+  CHECK_MESSAGE(experiment.status().message().find(
+                    kExamples + "/inline.json: /domains/0/name: 'target' is a reserved name") !=
+                    std::string::npos,
+                experiment.status().message());
+}
+
+TEST_CASE("a fractional token budget and names over 128 characters are refused") {
+  std::string text = kValid;
+  text.replace(text.find("[1e5, 2e5]"), 10, "[1e5, 2500.5]");
+  auto fractional = Parse(text);
+  REQUIRE_FALSE(fractional.ok());
+  CHECK(fractional.status().message() ==
+        kExamples +
+            "/inline.json: /train/tokens/1: a token count must be a whole number, found "
+            "2500.5");
+
+  const std::string long_name(129, 'x');
+  text = kValid;
+  text.replace(text.find(R"("name": "ok")"), 12, R"("name": ")" + long_name + "\"");
+  text.replace(text.find(R"({"name": "code")"), 15, R"({"name": ")" + long_name + "\"");
+  auto too_long = Parse(text);
+  REQUIRE_FALSE(too_long.ok());
+  const std::string& message = too_long.status().message();
+  const std::string file = kExamples + "/inline.json: ";
+  for (const std::string& expected : {
+           file + "/name: 'xxxxxxxxxxxxxxxxxxxx…' is 129 characters long; names are at most 128",
+           file + "/domains/0/name: 'xxxxxxxxxxxxxxxxxxxx…' is 129 characters long",
+       }) {
+    CHECK_MESSAGE(message.find(expected) != std::string::npos, expected, "\n--- got:\n", message);
+  }
+  text = kValid;
+  text.replace(text.find(R"("name": "ok")"), 12, R"("name": ")" + std::string(128, 'x') + "\"");
+  CHECK(Parse(text).ok());
+}

@@ -24,6 +24,13 @@ TEST_CASE("csv reports the file and line of a short row") {
   CHECK(table.status().exit_code() == 2);
 }
 
+TEST_CASE("csv rejects a header naming a column twice, naming the file, line 1 and the column") {
+  auto table = ParseCsv("run,loss,d,loss\n1,2.5,1e9,2.6\n", "runs.csv");
+  REQUIRE_FALSE(table.ok());
+  CHECK(table.status().exit_code() == 2);
+  CHECK(table.status().message() == "runs.csv:1: column 'loss' appears twice (fields 2 and 4)");
+}
+
 TEST_CASE("csv rejects unterminated quotes and stray quotes with their line") {
   auto open = ParseCsv("a\n\"abc\n", "f.csv");
   REQUIRE_FALSE(open.ok());

@@ -183,3 +183,45 @@ TEST_CASE("export as JSON and the full metric history") {
   CHECK(rows.rows[0][*rows.Column("name")] == "loss");
   CHECK(rows.rows[0][*rows.Column("value")] == "2.5");
 }
+
+TEST_CASE("a fractional token count, a duplicate column and over-long names are refused") {
+  TempStore t;
+  ImportOptions options;
+  options.experiment = "tokens";
+  options.files = {
+      t.Write("d.csv", "id,w_a,w_b,m_loss,D\n1,0.5,0.5,2.0,1000\n2,0.5,0.5,2.1,2.5\n")};
+  options.weights_prefix = "w_";
+  options.metrics_prefix = "m_";
+  options.d_column = "D";
+  auto fractional = ImportCsv(*t.store, options);
+  REQUIRE_FALSE(fractional.ok());
+  CHECK(fractional.status().exit_code() == 2);
+  CHECK(fractional.status().message() ==
+        options.files[0] +
+            ":3: column 'D' (--d): a token count must be a whole number, found '2.5'");
+
+  options.d_column = "";
+  options.files = {t.Write("dup.csv", "id,w_a,m_loss,w_a\n1,0.5,2.0,0.5\n")};
+  auto duplicate = ImportCsv(*t.store, options);
+  REQUIRE_FALSE(duplicate.ok());
+  CHECK(duplicate.status().message() ==
+        options.files[0] + ":1: column 'w_a' appears twice (fields 2 and 4)");
+
+  const std::string long_name(129, 'x');
+  options.files = {t.Write("long.csv", "id,w_" + long_name + ",m_loss\n1,1,2.0\n")};
+  auto long_domain = ImportCsv(*t.store, options);
+  REQUIRE_FALSE(long_domain.ok());
+  CHECK(long_domain.status().message().find(options.files[0] + ": column 'w_xxx") == 0);
+  CHECK(long_domain.status().message().find("129 characters; names are at most 128") !=
+        std::string::npos);
+
+  options.files = {t.Write("ok.csv", "id,w_a,m_loss\n1,1,2.0\n")};
+  options.experiment = long_name;
+  auto long_experiment = ImportCsv(*t.store, options);
+  REQUIRE_FALSE(long_experiment.ok());
+  CHECK(long_experiment.status().message() ==
+        "import: --experiment is 129 characters long; names are at most 128");
+  options.experiment = std::string(128, 'x');
+  CHECK(ImportCsv(*t.store, options).ok());
+  CHECK(t.store->ListRuns({}).value().size() == 1);
+}

@@ -30,6 +30,13 @@ FitRequest Chinchilla() {
   return request;
 }
 
+FitRequest Power(std::string x) {
+  FitRequest request = Chinchilla();
+  request.law = "power";
+  request.x = std::move(x);
+  return request;
+}
+
 bool Mentions(const Status& status, const std::string& text) {
   return status.message().find(text) != std::string::npos;
 }
@@ -50,6 +57,30 @@ TEST_CASE("NaN and non-positive losses are errors naming the run") {
   CHECK(Mentions(report.status(), "run 4"));
   runs[3].metrics["loss"] = -1;
   CHECK(Mentions(testing::FitLaw(Chinchilla(), runs, {}).status(), "positive"));
+}
+
+TEST_CASE("an absurd loss (1e300, 1e6) is an error naming the run and the metric") {
+  auto runs = ScaleRuns(12);
+  runs[3].metrics["loss"] = 1e300;
+  auto report = testing::FitLaw(Chinchilla(), runs, {});
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().exit_code() == 2);
+  CHECK_MESSAGE(Mentions(report.status(),
+                         "run 4: metric 'loss' is 1e+300; losses must be finite, "
+                         "positive and below 1e+06"),
+                report.status().message());
+  runs[3].metrics["loss"] = kMaxLoss;
+  CHECK(Mentions(testing::FitLaw(Chinchilla(), runs, {}).status(), "run 4"));
+  CHECK(
+      Mentions(testing::FitLaw(Power("n"), runs, {}).status(), "run 4: metric 'loss' is 1000000"));
+
+  // A step law reads every point of the curves.
+  const FitRequest power = Power("step");
+  for (RunPoint& run : runs) {
+    for (int64_t step = 1; step <= 4; ++step) run.history["loss"].push_back({step, 0, 3.0 / step});
+  }
+  runs[5].history["loss"][2].value = 1e300;
+  CHECK(Mentions(testing::FitLaw(power, runs, {}).status(), "run 6 at step 3: metric 'loss'"));
 }
 
 TEST_CASE("a metric missing on some runs is an error listing them") {
