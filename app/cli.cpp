@@ -74,6 +74,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   train_command->add_flag("--retry-failed", train.retry_failed, "Also retry failed runs");
   train_command
+      ->add_flag("--in-process", train.in_process,
+                 "Train in this process, not in worker processes (what a worker does)")
+      ->group("");  // the worker protocol's, not a user's
+  train_command
       ->add_option("--jobs", train.jobs,
                    "Runs in parallel, one worker process each (backend.threads each)")
       ->check(CLI::Range(1, 256));
@@ -86,7 +90,10 @@ int Main(int argc, char** argv) {
   train_command->footer(
       "Registers the config's runs (as plan does), then trains every pending or interrupted\n"
       "one. Safe to re-run: finished runs are skipped, interrupted runs resume from their last\n"
-      "checkpoint. Ctrl-C stops after the current step; the run resumes next time.\n\n"
+      "checkpoint. Ctrl-C or SIGTERM stops after the current step; the run resumes next time.\n"
+      "Each run trains in a worker process: a run that crashes or is killed for lack of memory\n"
+      "is retried, and failed after 3 attempts, while the others go on. backend.timeout bounds\n"
+      "a run's time.\n\n"
       "Example:\n  mixrun train configs/examples/two-text-domains.json --store runs.db");
 
   FitLawOptions fit;

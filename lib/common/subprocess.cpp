@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,21 +50,86 @@ Result<StreamSetup> SetUpStream(OutputTo to, const std::string& file) {
   return setup;
 }
 
+void NoSignalAction(int) {}
+
+// Sleeps `ms` milliseconds (async-signal-safe; an interrupting signal ends the sleep early).
+void SleepMs(long ms) {
+  timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
+  ::nanosleep(&pause, nullptr);
+}
+
+// The supervisor: the first process of the child's group, between mixrun and the program. It
+// waits for the program and exits as it did; when mixrun dies (however: even SIGKILL, which no
+// handler sees) it sends `death_signal` to the whole group, the program and whatever it started,
+// and SIGKILL to what is left `grace_s` seconds later. Only async-signal-safe calls: mixrun may
+// have had other threads when it forked.
+[[noreturn]] void Supervise(pid_t program, pid_t parent, int death_signal, int grace_s) {
+  while (true) {
+    int raw = 0;
+    const pid_t done = ::waitpid(program, &raw, 0);
+    if (done == program) {
+      if (WIFEXITED(raw)) _exit(WEXITSTATUS(raw));
+      const int signal = WTERMSIG(raw);
+      struct sigaction action = {};
+      action.sa_handler = SIG_DFL;
+      ::sigaction(signal, &action, nullptr);
+      const rlimit no_core = {0, 0};
+      ::setrlimit(RLIMIT_CORE, &no_core);  // the program dumped its core already, if it could
+      ::kill(::getpid(), signal);  // die as the program died, so mixrun sees the same status
+      _exit(128 + signal);
+    }
+    if (done < 0 && errno != EINTR) _exit(127);
+    if (::getppid() == parent) continue;  // a signal from mixrun to the group: keep waiting
+    // mixrun is gone: stop the group, then kill what does not stop in time.
+    ::kill(-::getpid(), death_signal);
+    for (long waited = 0; waited < grace_s * 1000L; waited += 100) {
+      if (::waitpid(program, &raw, WNOHANG) == program) break;
+      SleepMs(100);
+    }
+    ::kill(-::getpid(), SIGKILL);
+    _exit(1);
+  }
+}
+
 // In the child, between fork and exec: only async-signal-safe calls. Reports errno through
 // `report_fd` (closed on a successful exec) and exits when a step fails.
 [[noreturn]] void RunChild(char* const* args, const char* working_dir, int stdout_fd, int stderr_fd,
-                           pid_t parent, int death_signal, int report_fd) {
+                           pid_t parent, const SubprocessOptions& options, int report_fd) {
   ::setpgid(0, 0);  // its own group, so a signal reaches whatever it starts too
-  ::prctl(PR_SET_PDEATHSIG, death_signal);
+  // Signals to the group reach the supervisor too: it lives through them (a handler, not
+  // SIG_IGN, so the program does not inherit the disposition) to report the program's status.
+  struct sigaction action = {};
+  action.sa_handler = NoSignalAction;
+  for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) {
+    ::sigaction(signal, &action, nullptr);
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != parent) _exit(1);  // mixrun died before the death signal was armed
   const int null_fd = ::open("/dev/null", O_RDONLY);
   if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
   if (stdout_fd >= 0) ::dup2(stdout_fd, STDOUT_FILENO);
   if (stderr_fd >= 0) ::dup2(stderr_fd, STDERR_FILENO);
-  if (working_dir[0] == '\0' || ::chdir(working_dir) == 0) ::execvp(args[0], args);
-  const int error = errno;
-  [[maybe_unused]] ssize_t written = ::write(report_fd, &error, sizeof error);
-  _exit(127);
+  const pid_t supervisor = ::getpid();
+  const pid_t program = ::fork();
+  if (program == 0) {
+    if (options.inherited_fd >= 0) {
+      ::fcntl(options.inherited_fd, F_SETFD, 0);  // e.g. the run's lock: held while it lives
+    }
+    // Its own death signal, should the supervisor itself be killed (SIGKILL to it alone).
+    ::prctl(PR_SET_PDEATHSIG, options.death_signal);
+    if (::getppid() != supervisor) _exit(1);
+    if (working_dir[0] == '\0' || ::chdir(working_dir) == 0) ::execvp(args[0], args);
+    const int error = errno;
+    [[maybe_unused]] ssize_t written = ::write(report_fd, &error, sizeof error);
+    _exit(127);
+  }
+  if (program < 0) {
+    const int error = errno;
+    [[maybe_unused]] ssize_t written = ::write(report_fd, &error, sizeof error);
+    _exit(127);
+  }
+  ::close(report_fd);  // the report pipe ends when the program's exec closes its copy
+  Supervise(program, parent, options.death_signal, options.death_grace_s);
 }
 
 }  // namespace
@@ -104,8 +172,8 @@ Result<Subprocess> Subprocess::Start(const std::vector<std::string>& argv,
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
-    RunChild(args.data(), options.working_dir.c_str(), stdout_fd, stderr_fd, parent,
-             options.death_signal, report[1]);
+    RunChild(args.data(), options.working_dir.c_str(), stdout_fd, stderr_fd, parent, options,
+             report[1]);
   }
   const int fork_errno = errno;
   CloseFd(stdout_fd);
@@ -258,6 +326,17 @@ std::optional<ExitStatus> Subprocess::Wait(double timeout_s) {
     if (auto status = Poll(wait_ms)) return status;
     if (timeout_s >= 0 && Clock::now() >= deadline) return std::nullopt;
   }
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "unknown";
+  return name;
+}
+
+bool ProcessIsAlive(int64_t pid) {
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
 std::string FindInPath(const std::string& program) {

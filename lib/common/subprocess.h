@@ -1,12 +1,18 @@
-// Subprocess: a program started from an argv (no shell) in its own process group, that dies with
-// mixrun (PR_SET_PDEATHSIG), with its stdout captured and a bounded tail of its stderr kept. The
-// one place in lib/ that forks; RunCommand runs a program to its end under a timeout.
+// Subprocess: a program started from an argv (no shell) in its own process group, which dies with
+// mixrun (however mixrun dies), with its stdout captured and a bounded tail of its stderr kept.
+// The one place in lib/ that forks; RunCommand runs a program to its end under a timeout.
+//
+// Each child is a small supervisor process leading the group, with the program as its child: it
+// exits as the program exits, and when mixrun dies — even by SIGKILL — it sends the death signal
+// to the whole group (the program and everything it started) and SIGKILL after a grace period.
+// PR_SET_PDEATHSIG alone would reach the program only, not the processes it started.
 #pragma once
 
 #include <sys/types.h>
 
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,9 +36,14 @@ struct SubprocessOptions {
   // Only the last this many bytes of stderr are kept: enough for an error message, bounded for
   // a child that logs without end.
   size_t stderr_tail_bytes = 64 * 1024;
-  // Sent to the child when the thread that started it ends (mixrun exits or is killed), so no
-  // child outlives mixrun. SIGTERM lets a trainer checkpoint first.
+  // Sent to the child's group when mixrun exits or is killed, so no child outlives mixrun;
+  // SIGTERM lets a trainer checkpoint first. What still runs `death_grace_s` seconds later is
+  // killed (SIGKILL).
   int death_signal = SIGTERM;
+  int death_grace_s = 30;
+  // A file descriptor the program inherits (mixrun's are closed on exec): e.g. a lock on the
+  // run, which then stays held as long as the program or anything it started lives.
+  int inherited_fd = -1;
   // How messages name the program; empty: 'argv[0]'.
   std::string name;
 };
@@ -61,6 +72,7 @@ class Subprocess {
   // A child still running when its Subprocess goes away gets the death signal (not waited for).
   ~Subprocess();
 
+  // The supervisor's pid, which is also the process group's id.
   pid_t pid() const { return pid_; }
 
   // Reads what the child has written, waiting at most `wait_ms` for it to write or end, and
@@ -102,6 +114,12 @@ struct CommandOutput {
   std::string out;
   std::string err;  // its stderr (the last 64 KiB)
 };
+
+// This machine's host name ("unknown" when it has none): with a pid, where a process runs.
+std::string HostName();
+
+// Whether process `pid` exists on this host (a zombie counts: its parent has not reaped it).
+bool ProcessIsAlive(int64_t pid);
 
 // The absolute path of `program` (a bare name) found in PATH, or empty when it is not there; a
 // path with a '/' is returned when it is executable.

@@ -540,12 +540,19 @@ class ExperimentParser {
   void ParseBackend(const json* backend) {
     if (!backend) return;
     const std::string p = "/backend";
-    if (!reader_.ExpectObject(*backend, p, {"kind", "threads", "command"})) return;
+    if (!reader_.ExpectObject(*backend, p, {"kind", "threads", "command", "timeout", "stop_grace"}))
+      return;
     if (auto kind = reader_.Choice(*backend, p, "kind", {"builtin", "command"})) {
       out_.backend.kind = *kind;
     }
     if (auto threads = reader_.Integer(*backend, p, "threads", 1, 256)) {
       out_.backend.threads = int(*threads);
+    }
+    if (auto timeout = reader_.Number(*backend, p, "timeout", 1e-3, 1e9)) {
+      out_.backend.timeout_s = *timeout;
+    }
+    if (auto grace = reader_.Integer(*backend, p, "stop_grace", 0, 3600)) {
+      out_.backend.stop_grace_s = int(*grace);
     }
     if (const json* command = reader_.Child(*backend, p, "command")) {
       bool strings = command->is_array() && !command->empty() &&

@@ -75,6 +75,12 @@ struct BackendSpec {
   std::string kind = "builtin";  // builtin | command
   int threads = 1;
   std::vector<std::string> command;  // argv template for kind = command
+  // A command trainer still running after this many seconds is stopped and its run failed;
+  // 0: no limit.
+  double timeout_s = 0;
+  // Seconds a trainer gets after SIGTERM (a stop, a timeout, mixrun's death) to checkpoint and
+  // exit before it is killed.
+  int stop_grace_s = 30;
 };
 
 struct Experiment {

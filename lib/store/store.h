@@ -74,6 +74,8 @@ struct AddRunsResult {
   std::vector<int64_t> run_ids;  // one per input run, new or existing
 };
 
+enum class RunRelease { kInterrupted, kAbandoned };
+
 class Database;  // store/sqlite.h: the SQLite connection, which no one outside lib/store touches
 
 class Store {
@@ -116,8 +118,12 @@ class Store {
   // attempts): a compare-and-set, so two processes never both claim one run.
   Result<bool> ClaimRun(const RunRow& seen, const std::string& host, int64_t pid);
   Status FinishRun(int64_t run_id, bool succeeded, const std::string& error, double wall_s);
-  // Returns an interrupted run to pending (its checkpoint lets the next claimant resume).
-  Status ReleaseRun(int64_t run_id);
+  // Returns a running run to pending (its checkpoint lets the next claimant resume): one this
+  // process interrupted cleanly (its attempt is not counted), or one left running by a process
+  // that is gone (its attempt counts: it may have crashed).
+  Status ReleaseRun(int64_t run_id, RunRelease release);
+  // Returns a failed run to pending with its attempts reset, for `train --retry-failed`.
+  Status RetryFailedRun(int64_t run_id);
 
   // Metrics: one transaction per call; rewriting a (run, name, step) replaces it.
   Status WriteMetrics(int64_t run_id, const std::vector<MetricRow>& rows);

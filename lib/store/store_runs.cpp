@@ -279,12 +279,24 @@ Status Store::FinishRun(int64_t run_id, bool succeeded, const std::string& error
   return finish.Bind(4, wall_s).Run();
 }
 
-Status Store::ReleaseRun(int64_t run_id) {
+Status Store::ReleaseRun(int64_t run_id, RunRelease release) {
+  // An attempt that stopped cleanly (a checkpoint, then pending) is not one that failed: it is
+  // taken back, so that only crashes count towards giving up on a run.
   MIXRUN_ASSIGN_OR_RETURN(
-      Statement release,
-      db_->Prepare("UPDATE runs SET status = 'pending', pid = NULL WHERE id = ?1 AND status = "
-                   "'running'"));
-  return release.Bind(1, run_id).Run();
+      Statement statement,
+      db_->Prepare(release == RunRelease::kInterrupted
+                       ? "UPDATE runs SET status = 'pending', pid = NULL, attempts = "
+                         "MAX(attempts - 1, 0) WHERE id = ?1 AND status = 'running'"
+                       : "UPDATE runs SET status = 'pending', pid = NULL WHERE id = ?1 AND "
+                         "status = 'running'"));
+  return statement.Bind(1, run_id).Run();
+}
+
+Status Store::RetryFailedRun(int64_t run_id) {
+  MIXRUN_ASSIGN_OR_RETURN(Statement retry,
+                          db_->Prepare("UPDATE runs SET status = 'pending', pid = NULL, error = "
+                                       "NULL, attempts = 0 WHERE id = ?1 AND status = 'failed'"));
+  return retry.Bind(1, run_id).Run();
 }
 
 Status Store::InsertMetrics(int64_t run_id, const std::vector<MetricRow>& rows) {

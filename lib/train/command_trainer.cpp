@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "common/metric_names.h"
@@ -17,6 +19,54 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// How the trainer's process ended, and whether mixrun ended it.
+struct Ending {
+  ExitStatus status;
+  bool stopped = false;    // a stop request: SIGTERM sent
+  bool timed_out = false;  // backend.timeout passed: SIGTERM sent
+};
+
+// Waits for the trainer. A stop request or the timeout sends SIGTERM to its process group, and
+// SIGKILL once stop_grace_s more seconds have passed.
+Ending WaitForTrainer(Subprocess& trainer, const CommandRunRequest& request,
+                      Clock::time_point start) {
+  Ending ending;
+  std::optional<Clock::time_point> terminated_at;
+  bool killed = false;
+  while (true) {
+    if (auto exited = trainer.Poll(/*wait_ms=*/20)) {
+      ending.status = *exited;
+      return ending;
+    }
+    const auto now = Clock::now();
+    if (!terminated_at) {
+      ending.stopped = request.stop && request.stop->load();
+      ending.timed_out = !ending.stopped && request.timeout_s > 0 &&
+                         std::chrono::duration<double>(now - start).count() > request.timeout_s;
+      if (ending.stopped || ending.timed_out) {
+        trainer.Signal(SIGTERM);
+        terminated_at = now;
+      }
+    } else if (!killed && now - *terminated_at > std::chrono::seconds(request.stop_grace_s)) {
+      trainer.Signal(SIGKILL);
+      killed = true;
+    }
+  }
+}
+
+// SIGTERM, SIGINT or SIGHUP, or a shell's exit code for them: what Slurm's time limit, scancel,
+// `timeout` and a closed terminal send to every process, the trainer included.
+bool StoppedFromOutside(const ExitStatus& status) {
+  const int signal = status.signal ? status.signal : status.code - 128;
+  return signal == SIGTERM || signal == SIGINT || signal == SIGHUP;
+}
+
+std::string FormatSeconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
 
 }  // namespace
 
@@ -73,31 +123,31 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
   spawn.stderr_file = stderr_path;
   spawn.stderr_tail_bytes = 400;  // enough to say why it failed, short enough for `mixrun runs`
   spawn.name = "the trainer '" + argv[0] + "'";
+  spawn.death_grace_s = request.stop_grace_s;
+  spawn.inherited_fd = request.inherited_fd;
   auto start = Clock::now();
   MIXRUN_ASSIGN_OR_RETURN(Subprocess trainer, Subprocess::Start(argv, spawn));
-  ExitStatus status;
-  bool stopped = false;
-  while (true) {
-    if (auto exited = trainer.Poll(/*wait_ms=*/20)) {
-      status = *exited;
-      break;
-    }
-    if (!stopped && request.stop && request.stop->load()) {
-      trainer.Signal(SIGTERM);
-      stopped = true;
-    }
-  }
+  const Ending ending = WaitForTrainer(trainer, request, start);
+  const ExitStatus& status = ending.status;
   RunOutcome outcome;
   outcome.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (stopped) return outcome;  // finished = false: the run goes back to pending
+  // Stopped by mixrun (Ctrl-C, SIGTERM to mixrun) or from outside (Slurm's time limit and
+  // scancel, `timeout`, signal every process of the job): the run goes back to pending and
+  // resumes from the trainer's checkpoint, if it keeps one.
+  if (!ending.timed_out && (ending.stopped || StoppedFromOutside(status))) {
+    return outcome;  // finished = false
+  }
 
   auto rows = ReadMetricsJsonl(metrics_path);
   if (rows.ok() && !rows->empty()) MIXRUN_RETURN_IF_ERROR(sink.Write(*rows));
-  if (!status.success()) {
+  if (ending.timed_out || !status.success()) {
     std::string tail = (trainer.err_truncated() ? "…" : "") + trainer.err();
     while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
-    return Status::Failed("trainer " + status.Describe() +
-                          (tail.empty() ? "" : "; stderr: " + tail));
+    const std::string what = ending.timed_out
+                                 ? "timed out after " + FormatSeconds(request.timeout_s) +
+                                       " (backend.timeout): stopped, it " + status.Describe()
+                                 : status.Describe();
+    return Status::Failed("trainer " + what + (tail.empty() ? "" : "; stderr: " + tail));
   }
   if (!rows.ok()) return rows.status();
   // A trainer that exits 0 without writing a row has not trained anything we can fit.

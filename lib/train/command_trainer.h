@@ -22,16 +22,20 @@ struct CommandRunRequest {
   std::string working_dir;  // the config's folder, so relative script paths work
   Mixture target_weights;   // eval/target/loss from per-domain losses when the trainer omits it
   const std::atomic<bool>* stop = nullptr;  // set: the trainer gets SIGTERM
+  double timeout_s = 0;   // backend.timeout: then SIGTERM, and the run fails; 0: no limit
+  int stop_grace_s = 30;  // backend.stop_grace: SIGKILL this long after SIGTERM
+  int inherited_fd = -1;  // the run's lock (train/run_lock.h), held as long as the trainer lives
 };
 
 // Replaces every {name} of the template; an unknown placeholder is an InvalidInput naming it.
 Result<std::vector<std::string>> ExpandArgv(const std::vector<std::string>& argv_template,
                                             const std::map<std::string, std::string>& values);
 
-// Runs the trainer to its end. A non-zero exit, a signal, or unreadable metrics are Failed with
-// the exit code and the tail of its stderr; so are metrics with no row or no final eval loss
-// (eval/target/loss, or eval/<domain>/loss of every target domain); a stop request returns
-// finished = false.
+// Runs the trainer to its end. A non-zero exit, a signal, a timeout or unreadable metrics are
+// Failed with the exit code and the tail of its stderr; so are metrics with no row or no final
+// eval loss (eval/target/loss, or eval/<domain>/loss of every target domain). A stop request, or
+// a trainer ended by SIGTERM, SIGINT or SIGHUP from outside (Slurm's time limit, scancel), returns
+// finished = false: the run is interrupted, not failed.
 Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSink& sink);
 
 }  // namespace mixrun

@@ -73,6 +73,11 @@ void RunProgressLog::RunFinished(const RunRow& run, const Result<RunOutcome>& ou
   }
 }
 
+void RunProgressLog::RunBusy(const RunRow& run, const std::string& why) {
+  line_.Clear();
+  spdlog::warn("{} (run {}): {}", run.spec.label, run.id, why);
+}
+
 WorkerSweepProgress::WorkerSweepProgress(Store& store, std::string experiment,
                                          std::set<std::string> keys)
     : store_(store), experiment_(std::move(experiment)), keys_(std::move(keys)) {

@@ -37,6 +37,7 @@ class RunProgressLog : public SweepObserver {
   void RunStarted(const RunRow& run, int index, int count) override;
   bool Progress(const RunRow& run, const TrainProgress& progress) override;
   void RunFinished(const RunRow& run, const Result<RunOutcome>& outcome) override;
+  void RunBusy(const RunRow& run, const std::string& why) override;
 
  private:
   const std::atomic<bool>* stop_;

@@ -4,36 +4,31 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "common/subprocess.h"
 #include "data/corpus.h"
 #include "design/run_plan.h"
 #include "train/command_trainer.h"
+#include "train/run_lock.h"
 #include "train/store_sink.h"
 
 namespace mixrun {
 namespace {
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
-
-bool ProcessIsAlive(int64_t pid) {
-  if (pid <= 0) return false;
-  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // Whether this sweep may take the run, and why not.
 enum class Claimability { kClaim, kDone, kBusy, kFailed, kGiveUp };
-
-// A run whose process died this often (a crash, not a kill we can tell apart) is marked failed
-// rather than retried for ever.
-constexpr int kMaxAttempts = 5;
 
 Claimability Assess(const RunRow& run, const std::string& host, bool retry_failed) {
   switch (run.spec.status) {
@@ -48,7 +43,7 @@ Claimability Assess(const RunRow& run, const std::string& host, bool retry_faile
   }
   // Running: its owner may have been killed; only an owner on this host can be checked.
   if (run.host == host && !ProcessIsAlive(run.pid)) {
-    return run.attempts >= kMaxAttempts ? Claimability::kGiveUp : Claimability::kClaim;
+    return run.attempts >= kMaxRunAttempts ? Claimability::kGiveUp : Claimability::kClaim;
   }
   return Claimability::kBusy;
 }
@@ -70,13 +65,17 @@ TrainRunRequest BuiltinRequest(const Experiment& experiment, const PlannedRun& p
 }
 
 CommandRunRequest CommandRequest(const Experiment& experiment, const PlannedRun& plan,
-                                 const std::string& run_dir, const std::atomic<bool>* stop) {
+                                 const std::string& run_dir, const std::atomic<bool>* stop,
+                                 const RunLock& lock) {
   CommandRunRequest request;
   request.argv_template = experiment.backend.command;
   request.run_dir = run_dir;
   request.working_dir = experiment.config_dir;
   request.target_weights = experiment.target.weights;
   request.stop = stop;
+  request.timeout_s = experiment.backend.timeout_s;
+  request.stop_grace_s = experiment.backend.stop_grace_s;
+  request.inherited_fd = lock.fd();
   const std::string mixture_json = nlohmann::json(plan.spec.weights).dump();
   const std::string mixture_file = (std::filesystem::path(run_dir) / "mixture.json").string();
   std::filesystem::create_directories(run_dir);
@@ -122,7 +121,9 @@ Result<std::vector<PlannedRun>> RegisterSweep(const Experiment& experiment, Stor
 Status ReleaseStaleRuns(const Experiment& experiment, Store& store) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> running,
                           store.ListRuns({experiment.name, RunStatus::kRunning}));
-  for (const RunRow& run : running) MIXRUN_RETURN_IF_ERROR(store.ReleaseRun(run.id));
+  for (const RunRow& run : running) {
+    MIXRUN_RETURN_IF_ERROR(store.ReleaseRun(run.id, RunRelease::kAbandoned));
+  }
   return Status::Ok();
 }
 
@@ -162,8 +163,9 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
       case Claimability::kFailed:
         continue;
       case Claimability::kGiveUp: {
-        std::string reason = "its trainer process died " + std::to_string(row.attempts) +
-                             " times without finishing (last on " + row.host + ")";
+        std::string reason = "process died " + std::to_string(row.attempts) +
+                             " times without finishing (last on " + row.host +
+                             "): out of memory? (killed, or crashed)";
         MIXRUN_RETURN_IF_ERROR(store.FinishRun(row.id, false, reason, 0));
         ++summary.failed;
         summary.failures.push_back(row.spec.label + " (run " + std::to_string(row.id) +
@@ -175,6 +177,16 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
     }
     if (options.max_runs > 0 && summary.trained + summary.failed >= options.max_runs) break;
     if (options.stop && options.stop->load()) break;
+    const std::string run_dir = RunDirectory(store.path(), experiment.name, row.spec.run_key);
+    // Before the claim: a trainer orphaned by a killed mixrun may still hold the run.
+    std::string holder;
+    MIXRUN_ASSIGN_OR_RETURN(std::optional<RunLock> lock, RunLock::TryAcquire(run_dir, &holder));
+    if (!lock) {
+      ++summary.busy;
+      observer.RunBusy(row, "its lock is held by a trainer still running (started by " + holder +
+                                "); not started again");
+      continue;
+    }
     MIXRUN_ASSIGN_OR_RETURN(bool claimed, store.ClaimRun(row, host, pid));
     if (!claimed) {
       ++summary.busy;
@@ -183,19 +195,36 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
     MIXRUN_ASSIGN_OR_RETURN(RunRow run, store.GetRun(row.id));
     observer.RunStarted(run, position, summary.planned);
     StoreMetricSink sink(store, run.id);
-    const std::string run_dir = RunDirectory(store.path(), experiment.name, run.spec.run_key);
-    Result<RunOutcome> outcome =
-        experiment.backend.kind == "command"
-            ? RunCommandTrainer(CommandRequest(experiment, plan, run_dir, options.stop), sink)
-            : TrainRun(BuiltinRequest(experiment, plan, run_dir, corpus_views), sink,
-                       [&](const TrainProgress& progress) {
-                         return observer.Progress(run, progress) &&
-                                !(options.stop && options.stop->load());
-                       });
+    const auto started = std::chrono::steady_clock::now();
+    bool timed_out = false;
+    const auto keep_going = [&](const TrainProgress& progress) {
+      const double timeout = experiment.backend.timeout_s;
+      timed_out = timeout > 0 && SecondsSince(started) > timeout;
+      return observer.Progress(run, progress) && !(options.stop && options.stop->load()) &&
+             !timed_out;
+    };
+    Result<RunOutcome> outcome = Status::Failed("not trained");
+    try {
+      outcome =
+          experiment.backend.kind == "command"
+              ? RunCommandTrainer(CommandRequest(experiment, plan, run_dir, options.stop, *lock),
+                                  sink)
+              : TrainRun(BuiltinRequest(experiment, plan, run_dir, corpus_views), sink, keep_going);
+    } catch (const std::bad_alloc&) {
+      // The run cannot be trained here; the others may well be.
+      outcome = Status::Failed("out of memory (std::bad_alloc) while training model '" +
+                               plan.model.name + "'");
+    }
+    if (timed_out && outcome.ok() && !outcome->finished) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g s", experiment.backend.timeout_s);
+      outcome = Status::Failed(std::string("timed out after ") + text +
+                               " (backend.timeout); its checkpoint is kept");
+    }
     observer.RunFinished(run, outcome);
     if (outcome.ok() && !outcome->finished) {
       ++summary.interrupted;
-      MIXRUN_RETURN_IF_ERROR(store.ReleaseRun(run.id));
+      MIXRUN_RETURN_IF_ERROR(store.ReleaseRun(run.id, RunRelease::kInterrupted));
       break;
     }
     double wall = outcome.ok() ? outcome->wall_seconds : 0;

@@ -44,7 +44,14 @@ class SweepObserver {
   // Returning false interrupts the run; it is returned to pending and resumes next time.
   virtual bool Progress(const RunRow& /*run*/, const TrainProgress& /*progress*/) { return true; }
   virtual void RunFinished(const RunRow& /*run*/, const Result<RunOutcome>& /*outcome*/) {}
+  // The run was claimable but is not started: `why`.
+  virtual void RunBusy(const RunRow& /*run*/, const std::string& /*why*/) {}
 };
+
+// Attempts a run gets: a run whose process died this often (a crash or a kill by the kernel's
+// out-of-memory killer; an interruption that returned it to pending does not count) is failed
+// rather than retried for ever.
+constexpr int kMaxRunAttempts = 3;
 
 // Registers the experiment's runs (as `mixrun plan` does), loads the corpora once, records their
 // token counts, then trains every claimable run: pending, interrupted (running, but its owner on

@@ -126,7 +126,8 @@ class Trainer {
     return Status::Ok();
   }
 
-  // Trains to the end or until progress says stop; false in `finished` when stopped.
+  // Trains to the end or until progress says stop (then checkpoints); false in `finished` when
+  // stopped.
   Status Train(const ProgressFn& progress, bool& finished, double& train_seconds) {
     const int B = request_.train.batch, T = request_.train.context;
     std::vector<int32_t> inputs(static_cast<size_t>(B) * T), targets(inputs.size());
@@ -164,7 +165,12 @@ class Trainer {
         const TrainProgress report{step_, total_steps_,
                                    steps_done * tokens_per_step_ / std::max(train_seconds, 1e-9),
                                    loss};
-        if (!progress(report) && step_ < total_steps_) return Flush();
+        if (!progress(report) && step_ < total_steps_) {
+          // Stopped (Ctrl-C, SIGTERM from Slurm or `timeout`): the next claimant resumes here,
+          // not at the last periodic checkpoint.
+          MIXRUN_RETURN_IF_ERROR(Flush());
+          return SaveCheckpoint();
+        }
       }
     }
     MIXRUN_RETURN_IF_ERROR(Evaluate(step_));

@@ -1,9 +1,15 @@
 #include "train/train_sweep.h"
 
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <set>
 
+#include "common/subprocess.h"
 #include "train/progress_display.h"
 #include "train/worker_pool.h"
 #include "train/worker_protocol.h"
@@ -28,8 +34,45 @@ Result<Shard> ParseShard(const std::string& text) {
   return shard;
 }
 
-// jobs > 1: worker processes (WorkerArgv), each claiming runs in the store; this process draws
-// the sweep's progress and adds up the workers' summaries.
+// Why a worker died, in a user's words.
+std::string DescribeDeath(const ExitStatus& status) {
+  if (status.signal == SIGKILL) {
+    return "was killed by signal 9 (SIGKILL: the kernel's out-of-memory killer?)";
+  }
+  if (status.signal == SIGABRT) return "aborted (signal 6: out of memory, or a failed check)";
+  return status.Describe();
+}
+
+// A worker died without a summary: its run (running, on this host, owner gone) goes back to
+// pending for another attempt, or is failed once its attempts are used up.
+std::optional<std::string> SettleCrashedRun(Store& store, const std::string& experiment,
+                                            const std::set<std::string>& keys,
+                                            const ExitStatus& status) {
+  auto running = store.ListRuns({experiment, RunStatus::kRunning});
+  if (!running.ok()) return std::nullopt;
+  const std::string host = HostName();
+  for (const RunRow& run : *running) {
+    if (!keys.count(run.spec.run_key) || run.host != host) continue;
+    if (ProcessIsAlive(run.pid)) continue;
+    const std::string death = "process died: it " + DescribeDeath(status) + " (attempt " +
+                              std::to_string(run.attempts) + " of " +
+                              std::to_string(kMaxRunAttempts) + ")";
+    const std::string label = run.spec.label + " (run " + std::to_string(run.id) + ")";
+    if (run.attempts >= kMaxRunAttempts) {
+      if (!store.FinishRun(run.id, false, death, 0).ok()) return std::nullopt;
+      spdlog::error("{} failed: {}", label, death);
+      return label + ": " + death;
+    }
+    spdlog::warn("{}: its {}; it will be tried again", label, death);
+    if (!store.ReleaseRun(run.id, RunRelease::kAbandoned).ok()) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// The sweep carried out by worker processes (WorkerArgv), each claiming one run in the store,
+// so that a run that crashes its process (bad_alloc, the out-of-memory killer) takes only that
+// process. With one job the worker draws its run's progress; with more, this process draws the
+// sweep's, and adds up the workers' summaries.
 Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
                                     const std::string& store_path, const TrainSweepRequest& request,
                                     Shard shard, const std::atomic<bool>* stop) {
@@ -40,6 +83,13 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
   for (size_t i = 0; i < planned.size(); ++i) {
     if (InShard(i, shard.index, shard.count)) keys.insert(planned[i].spec.run_key);
   }
+  if (request.retry_failed) {
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> failed,
+                            store.ListRuns({experiment.name, RunStatus::kFailed}));
+    for (const RunRow& run : failed) {
+      if (keys.count(run.spec.run_key)) MIXRUN_RETURN_IF_ERROR(store.RetryFailedRun(run.id));
+    }
+  }
   WorkerPoolOptions pool;
   pool.worker_argv = WorkerArgv(std::filesystem::read_symlink("/proc/self/exe").string(), request,
                                 std::filesystem::absolute(store_path).string());
@@ -47,7 +97,10 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
   pool.max_runs = request.max_runs;
   pool.stop = stop;
   WorkerSweepProgress display(store, experiment.name, keys);
-  pool.tick = [&] { display.Tick(); };
+  if (request.jobs > 1) pool.tick = [&] { display.Tick(); };
+  pool.crashed = [&](const ExitStatus& status) {
+    return SettleCrashedRun(store, experiment.name, keys, status);
+  };
   MIXRUN_ASSIGN_OR_RETURN(WorkerPoolResult result, RunWorkerPool(pool));
   display.Clear();
   SweepSummary summary;
@@ -58,7 +111,11 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
   summary.failures = result.failures;
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> runs, store.ListRuns({experiment.name, {}}));
   for (const RunRow& run : runs) {
-    if (keys.count(run.spec.run_key) && run.spec.status == RunStatus::kDone) ++summary.already_done;
+    if (!keys.count(run.spec.run_key)) continue;
+    if (run.spec.status == RunStatus::kDone) ++summary.already_done;
+    // The workers are gone: a run still running belongs to another process (or an orphaned
+    // trainer holds its lock).
+    if (run.spec.status == RunStatus::kRunning) ++summary.busy;
   }
   summary.already_done -= summary.trained;
   return summary;
@@ -74,7 +131,7 @@ Result<SweepSummary> TrainSweep(const Experiment& experiment, Store& store,
                                 const std::string& store_path, const TrainSweepRequest& request,
                                 const std::atomic<bool>* stop) {
   MIXRUN_ASSIGN_OR_RETURN(Shard shard, ParseShard(request.shard));
-  if (request.jobs > 1) {
+  if (!request.in_process) {
     return RunWithWorkers(experiment, store, store_path, request, shard, stop);
   }
   RunProgressLog display(stop);

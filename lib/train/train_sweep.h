@@ -17,7 +17,9 @@ struct TrainSweepRequest {
   std::string config;  // the experiment config's path (worker processes read it again)
   int max_runs = 0;    // train at most this many runs; 0: no limit
   bool retry_failed = false;
-  int jobs = 1;       // worker processes; 1: train in this process
+  int jobs = 1;  // worker processes, each training one run at a time
+  // Train here, not in worker processes: what a worker itself does (--in-process).
+  bool in_process = false;
   std::string shard;  // "I/N": only the runs whose planned index is I mod N; empty: every run
   bool sole_writer = false;  // the store's only writer: runs left running by anyone resume
 };
@@ -26,10 +28,11 @@ struct TrainSweepRequest {
 Status CheckTrainSweepRequest(const TrainSweepRequest& request);
 
 // Registers the experiment's runs in `store` (opened at `store_path`), then trains every claimable
-// one: in this process (jobs 1, progress of the current run) or by `jobs` worker processes
-// (train/worker_protocol.h), each claiming one run at a time (progress of the whole sweep, read
-// from the store). `stop` set (a signal) interrupts: the runs in flight checkpoint and return to
-// pending. A run that fails is logged and counted; the sweep goes on.
+// one by `jobs` worker processes (train/worker_protocol.h), each claiming one run at a time, or
+// in this process with in_process. `stop` set (a signal) interrupts: the runs in flight
+// checkpoint and return to pending. A run that fails is logged and counted, and the sweep goes
+// on; so does it when a run's process dies (a crash, the out-of-memory killer): the run is tried
+// again, and failed after kMaxRunAttempts attempts with the reason.
 Result<SweepSummary> TrainSweep(const Experiment& experiment, Store& store,
                                 const std::string& store_path, const TrainSweepRequest& request,
                                 const std::atomic<bool>* stop);

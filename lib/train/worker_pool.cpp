@@ -42,12 +42,18 @@ Result<WorkerPoolResult> RunWorkerPool(const WorkerPoolOptions& options) {
       }
       finished_one = true;
       const std::optional<SweepSummary> summary = ParseWorkerSummary(worker->out());
+      const ExitStatus status = *worker->Poll();
       worker = running.erase(worker);
       if (!summary) {
-        // Killed or crashed: its run is left running with a dead owner, which the next worker
-        // reclaims (a run that keeps crashing is failed after a few attempts).
+        // Killed or crashed: its run is left running by a process that is gone.
         ++result.crashed_workers;
         work_left = true;
+        if (options.crashed) {
+          if (std::optional<std::string> failure = options.crashed(status)) {
+            ++result.failed;
+            result.failures.push_back(*failure);
+          }
+        }
         continue;
       }
       const int trained = summary->trained, failed = summary->failed;

@@ -1,13 +1,16 @@
 // WorkerPool: a sweep carried out by up to N worker processes, each `mixrun train --max-runs 1`.
-// Processes, not threads: BLAS threading is process-wide, and a crashing run takes only its own.
+// Processes, not threads: BLAS threading is process-wide, and a crashing run (std::bad_alloc in
+// a library, the kernel's out-of-memory killer) takes only its own worker, not the sweep.
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "common/subprocess.h"
 
 namespace mixrun {
 
@@ -19,13 +22,16 @@ struct WorkerPoolOptions {
   int max_runs = 0;                         // 0: no limit
   const std::atomic<bool>* stop = nullptr;  // set: workers get SIGTERM (they checkpoint and stop)
   std::function<void()> tick;               // called about twice a second while workers run
+  // Called when a worker dies without a summary (its run is still marked running by a process
+  // that is gone): the pool's owner decides about the run; a returned failure is counted.
+  std::function<std::optional<std::string>(const ExitStatus&)> crashed;
 };
 
 struct WorkerPoolResult {
   int trained = 0;
   int failed = 0;
   int interrupted = 0;
-  int crashed_workers = 0;  // workers that died without a summary (their run is reclaimed later)
+  int crashed_workers = 0;  // workers that died without a summary
   std::vector<std::string> failures;
 };
 

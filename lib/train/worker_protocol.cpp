@@ -4,10 +4,11 @@ namespace mixrun {
 
 std::vector<std::string> WorkerArgv(const std::string& self, const TrainSweepRequest& request,
                                     const std::string& store_path) {
-  std::vector<std::string> argv = {self,         "train", request.config, "--store", store_path,
-                                   "--max-runs", "1",     "--json",       "-q"};
+  std::vector<std::string> argv = {self,         "train", request.config, "--store",     store_path,
+                                   "--max-runs", "1",     "--json",       "--in-process"};
+  // One worker at a time draws its own run's progress; several would draw over each other.
+  if (request.jobs > 1) argv.push_back("-q");
   if (!request.shard.empty()) argv.insert(argv.end(), {"--shard", request.shard});
-  if (request.retry_failed) argv.push_back("--retry-failed");
   return argv;
 }
 

@@ -1,4 +1,4 @@
-// The wire protocol between `mixrun train --jobs N` and its worker processes: the command line a
+// The wire protocol between `mixrun train` and its worker processes: the command line a
 // worker runs, and the summary JSON it prints on stdout (the same JSON as `mixrun train --json`).
 #pragma once
 
@@ -12,8 +12,10 @@
 
 namespace mixrun {
 
-// argv of one worker: `SELF train CONFIG --store ABSOLUTE --max-runs 1 --json -q` with the
-// request's --shard and --retry-failed; it trains at most one run and prints its summary.
+// argv of one worker: `SELF train CONFIG --store ABSOLUTE --max-runs 1 --json --in-process`, with
+// -q when there are several (jobs > 1) and the request's --shard; it trains at most one run in
+// its own process and prints its summary. (--retry-failed is the pool's: it resets the failed
+// runs once, before the workers start, so that no worker retries a run another just failed.)
 std::vector<std::string> WorkerArgv(const std::string& self, const TrainSweepRequest& request,
                                     const std::string& store_path);
 

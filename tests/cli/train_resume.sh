@@ -35,14 +35,18 @@ expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/c/c.db"
 [ "$(final_losses "$WORK/c/c.db")" = "$uninterrupted" ] || fail "two identical runs differ"
 
 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/b/b.db" > /dev/null 2>&1 &
-trainer=$!
+sweep=$!
 for _ in $(seq 1 600); do
   if [ -n "$(find "$WORK/b/runs" -name '*.bin' -newer "$WORK/resume.json" 2>/dev/null)" ]; then break; fi
   sleep 0.05
 done
 sleep 0.3
-kill -9 "$trainer" 2>/dev/null || fail "the trainer finished before it could be killed"
-wait "$trainer" 2>/dev/null || true
+# The worker process training the run, then the sweep: a hard crash of both, with no chance to
+# checkpoint or to release the run (a SIGTERM or a killed sweep alone lets the worker do both).
+worker="$(sqlite3 "$WORK/b/b.db" "SELECT pid FROM runs WHERE status = 'running'")"
+[ -n "$worker" ] || fail "the run finished before it could be killed"
+kill -9 "$worker" "$sweep" 2>/dev/null || fail "the run finished before it could be killed"
+wait "$sweep" 2>/dev/null || true
 expect_exit 0 "$MIXRUN" runs --store "$WORK/b/b.db" --json
 expect_in "$WORK/out" '"status": "running"'
 

@@ -108,7 +108,8 @@ TEST_CASE("a stopped run resumes from its checkpoint and ends bit-identical") {
 
   TrainRunRequest request = reference;
   request.run_dir = dir.path();
-  // Stop at step 25 as a kill would: the last checkpoint is step 20's.
+  // Stop at step 25, as Ctrl-C or SIGTERM would: a checkpoint is written there, between the
+  // periodic ones (every 10 steps).
   Result<RunOutcome> stopped =
       TrainRun(request, sink, [](const TrainProgress& p) { return p.step < 25; });
   REQUIRE(stopped.ok());
@@ -117,7 +118,7 @@ TEST_CASE("a stopped run resumes from its checkpoint and ends bit-identical") {
   Result<RunOutcome> resumed = TrainRun(request, sink, nullptr);
   REQUIRE(resumed.ok());
   CHECK(resumed->finished);
-  CHECK(resumed->resumed_from_step == 20);
+  CHECK(resumed->resumed_from_step == 25);
   CHECK(resumed->eval_losses == uninterrupted->eval_losses);
   CHECK(resumed->target_loss == uninterrupted->target_loss);
   CHECK(SameRows(sink.rows(), reference_sink.rows()));

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,15 @@ TEST_CASE("a worker trains one run of the same config, store and shard, and prin
   request.max_runs = 7;
   CHECK(mixrun::WorkerArgv("/bin/mixrun", request, "/abs/runs.db") ==
         std::vector<std::string>{"/bin/mixrun", "train", "study.json", "--store", "/abs/runs.db",
-                                 "--max-runs", "1", "--json", "-q"});
+                                 "--max-runs", "1", "--json", "--in-process", "-q"});
   request.shard = "1/3";
-  request.retry_failed = true;
+  request.retry_failed = true;  // the pool's: reset once, not retried by every worker
   const auto argv = mixrun::WorkerArgv("/bin/mixrun", request, "/abs/runs.db");
-  CHECK(std::vector<std::string>(argv.begin() + 9, argv.end()) ==
-        std::vector<std::string>{"--shard", "1/3", "--retry-failed"});
+  CHECK(std::vector<std::string>(argv.begin() + 10, argv.end()) ==
+        std::vector<std::string>{"--shard", "1/3"});
+  request.jobs = 1;  // the only worker draws its run's progress itself
+  const auto single = mixrun::WorkerArgv("/bin/mixrun", request, "/abs/runs.db");
+  CHECK(std::find(single.begin(), single.end(), "-q") == single.end());
 }
 
 TEST_CASE("a summary printed by a worker reads back") {
