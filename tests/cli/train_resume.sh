@@ -67,4 +67,21 @@ expect_in "$WORK/out" '"already_done": 1'
   "$(sqlite3 "$WORK/a/a.db" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'")" ] \
   || fail "the resumed run has a different number of train/loss rows"
 [ "$(sqlite3 "$WORK/b/b.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
+
+# SIGTERM, as `timeout`, scancel and Slurm's time limit send it: the run checkpoints where it is
+# and returns to pending (not failed, and no attempt counted); it then ends as if never stopped.
+set +e
+timeout -s TERM 3 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/d/d.db" > /dev/null 2> "$WORK/term.err"
+set -e
+[ "$(sqlite3 "$WORK/d/d.db" "SELECT status || ' ' || attempts FROM runs")" = "pending 0" ] \
+  || { cat "$WORK/term.err" >&2; fail "a SIGTERMed run is not pending: $(sqlite3 "$WORK/d/d.db" 'SELECT status, attempts, error FROM runs')"; }
+[ -n "$(find "$WORK/d/runs" -name checkpoint.bin)" ] || fail "no checkpoint written at SIGTERM"
+expect_exit 0 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/d/d.db"
+[ "$(final_losses "$WORK/d/d.db")" = "$uninterrupted" ] || fail "the run resumed after SIGTERM differs"
+
+# backend.timeout: the run is stopped and failed, saying why; its checkpoint is kept.
+sed -i 's/"train": {/"backend": {"timeout": 1}, "train": {/' "$WORK/resume.json"
+expect_exit 1 "$MIXRUN" train "$WORK/resume.json" --store "$WORK/e/e.db"
+expect_exit 0 "$MIXRUN" runs --store "$WORK/e/e.db"
+expect_in "$WORK/out" "timed out after 1 s (backend.timeout)"
 echo "train_resume: ok"
