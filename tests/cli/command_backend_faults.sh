@@ -51,16 +51,21 @@ wait_dead() {  # wait_dead SECONDS PID...: until every PID is gone
   done
   return 1
 }
+# Starts `mixrun train`, and once its trainer runs SIGKILLs the sweep and its worker (a hard crash:
+# no chance to stop the trainer); sets $trainer and $child.
+kill_mixrun_while_training() {
+  "$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db" > /dev/null 2>&1 &
+  local sweep=$!
+  wait_for_starts 1
+  kill -9 "$(sqlite3 "$WORK/s.db" "SELECT pid FROM runs WHERE status = 'running'")" "$sweep"
+  wait "$sweep" 2>/dev/null || true
+  read -r trainer child < "$WORK/starts"
+}
 status_of_run() { sqlite3 "$WORK/s.db" "SELECT status FROM runs"; }
 
 # 1. mixrun SIGKILLed (its sweep and its worker): the trainer and its child die with it.
 write_config ', "stop_grace": 30'
-"$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db" > /dev/null 2>&1 &
-sweep=$!
-wait_for_starts 1
-worker="$(sqlite3 "$WORK/s.db" "SELECT pid FROM runs WHERE status = 'running'")"
-kill -9 "$worker" "$sweep"
-read -r trainer child < "$WORK/starts"
+kill_mixrun_while_training
 wait_dead 5 "$trainer" "$child" || fail "the trainer outlived a SIGKILLed mixrun"
 
 # 2. A trainer that ignores SIGTERM outlives mixrun for stop_grace seconds: meanwhile no second
@@ -68,12 +73,7 @@ wait_dead 5 "$trainer" "$child" || fail "the trainer outlived a SIGKILLed mixrun
 rm -f "$WORK/starts"
 touch "$WORK/stubborn"
 write_config ', "stop_grace": 3'
-"$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db" > /dev/null 2>&1 &
-sweep=$!
-wait_for_starts 1
-worker="$(sqlite3 "$WORK/s.db" "SELECT pid FROM runs WHERE status = 'running'")"
-kill -9 "$worker" "$sweep"
-read -r trainer child < "$WORK/starts"
+kill_mixrun_while_training
 sleep 0.5
 alive "$trainer" || fail "the stubborn trainer should still be in its grace period"
 expect_exit 0 "$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db" --json
