@@ -27,10 +27,11 @@ cp "$WORK/out" "$WORK/before.csv"
 for bad in garbage damaged; do
   expect_exit 2 "$MIXRUN" collect --store "$main" --shard-store "$WORK/good.db" \
     --shard-store "$WORK/$bad.db"
-  expect_in "$WORK/err" "$WORK/$bad.db"
-  expect_in "$WORK/err" "nothing was merged: $main is unchanged"
+  cp "$WORK/err" "$WORK/collect.err"
   expect_exit 0 "$MIXRUN" export --store "$main" --history
   cmp -s "$WORK/out" "$WORK/before.csv" || fail "collect with the $bad shard changed the store"
+  expect_in "$WORK/collect.err" "$WORK/$bad.db"
+  expect_in "$WORK/collect.err" "nothing was merged: $main is unchanged"
 done
 
 expect_exit 0 "$MIXRUN" collect --store "$main" --shard-store "$WORK/good.db" --json
