@@ -292,6 +292,9 @@ int Main(int argc, char** argv) {
   import_command->add_option("--d", import.import.d_column, "Column of training tokens D");
   import_command->add_option("--c", import.import.c_column,
                              "Column of training FLOPs C (D = C/(6N) when --d is not given)");
+  import_command->add_flag("--update", import.import.update,
+                           "Runs already stored with other metric values take the file's "
+                           "(without it, the stored ones are kept and counted)");
   AddStoreAndJson(import_command, global);
   import_command->footer(
       "Examples:\n"

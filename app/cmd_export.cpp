@@ -6,7 +6,7 @@
 namespace mixrun {
 
 Status RunExport(const GlobalOptions& global, const ExportOptions& options) {
-  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
+  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kReadOnly);
   if (!store.ok()) return store.status();
   if (options.filter.experiment) {
     auto id = (*store)->ExperimentId(*options.filter.experiment);

@@ -74,7 +74,9 @@ Status PredictWithStoredFit(Store& store, const GlobalOptions& global,
 }  // namespace
 
 Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
-  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
+  // Predicting with a stored fit only reads; fitting stores the fit.
+  auto store = Store::Open(ChooseStorePath(global, ""),
+                           options.fit_id ? Store::Mode::kReadOnly : Store::Mode::kMustExist);
   if (!store.ok()) return store.status();
   if (options.fit_id) return PredictWithStoredFit(**store, global, options);
 

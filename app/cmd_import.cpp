@@ -25,12 +25,16 @@ Status RunImport(const GlobalOptions& global, ImportCommandOptions options) {
                              {"rows", summary->rows},
                              {"added", summary->added},
                              {"existing", summary->existing},
+                             {"differing", summary->differing},
+                             {"updated", summary->updated},
+                             {"differing_examples", summary->differing_examples},
                              {"domains", summary->domains},
                              {"metrics", summary->metrics}};
     std::cout << result.dump(2) << '\n';
   } else {
-    spdlog::info("{}: {} rows read, {} runs added, {} already present ({} domains, {} metrics)",
+    spdlog::info("{}: {} rows read, {} runs added, {} already present{} ({} domains, {} metrics)",
                  options.import.experiment, summary->rows, summary->added, summary->existing,
+                 options.import.update ? ", " + std::to_string(summary->updated) + " updated" : "",
                  summary->domains.size(), summary->metrics.size());
   }
   return Status::Ok();

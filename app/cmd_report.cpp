@@ -30,7 +30,7 @@ std::string TopWeights(const Mixture& weights) {
 }  // namespace
 
 Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
-  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
+  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kReadOnly);
   if (!store.ok()) return store.status();
   auto fit = LoadStoredFit(**store, options.fit_id);
   if (!fit.ok()) return fit.status();

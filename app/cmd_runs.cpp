@@ -18,7 +18,7 @@ std::string FirstLine(const std::string& text, size_t limit) {
 }  // namespace
 
 Status RunRuns(const GlobalOptions& global, const RunFilter& filter) {
-  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
+  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kReadOnly);
   if (!store.ok()) return store.status();
   if (filter.experiment) {
     auto id = (*store)->ExperimentId(*filter.experiment);

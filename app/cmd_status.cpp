@@ -46,7 +46,7 @@ Status RunStudyStatus(const GlobalOptions& global, const StatusOptions& options)
                             "); submit with 'mixrun submit " + options.config + " --slurm'");
   }
   const StudyState& study = **state;
-  auto store = Store::Open(ChooseStorePath(global, study.store), Store::Mode::kMustExist);
+  auto store = Store::Open(ChooseStorePath(global, study.store), Store::Mode::kReadOnly);
   if (!store.ok()) return store.status();
   auto progress = ReadStudyProgress(study, paths, **store);
   if (!progress.ok()) return progress.status();

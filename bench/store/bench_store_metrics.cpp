@@ -35,7 +35,7 @@ int main() {
   }
   // Reference: the same rows as autocommitted single-row transactions (first 2,000, scaled).
   // A second connection to the file, set up as the store's own (the store only writes batches).
-  auto connection = Database::Open(store->path(), /*create=*/false).value();
+  auto connection = Database::Open(store->path(), Database::OpenMode::kReadWrite).value();
   (void)connection->Execute("PRAGMA synchronous = NORMAL");
   auto insert = connection
                     ->Prepare(

@@ -5,14 +5,7 @@ namespace mixrun {
 Result<CollectReport> CollectShards(Store& main, const std::vector<std::string>& shard_paths,
                                     const std::string& experiment) {
   CollectReport report;
-  for (const auto& path : shard_paths) {
-    auto counts = main.MergeFrom(path);
-    if (counts.ok()) {
-      report.merged.push_back(std::move(*counts));
-    } else {
-      report.errors.push_back(counts.status());
-    }
-  }
+  MIXRUN_ASSIGN_OR_RETURN(report.merged, main.MergeFrom(shard_paths));
   RunFilter filter;
   if (!experiment.empty()) {
     MIXRUN_ASSIGN_OR_RETURN(auto found, main.FindExperiment(experiment));

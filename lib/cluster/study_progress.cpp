@@ -48,7 +48,8 @@ Result<StudyProgress> ReadStudyProgress(const StudyState& state, const StudyPath
                    std::filesystem::file_size(shard.path, error) > 0;
     RunStates states;
     if (shard.exists) {
-      auto store = Store::Open(shard.path, Store::Mode::kMustExist);
+      // Read-only: a running task may be writing its shard, and status never writes.
+      auto store = Store::Open(shard.path, Store::Mode::kReadOnly);
       auto read =
           store.ok() ? ReadRunStates(**store, state.experiment) : Result<RunStates>(store.status());
       if (read.ok()) {

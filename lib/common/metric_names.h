@@ -29,4 +29,18 @@ inline std::optional<std::string> DomainOfLossMetric(std::string_view name) {
   return std::string(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
 }
 
+// A domain name that cannot be given to a domain: its eval/<domain>/loss would be another metric
+// ("target": eval/target/loss is the target mixture's loss). Config and import both refuse it.
+inline bool IsReservedDomainName(std::string_view domain) {
+  return !DomainOfLossMetric(DomainLossMetric(domain));
+}
+
+// Why a reserved domain name is refused, for the messages naming where it came from.
+inline std::string ReservedDomainNameReason(std::string_view domain) {
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
+  std::string reason = "'";
+  reason.append(domain).append("' is a reserved name (").append(DomainLossMetric(domain));
+  return reason.append(" is the target mixture's loss)");
+}
+
 }  // namespace mixrun

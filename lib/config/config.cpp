@@ -182,12 +182,10 @@ class ExperimentParser {
         domain.name = *name;
         if (domain.name.empty() || domain.name.find('/') != std::string::npos) {
           reader_.Problem(pointer + "/name", "a domain name must be non-empty and have no '/'");
-        } else if (!DomainOfLossMetric(DomainLossMetric(domain.name))) {
-          // eval/target/loss is the target mixture's loss (common/metric_names.h): a domain
-          // named "target" would write its own loss into that metric.
-          reader_.Problem(pointer + "/name", "'" + domain.name +
-                                                 "' is a reserved name (eval/target/loss is the "
-                                                 "target mixture's loss); rename the domain");
+        } else if (IsReservedDomainName(domain.name)) {
+          // A domain named "target" would write its own loss into eval/target/loss.
+          reader_.Problem(pointer + "/name",
+                          ReservedDomainNameReason(domain.name) + "; rename the domain");
         } else if (domain.name.size() > kMaxNameLength) {
           reader_.Problem(pointer + "/name", TooLong(domain.name));
         } else if (!seen.insert(domain.name).second) {

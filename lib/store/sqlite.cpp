@@ -1,6 +1,7 @@
 #include "store/sqlite.h"
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 
 namespace mixrun {
@@ -35,6 +36,11 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
 
 Statement& Statement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::BindColumn(int index, const Statement& source, int column) {
+  sqlite3_bind_value(stmt_, index, sqlite3_column_value(source.stmt_, column));
   return *this;
 }
 
@@ -76,10 +82,49 @@ std::string Statement::Text(int column) const {
   return data ? std::string(static_cast<const char*>(data), size) : std::string();
 }
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create) {
+namespace {
+
+// An SQLite URI naming `path` ("file://" + the absolute path, its '%', '?' and '#' escaped).
+std::string FileUri(const std::string& path) {
+  std::error_code error;
+  std::string absolute = std::filesystem::absolute(path, error).string();
+  if (error) absolute = path;
+  std::string uri = "file://";
+  for (char c : absolute) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      uri += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMode mode) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int flags = SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  switch (mode) {
+    case OpenMode::kCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case OpenMode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case OpenMode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case OpenMode::kImmutable:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      name = FileUri(path) + "?immutable=1";
+      break;
+  }
+  int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -102,6 +147,7 @@ Status Database::Execute(std::string_view sql) {
   char* message = nullptr;
   int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return Status::Ok();
+  last_error_ = sqlite3_extended_errcode(db_);
   std::string text = message ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
   return Status::Failed(path_ + ": " + text);
@@ -111,7 +157,13 @@ int64_t Database::LastInsertId() const { return sqlite3_last_insert_rowid(db_); 
 
 int Database::Changes() const { return sqlite3_changes(db_); }
 
+bool Database::LastErrorIsLock() const {
+  const int primary = last_error_ & 0xFF;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
 Status Database::Error(std::string_view what) const {
+  last_error_ = sqlite3_extended_errcode(db_);
   return Status::Failed(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 

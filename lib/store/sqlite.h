@@ -31,6 +31,9 @@ class Statement {
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
+  // Binds column `column` of `source`'s current row as it is (type and value), e.g. from another
+  // connection's statement.
+  Statement& BindColumn(int index, const Statement& source, int column);
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& value) {
     return value ? Bind(index, *value) : BindNull(index);
@@ -58,8 +61,18 @@ class Statement {
 
 class Database {
  public:
-  // Opens (or with `create`, creates) the file. Nothing is written by opening.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create);
+  enum class OpenMode {
+    kCreate,     // read-write, creating the file if missing
+    kReadWrite,  // read-write, the file must exist
+    kReadOnly,   // SQLITE_OPEN_READONLY: reads, still sharing WAL locks with writers (-shm)
+    // Read-only and trusting the file not to change (URI immutable=1): no locks, no -shm or
+    // -wal, so it works where those cannot be created (a read-only directory). It ignores a WAL
+    // file's content and sees a concurrent writer's checkpoint mid-way: only for a store no one
+    // writes, with no -wal file.
+    kImmutable,
+  };
+  // Opens the file. Nothing is written by opening.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, OpenMode mode);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -71,12 +84,19 @@ class Database {
   int Changes() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
+  // A Status naming the file, `what` and SQLite's message; remembers the error's code.
   Status Error(std::string_view what) const;
+  // The (extended) result code of the last failure seen through this connection.
+  int last_error() const { return last_error_; }
+  // Whether the last failure was another connection's lock outlasting the busy timeout.
+  bool LastErrorIsLock() const;
+  void ClearLastError() { last_error_ = SQLITE_OK; }
 
  private:
   Database(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
   std::string path_;
   sqlite3* db_;
+  mutable int last_error_ = SQLITE_OK;
 };
 
 // BEGIN IMMEDIATE on construction; rolls back unless Commit() succeeded.

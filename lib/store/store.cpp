@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +44,44 @@ Result<int64_t> QueryInt(Database& db, std::string_view sql) {
   return statement.Int(0);
 }
 
+// Whether this process may write the file and create files next to it (-wal, -shm).
+bool CanWrite(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return ::access(path.c_str(), W_OK) == 0 &&
+         ::access(parent.empty() ? "." : parent.c_str(), W_OK) == 0;
+}
+
+// Opens an existing store for reading only (Store::Mode::kReadOnly). Where we may write, a
+// read-write connection whose statements cannot write (query_only): a read-only one would leave
+// -wal and -shm files behind, since only a writer removes them. Elsewhere a read-only connection;
+// SQLite reads a WAL store through its -shm file, which it cannot create in a folder we cannot
+// write: when that is why the read fails and no -wal file holds changes the main file lacks, the
+// file is read as immutable instead (see Database::OpenMode::kImmutable).
+Result<std::unique_ptr<Database>> OpenForReading(const std::string& path) {
+  if (CanWrite(path)) {
+    MIXRUN_ASSIGN_OR_RETURN(auto db, Database::Open(path, Database::OpenMode::kReadWrite));
+    MIXRUN_RETURN_IF_ERROR(db->Execute("PRAGMA busy_timeout = 30000; PRAGMA query_only = 1"));
+    return db;
+  }
+  MIXRUN_ASSIGN_OR_RETURN(auto db, Database::Open(path, Database::OpenMode::kReadOnly));
+  MIXRUN_RETURN_IF_ERROR(db->Execute("PRAGMA busy_timeout = 30000"));
+  auto probe = QueryInt(*db, "PRAGMA user_version");
+  if (probe.ok()) return db;
+  const int primary = db->last_error() & 0xFF;
+  if (primary != SQLITE_READONLY && primary != SQLITE_CANTOPEN) return probe.status();
+  std::error_code error;
+  const std::string wal = path + "-wal";
+  if (std::filesystem::exists(wal, error) && std::filesystem::file_size(wal, error) > 0) {
+    return Status::Failed(path + ": cannot read the store: its write-ahead log " + wal +
+                          " holds changes that only a process allowed to write in its folder "
+                          "can read (" +
+                          probe.status().message() + ")");
+  }
+  MIXRUN_ASSIGN_OR_RETURN(db, Database::Open(path, Database::OpenMode::kImmutable));
+  MIXRUN_RETURN_IF_ERROR(QueryInt(*db, "PRAGMA user_version").status());
+  return db;
+}
+
 }  // namespace
 
 Store::Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
@@ -53,6 +93,24 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
   std::error_code error;
   bool exists = std::filesystem::exists(path, error);
   bool empty = exists && std::filesystem::file_size(path, error) == 0;
+  if (mode == Mode::kReadOnly) {
+    if (!exists) return Open(path, Mode::kMustExist);  // the same message
+    if (empty) return Status::InvalidInput(path + ": empty file, not a mixrun store (yet)");
+    MIXRUN_RETURN_IF_ERROR(CheckExistingFile(path));
+    MIXRUN_ASSIGN_OR_RETURN(auto db, OpenForReading(path));
+    MIXRUN_ASSIGN_OR_RETURN(int64_t version, QueryInt(*db, "PRAGMA user_version"));
+    if (version > StoreSchemaVersion()) return Open(path, Mode::kMustExist);  // its message
+    if (version < StoreSchemaVersion()) {
+      db.reset();
+      auto migrated = Open(path, Mode::kMustExist);
+      if (migrated.ok()) return migrated;
+      return migrated.status().WithContext(
+          path + ": this store (schema v" + std::to_string(version) + ") must be migrated to v" +
+          std::to_string(StoreSchemaVersion()) +
+          " before this mixrun reads it, which needs write access to it and its folder");
+    }
+    return std::unique_ptr<Store>(new Store(std::move(db)));
+  }
   if (!exists && mode == Mode::kMustExist) {
     return Status::NotFound(path +
                             ": no such store (create it with 'mixrun import' or "
@@ -64,7 +122,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
     if (!parent.empty()) std::filesystem::create_directories(parent, error);
   }
 
-  MIXRUN_ASSIGN_OR_RETURN(auto db, Database::Open(path, /*create=*/true));
+  MIXRUN_ASSIGN_OR_RETURN(auto db, Database::Open(path, Database::OpenMode::kCreate));
   MIXRUN_RETURN_IF_ERROR(db->Execute("PRAGMA busy_timeout = 30000"));
   MIXRUN_ASSIGN_OR_RETURN(int64_t version, QueryInt(*db, "PRAGMA user_version"));
   if (version > StoreSchemaVersion()) {
@@ -80,6 +138,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
   MIXRUN_RETURN_IF_ERROR(store->db_->Execute("PRAGMA journal_mode = WAL"));
   MIXRUN_RETURN_IF_ERROR(store->db_->Execute("PRAGMA synchronous = NORMAL"));
   return store;
+}
+
+Status Store::SetLockWaits(const LockWaits& waits) {
+  MIXRUN_RETURN_IF_ERROR(
+      db_->Execute("PRAGMA busy_timeout = " + std::to_string(waits.busy_timeout.count())));
+  lock_waits_ = waits;
+  return Status::Ok();
 }
 
 int Store::schema_version() const {

@@ -2,6 +2,7 @@
 // Opening never alters a file that is not a mixrun store; every write is one transaction.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -68,10 +69,35 @@ struct MergeCounts {
   int64_t metric_rows = 0;  // metric rows copied
 };
 
+// A run AddRuns found stored with other metrics than those given: its first differing metric.
+struct StoredDifference {
+  size_t run = 0;  // index of the run in AddRuns' input
+  std::string metric;
+  double stored = std::numeric_limits<double>::quiet_NaN();  // NaN: not stored
+  double given = std::numeric_limits<double>::quiet_NaN();   // NaN: not given
+};
+
+// What AddRuns does with a run whose key is stored already, when metrics are given with it.
+enum class ExistingRuns {
+  kKeep,            // the stored run and metrics stay; differences are reported
+  kReplaceMetrics,  // a run whose stored metrics differ takes the given ones (all of them)
+};
+
 struct AddRunsResult {
   int added = 0;
-  int existing = 0;              // run keys already in the store: left as they are
+  int existing = 0;              // run keys already in the store
   std::vector<int64_t> run_ids;  // one per input run, new or existing
+  // Existing runs whose stored metrics differ from the given ones (kept or replaced).
+  std::vector<StoredDifference> differing;
+  int replaced = 0;  // of those, the runs whose metrics were replaced (kReplaceMetrics)
+};
+
+// How long a store waits for another connection's write lock. A writer holding it longer than
+// busy_timeout fails a write; metric and run-state writes (a trainer's) are tried again, backing
+// off, until metric_write_retry has passed, so a long import or merge does not fail a run.
+struct LockWaits {
+  std::chrono::milliseconds busy_timeout{30'000};
+  std::chrono::milliseconds metric_write_retry{15 * 60'000};
 };
 
 enum class RunRelease { kInterrupted, kAbandoned };
@@ -80,7 +106,15 @@ class Database;  // store/sqlite.h: the SQLite connection, which no one outside 
 
 class Store {
  public:
-  enum class Mode { kCreateIfMissing, kMustExist };
+  enum class Mode {
+    kCreateIfMissing,
+    kMustExist,
+    // For commands that only read: the store must exist, and nothing writes to it (writes
+    // fail); where it or its folder cannot be written (a read-only folder or medium), it is
+    // read without creating files next to it. A store of an older schema is migrated first,
+    // which needs write access.
+    kReadOnly,
+  };
 
   // Opens a store, creating or migrating it as needed. Fails without writing on a file that is
   // not a mixrun store or was written by a newer mixrun.
@@ -88,6 +122,8 @@ class Store {
                                              Mode mode = Mode::kCreateIfMissing);
   const std::string& path() const;
   int schema_version() const;
+  // Changes how long writes wait for other connections' locks (tests shorten them).
+  Status SetLockWaits(const LockWaits& waits);
 
   // Experiments.
   // Registers the experiment, or updates its config; returns its id.
@@ -99,9 +135,11 @@ class Store {
   Status SetDomainTokens(int64_t experiment_id, const std::map<std::string, int64_t>& tokens);
   Result<std::map<std::string, int64_t>> DomainTokens(int64_t experiment_id);
 
-  // Runs. Adding is idempotent by run_key; metrics given with a new run are stored with it.
+  // Runs. Adding is idempotent by run_key, in one transaction; metrics given with a new run are
+  // stored with it, and compared with an existing run's (`existing` says what to do then).
   Result<AddRunsResult> AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
-                                const std::vector<std::vector<MetricRow>>& metrics = {});
+                                const std::vector<std::vector<MetricRow>>& metrics = {},
+                                ExistingRuns existing = ExistingRuns::kKeep);
   // Registers a planned experiment as `mixrun plan` does: the experiment (or its new config), its
   // domains' token counts and its runs, idempotently by run key.
   Result<AddRunsResult> RegisterRuns(const std::string& experiment, const std::string& config_json,
@@ -117,6 +155,7 @@ class Store {
   // Marks the run as running by this process if it is still as `seen` left it (same status and
   // attempts): a compare-and-set, so two processes never both claim one run.
   Result<bool> ClaimRun(const RunRow& seen, const std::string& host, int64_t pid);
+  // Waits out another writer's lock as WriteMetrics does: a trained run's outcome is not lost.
   Status FinishRun(int64_t run_id, bool succeeded, const std::string& error, double wall_s);
   // Returns a running run to pending (its checkpoint lets the next claimant resume): one this
   // process interrupted cleanly (its attempt is not counted), or one left running by a process
@@ -125,7 +164,8 @@ class Store {
   // Returns a failed run to pending with its attempts reset, for `train --retry-failed`.
   Status RetryFailedRun(int64_t run_id);
 
-  // Metrics: one transaction per call; rewriting a (run, name, step) replaces it.
+  // Metrics: one transaction per call; rewriting a (run, name, step) replaces it. Waits out
+  // another writer's lock for up to LockWaits::metric_write_retry.
   Status WriteMetrics(int64_t run_id, const std::vector<MetricRow>& rows);
   Result<std::vector<MetricRow>> MetricHistory(int64_t run_id);
   // The last value of every metric of the runs the filter selects: run id -> name -> value.
@@ -144,11 +184,14 @@ class Store {
                                     double predicted_loss, double interval_low,
                                     double interval_high, const std::string& options_json);
 
-  // Merging: the store at `path` (e.g. a Slurm task's shard) merged into this one by run_key, in
-  // one transaction. A run new to this store is copied whole; a known run takes the other's state
-  // and metric history when they are newer (store/run_state.h), so merging the same store again
-  // changes nothing. The other store is validated first: a missing, empty or foreign file, one of
-  // a newer mixrun, or this store itself is an error naming it, and this store is left as it was.
+  // Merging: the stores at `paths` (e.g. a Slurm array's shards) merged into this one by run_key,
+  // all in one transaction: all or nothing. A run new to this store is copied whole; a known run
+  // takes the other's state and metric history when they are newer (store/run_state.h), so
+  // merging the same store again changes nothing. Every store is validated first: a missing,
+  // empty or foreign file, one of a newer mixrun or another schema, or this store itself is an
+  // error naming it (every bad one), and this store is left as it was — as it is when a store
+  // fails while it is merged.
+  Result<std::vector<MergeCounts>> MergeFrom(const std::vector<std::string>& paths);
   Result<MergeCounts> MergeFrom(const std::string& path);
 
   ~Store();
@@ -160,7 +203,13 @@ class Store {
   explicit Store(std::unique_ptr<Database> db);
   Status Migrate();
   Status InsertMetrics(int64_t run_id, const std::vector<MetricRow>& rows);
+  Result<std::optional<StoredDifference>> CompareMetrics(int64_t run_id,
+                                                         const std::vector<MetricRow>& given);
+  // Runs `write` (one transaction) again while another connection's lock fails it, backing off,
+  // for up to lock_waits_.metric_write_retry.
+  Status RetryWhileLocked(std::string_view what, const std::function<Status()>& write);
   std::unique_ptr<Database> db_;
+  LockWaits lock_waits_;
 };
 
 }  // namespace mixrun

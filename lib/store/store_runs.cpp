@@ -1,5 +1,11 @@
 // Store: runs, their mixtures and their metrics.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
 
 #include "common/run_settings.h"
 #include "store/run_state.h"
@@ -97,7 +103,8 @@ Result<std::string> DistinctLabel(Database& db, int64_t experiment_id, const Run
 }  // namespace
 
 Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<RunSpec>& runs,
-                                     const std::vector<std::vector<MetricRow>>& metrics) {
+                                     const std::vector<std::vector<MetricRow>>& metrics,
+                                     ExistingRuns existing) {
   if (!metrics.empty() && metrics.size() != runs.size()) {
     return Status::Failed("AddRuns: metrics must be given for every run or for none");
   }
@@ -123,6 +130,8 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
   MIXRUN_ASSIGN_OR_RETURN(
       Statement insert_weight,
       db_->Prepare("INSERT INTO run_weights (run_id, domain, weight) VALUES (?1, ?2, ?3)"));
+  MIXRUN_ASSIGN_OR_RETURN(Statement delete_metrics,
+                          db_->Prepare("DELETE FROM metrics WHERE run_id = ?1"));
   AddRunsResult result;
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunSpec& run = runs[i];
@@ -147,6 +156,17 @@ Result<AddRunsResult> Store::AddRuns(int64_t experiment_id, const std::vector<Ru
       MIXRUN_RETURN_IF_ERROR(backfill.Bind(4, run.settings_id).Run());
       result.run_ids.push_back(id);
       ++result.existing;
+      if (metrics.empty()) continue;
+      MIXRUN_ASSIGN_OR_RETURN(std::optional<StoredDifference> difference,
+                              CompareMetrics(id, metrics[i]));
+      if (!difference) continue;
+      difference->run = i;
+      result.differing.push_back(std::move(*difference));
+      if (existing == ExistingRuns::kReplaceMetrics) {
+        MIXRUN_RETURN_IF_ERROR(delete_metrics.Bind(1, id).Run());
+        MIXRUN_RETURN_IF_ERROR(InsertMetrics(id, metrics[i]));
+        ++result.replaced;
+      }
       continue;
     }
     int64_t run_id = db_->LastInsertId();
@@ -266,17 +286,21 @@ Result<bool> Store::ClaimRun(const RunRow& seen, const std::string& host, int64_
 }
 
 Status Store::FinishRun(int64_t run_id, bool succeeded, const std::string& error, double wall_s) {
-  MIXRUN_ASSIGN_OR_RETURN(
-      Statement finish,
-      db_->Prepare("UPDATE runs SET status = ?2, error = ?3, wall_s = ?4, "
-                   "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1"));
-  finish.Bind(1, run_id).Bind(2, RunStatusName(succeeded ? RunStatus::kDone : RunStatus::kFailed));
-  if (error.empty()) {
-    finish.BindNull(3);
-  } else {
-    finish.Bind(3, error);
-  }
-  return finish.Bind(4, wall_s).Run();
+  return RetryWhileLocked(
+      "recording run " + std::to_string(run_id) + "'s outcome", [&]() -> Status {
+        MIXRUN_ASSIGN_OR_RETURN(
+            Statement finish,
+            db_->Prepare("UPDATE runs SET status = ?2, error = ?3, wall_s = ?4, "
+                         "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1"));
+        finish.Bind(1, run_id).Bind(
+            2, RunStatusName(succeeded ? RunStatus::kDone : RunStatus::kFailed));
+        if (error.empty()) {
+          finish.BindNull(3);
+        } else {
+          finish.Bind(3, error);
+        }
+        return finish.Bind(4, wall_s).Run();
+      });
 }
 
 Status Store::ReleaseRun(int64_t run_id, RunRelease release) {
@@ -311,10 +335,78 @@ Status Store::InsertMetrics(int64_t run_id, const std::vector<MetricRow>& rows) 
 }
 
 Status Store::WriteMetrics(int64_t run_id, const std::vector<MetricRow>& rows) {
-  Transaction transaction(*db_);
-  MIXRUN_RETURN_IF_ERROR(transaction.begin_status());
-  MIXRUN_RETURN_IF_ERROR(InsertMetrics(run_id, rows));
-  return transaction.Commit();
+  return RetryWhileLocked("writing run " + std::to_string(run_id) + "'s metrics", [&]() -> Status {
+    Transaction transaction(*db_);
+    MIXRUN_RETURN_IF_ERROR(transaction.begin_status());
+    MIXRUN_RETURN_IF_ERROR(InsertMetrics(run_id, rows));
+    return transaction.Commit();
+  });
+}
+
+Status Store::RetryWhileLocked(std::string_view what, const std::function<Status()>& write) {
+  using Clock = std::chrono::steady_clock;
+  const auto began = Clock::now();
+  const auto deadline = began + lock_waits_.metric_write_retry;
+  // Short first pauses catch a batch boundary of an import; longer ones wait out a long writer
+  // without spinning on the lock.
+  std::chrono::milliseconds pause{20};
+  for (int attempt = 1;; ++attempt) {
+    db_->ClearLastError();
+    Status status = write();
+    if (status.ok() || !db_->LastErrorIsLock()) return status;
+    const auto now = Clock::now();
+    const double waited = std::chrono::duration<double>(now - began).count();
+    if (now >= deadline) {
+      return Status::Failed(status.message() + " (" + std::string(what) + ": gave up after " +
+                            std::to_string(static_cast<int>(waited)) +
+                            " s waiting for another writer's lock on the store)");
+    }
+    if (attempt == 1) {
+      spdlog::warn(
+          "{}: another process holds the store's write lock; {} waits for it (up to {} s)", path(),
+          what,
+          std::chrono::duration_cast<std::chrono::seconds>(lock_waits_.metric_write_retry).count());
+    }
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+Result<std::optional<StoredDifference>> Store::CompareMetrics(int64_t run_id,
+                                                              const std::vector<MetricRow>& given) {
+  using Key = std::pair<std::string, int64_t>;                       // name, step
+  std::map<Key, std::pair<double, double>> stored_rows, given_rows;  // tokens, value
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare("SELECT name, step, tokens, value FROM metrics WHERE run_id = ?1"));
+  query.Bind(1, run_id);
+  while (query.Step()) {
+    stored_rows[{query.Text(0), query.Int(1)}] = {query.Double(2), query.Double(3)};
+  }
+  MIXRUN_RETURN_IF_ERROR(query.status());
+  for (const MetricRow& row : given) given_rows[{row.name, row.step}] = {row.tokens, row.value};
+  auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  auto stored = stored_rows.begin();
+  auto fresh = given_rows.begin();
+  while (stored != stored_rows.end() || fresh != given_rows.end()) {
+    if (fresh == given_rows.end() ||
+        (stored != stored_rows.end() && stored->first < fresh->first)) {
+      return std::optional<StoredDifference>(
+          {0, stored->first.first, stored->second.second, kNone});
+    }
+    if (stored == stored_rows.end() || fresh->first < stored->first) {
+      return std::optional<StoredDifference>({0, fresh->first.first, kNone, fresh->second.second});
+    }
+    if (!same(stored->second.first, fresh->second.first) ||
+        !same(stored->second.second, fresh->second.second)) {
+      return std::optional<StoredDifference>(
+          {0, fresh->first.first, stored->second.second, fresh->second.second});
+    }
+    ++stored;
+    ++fresh;
+  }
+  return std::optional<StoredDifference>();
 }
 
 Result<std::vector<MetricRow>> Store::MetricHistory(int64_t run_id) {

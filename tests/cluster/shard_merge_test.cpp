@@ -68,7 +68,7 @@ void Train(Store& store, const std::string& key, int steps, double scale, bool f
 
 // A second connection to the store's file, for what its API does not do (raw rows, timestamps).
 std::unique_ptr<mixrun::Database> Connect(const Store& store) {
-  auto db = mixrun::Database::Open(store.path(), /*create=*/false);
+  auto db = mixrun::Database::Open(store.path(), mixrun::Database::OpenMode::kReadWrite);
   REQUIRE(db.ok());
   return std::move(*db);
 }
@@ -266,7 +266,15 @@ TEST_CASE("a bad shard file is an error naming it, and the main store is untouch
   CHECK(Find(*main, "a").spec.status == mixrun::RunStatus::kDone);
 }
 
-TEST_CASE("collect merges every shard, goes on past a bad one and lists unfinished runs") {
+// Overwrites the pages after the header of a checkpointed store: SQLite finds out while reading.
+void Damage(const std::string& path) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(4096);
+  std::string garbage(8192, '\x5a');
+  file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+}
+
+TEST_CASE("collect is all or nothing: a bad shard among good ones changes nothing, and is named") {
   Dir dir;
   auto main = MakeStore(dir.File("main.db"));
   {
@@ -275,16 +283,41 @@ TEST_CASE("collect merges every shard, goes on past a bad one and lists unfinish
     Train(*zero, "c", 2, 1.0);
     auto one = MakeStore(dir.File("1.db"));
     Train(*one, "b", 2, 1.0);
+    // A shard that opens as a store and is found damaged only while it is merged, after the
+    // good shard before it has been merged.
+    auto damaged = MakeStore(dir.File("3.db"));
+    Train(*damaged, "d", 50, 1.0);
+    REQUIRE(Connect(*damaged)->Execute("PRAGMA wal_checkpoint(TRUNCATE)").ok());
   }
+  Damage(dir.File("3.db"));
   dir.Write("2.db",
             "garbage garbage garbage garbage garbage garbage garbage garbage garbage "
             "garbage garbage garbage garbage garbage garbage garbage");
-  auto report =
-      mixrun::CollectShards(*main, {dir.File("0.db"), dir.File("2.db"), dir.File("1.db")}, "exp");
-  REQUIRE(report.ok());
+  const std::string before = Dump(*main);
+
+  // Every bad shard found before merging is named, and nothing is merged.
+  auto garbage = mixrun::CollectShards(
+      *main, {dir.File("0.db"), dir.File("2.db"), dir.File("1.db"), dir.File("missing.db")}, "exp");
+  REQUIRE_FALSE(garbage.ok());
+  CHECK(garbage.status().exit_code() == 2);
+  CHECK(garbage.status().message().find(dir.File("2.db") + ": not a mixrun store") !=
+        std::string::npos);
+  CHECK(garbage.status().message().find(dir.File("missing.db") + ": no such shard store") !=
+        std::string::npos);
+  CHECK(garbage.status().message().find("nothing was merged") != std::string::npos);
+  CHECK(Dump(*main) == before);
+
+  // A shard failing mid-merge rolls back the shards merged before it.
+  auto damaged =
+      mixrun::CollectShards(*main, {dir.File("0.db"), dir.File("1.db"), dir.File("3.db")}, "exp");
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().exit_code() == 2);
+  CHECK(damaged.status().message().find("merging " + dir.File("3.db")) != std::string::npos);
+  CHECK(Dump(*main) == before);
+
+  auto report = mixrun::CollectShards(*main, {dir.File("0.db"), dir.File("1.db")}, "exp");
+  REQUIRE_MESSAGE(report.ok(), report.status().message());
   CHECK(report->merged.size() == 2);
-  REQUIRE(report->errors.size() == 1);
-  CHECK(report->errors[0].message().find("2.db") != std::string::npos);
   REQUIRE(report->unfinished.size() == 1);
   CHECK(report->unfinished[0].spec.run_key == "d");
 }

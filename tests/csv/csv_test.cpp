@@ -72,3 +72,28 @@ TEST_CASE("csv reads the real RegMix file") {
   CHECK(table->Column("train_the_pile_pile_cc").has_value());
   CHECK_FALSE(mixrun::ReadCsv("/nonexistent.csv").ok());
 }
+
+TEST_CASE("csv reader gives rows one at a time and returns to a row by its position") {
+  const std::string text = "a,b\r\n1,\"x\ny\"\n\n2,z\n3,w";
+  auto opened = mixrun::CsvReader::FromText(text, "r.csv");
+  REQUIRE(opened.ok());
+  mixrun::CsvReader& reader = **opened;
+  CHECK(reader.header() == std::vector<std::string>{"a", "b"});
+  std::vector<mixrun::CsvRow> rows;
+  mixrun::CsvRow row;
+  while (reader.Next(row).value()) rows.push_back(row);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].fields == std::vector<std::string>{"1", "x\ny"});
+  CHECK(rows[1].position.line == 5);
+  CHECK(reader.Where(rows[2]) == "r.csv:6");
+  REQUIRE(reader.Seek(rows[1].position).ok());
+  REQUIRE(reader.Next(row).value());
+  CHECK(row.fields == std::vector<std::string>{"2", "z"});
+  CHECK(row.position.line == 5);
+  REQUIRE(reader.Rewind().ok());
+  REQUIRE(reader.Next(row).value());
+  CHECK(row.fields == rows[0].fields);
+  CHECK(reader.Number(rows[2], 0).value() == 3.0);
+  CHECK(reader.Number(rows[2], 1).status().message() ==
+        "r.csv:6: column 'b': not a finite number: 'w'");
+}
