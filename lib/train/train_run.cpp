@@ -8,11 +8,13 @@
 #include <optional>
 
 #include "common/metric_names.h"
+#include "common/system_memory.h"
 #include "data/mixture_sampler.h"
 #include "model/adamw.h"
 #include "model/blas.h"
 #include "model/gpt.h"
 #include "model/lr_schedule.h"
+#include "model/memory_estimate.h"
 #include "train/checkpoint.h"
 #include "train/evaluator.h"
 
@@ -282,6 +284,9 @@ Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
   MIXRUN_ASSIGN_OR_RETURN(
       LrSchedule schedule,
       MakeLrSchedule(request.train.lr, request.train.schedule, request.train.warmup, total_steps));
+  // Refuse a model that cannot fit before building it: a bad_alloc or the out-of-memory killer
+  // would end the process with no reason recorded.
+  MIXRUN_RETURN_IF_ERROR(CheckTrainingMemory(request.model, request.train, ReadAvailableMemory()));
   MIXRUN_ASSIGN_OR_RETURN(Gpt<float> model,
                           Gpt<float>::Create(request.model, request.train.batch,
                                              std::max(1, request.elementwise_threads)));

@@ -62,7 +62,8 @@ struct RunOutcome {
 int64_t StepsForBudget(double tokens, int batch, int context);
 
 // Runs (or resumes) the run. Errors: InvalidInput for a bad request (model/context mismatch,
-// unknown domain, vocab smaller than a corpus's, too little data); Failed for a non-finite loss
+// unknown domain, vocab smaller than a corpus's, too little data, a model needing more memory
+// than is available — checked before anything is allocated); Failed for a non-finite loss
 // ("step N: training loss is nan"), a sink or checkpoint failure.
 Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
                             const ProgressFn& progress);
