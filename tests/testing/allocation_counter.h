@@ -59,24 +59,37 @@ class AllocationCounter {
 
 }  // namespace mixrun::testing
 
-// The replacement operators (C++ [replacement.functions]: not inline, once per program). The
-// aligned and nothrow forms keep their defaults, which end in these or in aligned_alloc. GCC
+// The replacement operators (C++ [replacement.functions]: not inline, once per program), nothrow
+// forms included: a sanitizer runtime has its own, which would not pair with these. The aligned
+// forms keep their defaults, which pair with each other (aligned_alloc and free). GCC
 // sees malloc behind new and free behind delete once inlined, and would warn of a mismatch.
-#define MIXRUN_COUNT_ALLOCATIONS()                                                        \
-  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wpragmas\"")          \
-      _Pragma("GCC diagnostic ignored \"-Wmismatched-new-delete\"") void*                 \
-      operator new(std::size_t size) {                                                    \
-    void* block = std::malloc(size == 0 ? 1 : size);                                      \
-    if (!block) throw std::bad_alloc();                                                   \
-    mixrun::testing::CountAllocated(block);                                               \
-    return block;                                                                         \
-  }                                                                                       \
-  void* operator new[](std::size_t size) { return ::operator new(size); }                 \
-  void operator delete(void* block) noexcept {                                            \
-    mixrun::testing::CountFreed(block);                                                   \
-    std::free(block);                                                                     \
-  }                                                                                       \
-  void operator delete[](void* block) noexcept { ::operator delete(block); }              \
-  void operator delete(void* block, std::size_t) noexcept { ::operator delete(block); }   \
-  void operator delete[](void* block, std::size_t) noexcept { ::operator delete(block); } \
+#define MIXRUN_COUNT_ALLOCATIONS()                                                                \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wpragmas\"")                  \
+      _Pragma("GCC diagnostic ignored \"-Wmismatched-new-delete\"") void*                         \
+      operator new(std::size_t size) {                                                            \
+    void* block = std::malloc(size == 0 ? 1 : size);                                              \
+    if (!block) throw std::bad_alloc();                                                           \
+    mixrun::testing::CountAllocated(block);                                                       \
+    return block;                                                                                 \
+  }                                                                                               \
+  void* operator new[](std::size_t size) { return ::operator new(size); }                         \
+  void* operator new(std::size_t size, const std::nothrow_t&) noexcept {                          \
+    void* block = std::malloc(size == 0 ? 1 : size);                                              \
+    if (block) mixrun::testing::CountAllocated(block);                                            \
+    return block;                                                                                 \
+  }                                                                                               \
+  void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {                    \
+    return ::operator new(size, tag);                                                             \
+  }                                                                                               \
+  void operator delete(void* block) noexcept {                                                    \
+    mixrun::testing::CountFreed(block);                                                           \
+    std::free(block);                                                                             \
+  }                                                                                               \
+  void operator delete[](void* block) noexcept { ::operator delete(block); }                      \
+  void operator delete(void* block, std::size_t) noexcept { ::operator delete(block); }           \
+  void operator delete[](void* block, std::size_t) noexcept { ::operator delete(block); }         \
+  void operator delete(void* block, const std::nothrow_t&) noexcept { ::operator delete(block); } \
+  void operator delete[](void* block, const std::nothrow_t&) noexcept {                           \
+    ::operator delete(block);                                                                     \
+  }                                                                                               \
   _Pragma("GCC diagnostic pop")
