@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "common/system_memory.h"
 #include "common/text_table.h"
 #include "config/config.h"
 #include "data/corpus.h"
@@ -59,6 +60,7 @@ json CostTableJson(const RunCost& cost) {
                   {"runs", row.runs}};
     if (row.tokens_per_second) entry["tokens_per_second"] = *row.tokens_per_second;
     if (row.seconds_per_run) entry["seconds_per_run"] = *row.seconds_per_run;
+    if (row.memory_per_run) entry["memory_bytes_per_run"] = *row.memory_per_run;
     table.push_back(entry);
   }
   return table;
@@ -110,8 +112,8 @@ void PrintHeader(const json& header, std::ostream& out) {
   out << "\ntarget      " << DescribeMixture(header["target"].get<Mixture>()) << '\n'
       << "design      " << header["design"].get<std::string>() << '\n'
       << "seeds       " << header["seeds"].dump() << "\n\n";
-  TextTable table(
-      {"model", "params", "non-emb", "tokens", "FLOPs/run", "runs", "tok/s", "time/run"});
+  TextTable table({"model", "params", "non-emb", "tokens", "FLOPs/run", "runs", "tok/s", "time/run",
+                   "memory/run"});
   for (const auto& row : header["table"]) {
     table.AddRow({row["model"], HumanCount(row["n_params"].get<double>()),
                   HumanCount(row["n_params_nonembed"].get<double>()),
@@ -121,7 +123,10 @@ void PrintHeader(const json& header, std::ostream& out) {
                   row.contains("tokens_per_second")
                       ? HumanCount(row["tokens_per_second"].get<double>())
                       : "-",
-                  row.contains("seconds_per_run") ? FormatSeconds(row["seconds_per_run"]) : "-"});
+                  row.contains("seconds_per_run") ? FormatSeconds(row["seconds_per_run"]) : "-",
+                  row.contains("memory_bytes_per_run")
+                      ? HumanBytes(row["memory_bytes_per_run"].get<double>())
+                      : "-"});
   }
   table.Print(out);
   out << "\nruns        " << header["runs"].get<size_t>() << ", "
@@ -144,6 +149,8 @@ Status RunPlan(const GlobalOptions& global, const PlanOptions& options) {
   const DomainTokens tokens = TokenCounts(*corpora);
   auto runs = ExpandRuns(*experiment, tokens);
   if (!runs.ok()) return runs.status();
+  // Timing the models (below) builds them: a model that cannot fit is refused first.
+  MIXRUN_RETURN_IF_ERROR(CheckExperimentMemory(*experiment, ReadAvailableMemory()));
   json header = HeaderJson(*experiment, store_path, tokens, *runs);
 
   if (options.dry_run) {

@@ -7,7 +7,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "common/system_memory.h"
 #include "config/config.h"
+#include "design/run_cost.h"
 #include "train/worker_protocol.h"
 
 namespace mixrun {
@@ -22,6 +24,12 @@ extern "C" void RequestStop(int) { stop_requested = true; }
 Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
   MIXRUN_RETURN_IF_ERROR(CheckTrainSweepRequest(request));
   MIXRUN_ASSIGN_OR_RETURN(Experiment experiment, LoadExperiment(request.config));
+  // Before the store is touched: a model whose runs (--jobs of them at once) cannot fit is
+  // refused here, not found out by the out-of-memory killer. (TrainRun checks each run again;
+  // a worker leaves it to TrainRun, so that a refusal fails its run instead of the worker.)
+  if (!request.in_process) {
+    MIXRUN_RETURN_IF_ERROR(CheckExperimentMemory(experiment, ReadAvailableMemory(), request.jobs));
+  }
   const std::string store_path = ChooseStorePath(global, experiment.store);
   MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(store_path));
 

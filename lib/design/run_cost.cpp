@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "model/memory_estimate.h"
 #include "model/throughput.h"
 
 namespace mixrun {
@@ -47,12 +48,22 @@ RunCost EstimateRunCost(const Experiment& experiment, const std::vector<PlannedR
       const double rate = throughput[run.model.name];
       row.tokens_per_second = rate;
       row.seconds_per_run = EstimateRunSeconds(experiment, run.tokens, rate);
+      row.memory_per_run = EstimateTrainingMemory(run.model, experiment.train).total();
     }
     cost.total_flops += row.flops_per_run * row.runs;
     cost.total_seconds += row.seconds_per_run.value_or(NAN) * row.runs;
     cost.rows.push_back(std::move(row));
   }
   return cost;
+}
+
+Status CheckExperimentMemory(const Experiment& experiment, const AvailableMemory& available,
+                             int concurrent) {
+  if (experiment.backend.kind != "builtin") return Status::Ok();
+  for (const ModelSpec& model : experiment.models) {
+    MIXRUN_RETURN_IF_ERROR(CheckTrainingMemory(model, experiment.train, available, concurrent));
+  }
+  return Status::Ok();
 }
 
 }  // namespace mixrun

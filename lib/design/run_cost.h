@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+#include "common/system_memory.h"
 #include "config/experiment.h"
 #include "design/run_plan.h"
 
@@ -23,6 +25,7 @@ struct RunCostRow {
   // Built-in backend only (absent otherwise); NaN when the throughput could not be measured.
   std::optional<double> tokens_per_second;
   std::optional<double> seconds_per_run;
+  std::optional<double> memory_per_run;  // bytes at the peak (model/memory_estimate.h)
 };
 
 struct RunCost {
@@ -36,7 +39,14 @@ struct RunCost {
 double EstimateRunSeconds(const Experiment& experiment, double tokens, double tokens_per_second);
 
 // The cost of `runs` (ExpandRuns of `experiment`). With the built-in backend each model's
-// throughput is measured once (about 0.3 s of real training steps with backend.threads).
+// throughput is measured once (about 0.3 s of real training steps with backend.threads): call
+// CheckExperimentMemory first, as timing builds the model.
 RunCost EstimateRunCost(const Experiment& experiment, const std::vector<PlannedRun>& runs);
+
+// With the built-in backend, InvalidInput naming the first model whose runs, `concurrent` at a
+// time, need more memory than `available` (model/memory_estimate.h); Ok for other backends,
+// whose memory is their own.
+Status CheckExperimentMemory(const Experiment& experiment, const AvailableMemory& available,
+                             int concurrent = 1);
 
 }  // namespace mixrun

@@ -5,11 +5,14 @@
 
 #include "model/blas.h"
 #include "model/gpt.h"
+#include "model/memory_estimate.h"
 
 namespace mixrun {
 
 Result<double> MeasureTrainingThroughput(const ModelSpec& model, const TrainSpec& train,
                                          int threads, double seconds) {
+  // Timing builds the whole model: refuse before allocating one that cannot fit.
+  MIXRUN_RETURN_IF_ERROR(CheckTrainingMemory(model, train, ReadAvailableMemory()));
   SetBlasThreads(threads);
   MIXRUN_ASSIGN_OR_RETURN(Gpt<float> gpt, Gpt<float>::Create(model, train.batch, threads));
   gpt.InitializeParameters(0);

@@ -8,7 +8,8 @@
 namespace mixrun {
 
 // Tokens per second of training (forward + backward at the config's batch and context) with
-// `threads` threads, timed over about `seconds` after one warm-up step.
+// `threads` threads, timed over about `seconds` after one warm-up step. InvalidInput (nothing
+// allocated) when a training run of the model would not fit in the memory available.
 Result<double> MeasureTrainingThroughput(const ModelSpec& model, const TrainSpec& train,
                                          int threads, double seconds = 0.5);
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <string_view>
 
 namespace mixrun {
 
@@ -18,7 +18,7 @@ constexpr char kMagic[8] = {'M', 'X', 'R', 'N', 'C', 'K', 'P', 'T'};
 constexpr uint32_t kVersion = 1;
 
 // FNV-1a over the payload: cheap, and enough to catch truncation and bit rot.
-uint64_t Fnv1a(const std::string& bytes) {
+uint64_t Fnv1a(std::string_view bytes) {
   uint64_t hash = 0xcbf29ce484222325ULL;
   for (const char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
@@ -39,7 +39,7 @@ void PutFloats(std::string& out, const std::vector<float>& values) {
 
 class Reader {
  public:
-  explicit Reader(const std::string& bytes) : bytes_(bytes) {}
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
   template <typename T>
   bool Get(T& value) {
     if (position_ + sizeof(T) > bytes_.size()) return false;
@@ -57,7 +57,7 @@ class Reader {
   }
 
  private:
-  const std::string& bytes_;
+  std::string_view bytes_;
   size_t position_ = 0;
 };
 
@@ -68,7 +68,13 @@ Status SystemError(const std::string& what, const std::string& path) {
 }  // namespace
 
 Status WriteCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
-  std::string payload(kMagic, sizeof(kMagic));
+  // Sized once: a growing string would hold its old and new buffers at once, and the payload
+  // is already the largest allocation of a save (model/memory_estimate.h counts it).
+  std::string payload;
+  payload.reserve(sizeof(kMagic) + sizeof(kVersion) + 8 * sizeof(uint64_t) +
+                  sizeof(float) * (checkpoint.parameters.size() + checkpoint.first_moment.size() +
+                                   checkpoint.second_moment.size()));
+  payload.append(kMagic, sizeof(kMagic));
   Put(payload, kVersion);
   Put(payload, checkpoint.fingerprint);
   Put(payload, checkpoint.step);
@@ -116,15 +122,23 @@ Result<std::optional<Checkpoint>> ReadCheckpoint(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::exists(path, error)) return std::optional<Checkpoint>();
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Failed(path + ": cannot open checkpoint");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const uintmax_t size = std::filesystem::file_size(path, error);
+  if (!in || error) return Status::Failed(path + ": cannot open checkpoint");
+  // Read in one piece into a buffer of the file's size, and parsed in place: the file's bytes
+  // and the Checkpoint are the only copies (model/memory_estimate.h counts both).
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (in.gcount() != static_cast<std::streamsize>(size)) {
+    return Status::Failed(path + ": cannot read checkpoint");
+  }
   const Status damaged =
       Status::Failed(path + ": damaged checkpoint (delete it to restart the run from step 0)");
   if (bytes.size() < sizeof(kMagic) + sizeof(uint64_t) ||
       std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
     return damaged;
   }
-  const std::string payload = bytes.substr(0, bytes.size() - sizeof(uint64_t));
+  const std::string_view payload =
+      std::string_view(bytes).substr(0, bytes.size() - sizeof(uint64_t));
   uint64_t stored_hash = 0;
   std::memcpy(&stored_hash, bytes.data() + payload.size(), sizeof(uint64_t));
   if (Fnv1a(payload) != stored_hash) return damaged;

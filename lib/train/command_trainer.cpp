@@ -13,6 +13,7 @@
 #include "common/metric_names.h"
 #include "common/metrics_jsonl.h"
 #include "common/subprocess.h"
+#include "train/divergence.h"
 
 namespace mixrun {
 namespace {
@@ -189,6 +190,10 @@ Result<RunOutcome> RunCommandTrainer(const CommandRunRequest& request, MetricSin
     MIXRUN_RETURN_IF_ERROR(
         sink.Write({{kTargetLossMetric, outcome.steps, outcome.tokens, target}}));
   }
+  // A loss that exploded but stayed finite is a failed run, not a data point for the laws.
+  const DivergenceVerdict verdict = CheckDivergence(*rows, kTargetLossMetric);
+  if (verdict.failed()) return Status::Failed(verdict.reason);
+  outcome.warning = verdict.reason;
   outcome.finished = true;
   if (outcome.wall_seconds > 0) outcome.tokens_per_second = outcome.tokens / outcome.wall_seconds;
   return outcome;

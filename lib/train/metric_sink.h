@@ -19,11 +19,15 @@ class MetricSink {
   // One call is one transaction. Idempotent per (name, step): a resumed run rewrites the rows
   // after its last checkpoint with identical values.
   virtual Status Write(const std::vector<MetricRow>& rows) = 0;
+  // One metric's rows written so far (by this call or an earlier attempt of the run), ordered
+  // by step: a resumed run judges its whole evaluation history (train/divergence.h).
+  virtual Result<std::vector<MetricRow>> History(const std::string& name) = 0;
 };
 
 class InMemoryMetricSink : public MetricSink {
  public:
   Status Write(const std::vector<MetricRow>& rows) override;
+  Result<std::vector<MetricRow>> History(const std::string& name) override { return Series(name); }
 
   // All rows ordered by (name, step).
   std::vector<MetricRow> rows() const;

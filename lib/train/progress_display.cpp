@@ -70,6 +70,7 @@ void RunProgressLog::RunFinished(const RunRow& run, const Result<RunOutcome>& ou
     spdlog::info("{} done: target loss {:.4f} nats ({:.4f} bits) per token in {} ({} tok/s)",
                  prefix_, outcome->target_loss, outcome->target_loss / std::log(2.0),
                  FormatDuration(outcome->wall_seconds), HumanCount(outcome->tokens_per_second));
+    if (!outcome->warning.empty()) spdlog::warn("{} run {}: {}", prefix_, run.id, outcome->warning);
   }
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "store/store.h"
 #include "train/metric_sink.h"
@@ -13,6 +15,7 @@ class StoreMetricSink : public MetricSink {
  public:
   StoreMetricSink(Store& store, int64_t run_id) : store_(store), run_id_(run_id) {}
   Status Write(const std::vector<MetricRow>& rows) override;
+  Result<std::vector<MetricRow>> History(const std::string& name) override;
 
  private:
   Store& store_;

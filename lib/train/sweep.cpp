@@ -228,7 +228,7 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
       break;
     }
     double wall = outcome.ok() ? outcome->wall_seconds : 0;
-    std::string error = outcome.ok() ? "" : outcome.status().message();
+    std::string error = outcome.ok() ? outcome->warning : outcome.status().message();
     MIXRUN_RETURN_IF_ERROR(store.FinishRun(run.id, outcome.ok(), error, wall));
     if (outcome.ok()) {
       ++summary.trained;

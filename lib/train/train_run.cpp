@@ -8,12 +8,16 @@
 #include <optional>
 
 #include "common/metric_names.h"
+#include "common/system_memory.h"
+#include "common/text_table.h"
 #include "data/mixture_sampler.h"
 #include "model/adamw.h"
 #include "model/blas.h"
 #include "model/gpt.h"
 #include "model/lr_schedule.h"
+#include "model/memory_estimate.h"
 #include "train/checkpoint.h"
+#include "train/divergence.h"
 #include "train/evaluator.h"
 
 namespace mixrun {
@@ -288,6 +292,9 @@ Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
   MIXRUN_ASSIGN_OR_RETURN(
       LrSchedule schedule,
       MakeLrSchedule(request.train.lr, request.train.schedule, request.train.warmup, total_steps));
+  // Refuse a model that cannot fit before building it: a bad_alloc or the out-of-memory killer
+  // would end the process with no reason recorded.
+  MIXRUN_RETURN_IF_ERROR(CheckTrainingMemory(request.model, request.train, ReadAvailableMemory()));
   MIXRUN_ASSIGN_OR_RETURN(Gpt<float> model,
                           Gpt<float>::Create(request.model, request.train.batch,
                                              std::max(1, request.elementwise_threads)));
@@ -317,6 +324,17 @@ Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
       outcome.eval_losses[domains[d]] = trainer.last_eval()[d];
     }
     outcome.target_loss = trainer.last_target();
+    // The whole evaluation history, earlier attempts' included: a loss that exploded but stayed
+    // finite would otherwise be stored as a done run and fitted as a data point.
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<MetricRow> evaluations, sink.History(kTargetLossMetric));
+    const DivergenceVerdict verdict = CheckDivergence(evaluations, kTargetLossMetric);
+    if (verdict.failed()) {
+      const bool flat = verdict.finding == DivergenceVerdict::Finding::kNoProgress;
+      return Status::Failed(verdict.reason + " (train.lr " +
+                            FormatSignificant(request.train.lr, 3) +
+                            (flat ? " too low, or too few steps?)" : " too high?)"));
+    }
+    outcome.warning = verdict.reason;
   }
   outcome.final_train_loss = trainer.last_loss();
   outcome.wall_seconds = SecondsSince(start);

@@ -56,14 +56,20 @@ struct RunOutcome {
   int64_t resumed_from_step = 0;  // 0 when the run started fresh
   double wall_seconds = 0;        // of this call
   double tokens_per_second = 0;   // training throughput of this call (evaluation excluded)
+  // A finished run's note, kept with it in the store: its eval loss rising at the end
+  // (train/divergence.h); empty when there is nothing to say.
+  std::string warning;
 };
 
 // Steps for a token budget: round(tokens / (batch · context)), at least 1.
 int64_t StepsForBudget(double tokens, int batch, int context);
 
 // Runs (or resumes) the run. Errors: InvalidInput for a bad request (model/context mismatch,
-// unknown domain, vocab smaller than a corpus's, too little data); Failed for a non-finite loss
-// ("step N: training loss is nan"), a sink or checkpoint failure.
+// unknown domain, vocab smaller than a corpus's, too little data, a model needing more memory
+// than is available — checked before anything is allocated); Failed for a non-finite loss
+// ("step N: training loss is nan"), a finite one that diverged or never came down
+// (train/divergence.h: "diverged: eval/target/loss rose from … (train.lr 3 too high?)"), a sink
+// or checkpoint failure.
 Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
                             const ProgressFn& progress);
 

@@ -3,8 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include "train/checkpoint.h"
 #include "train_fixture.h"
@@ -149,6 +151,62 @@ TEST_CASE("a diverging run fails naming the step and the reason") {
   MESSAGE(outcome.status().message());
   CHECK(outcome.status().message().find("step ") == 0);
   CHECK(outcome.status().message().find(" is nan") != std::string::npos);
+}
+
+// Adam with a learning rate of 1 and neither clipping nor decay: the loss jumps to tens of nats
+// and stays there, finite (the NaN case above is caught step by step; this one only by its
+// evaluation history).
+TrainRunRequest ExplodingRequest(const TwoDomains& data, const std::string& run_dir) {
+  TrainRunRequest request = SmallRequest(data.corpora(), run_dir);
+  request.train.lr = 1;
+  request.train.schedule = "constant";
+  request.train.warmup = 0;
+  request.train.weight_decay = 0;
+  request.train.grad_clip = 0;
+  return request;
+}
+
+TEST_CASE("a run whose loss explodes but stays finite fails naming the steps, losses and lr") {
+  const TwoDomains data;
+  RunDir dir;
+  InMemoryMetricSink sink;
+  Result<RunOutcome> outcome = TrainRun(ExplodingRequest(data, dir.path()), sink, nullptr);
+  REQUIRE(!outcome.ok());
+  CHECK(outcome.status().code() == Status::Code::kFailed);
+  const std::string& message = outcome.status().message();
+  MESSAGE(message);
+  CHECK(message.find("diverged: eval/target/loss rose from 5.") == 0);  // ln 256: untrained
+  CHECK(message.find(" at step 0") != std::string::npos);
+  CHECK(message.find(" at step 40 (train.lr 1 too high?)") != std::string::npos);
+  const std::vector<MetricRow> evaluations = sink.Series("eval/target/loss");
+  REQUIRE(evaluations.size() == 5);  // kept: they show where it went wrong
+  for (const MetricRow& row : evaluations) CHECK(std::isfinite(row.value));
+  CHECK(evaluations.back().value > 1.5 * evaluations.front().value);
+}
+
+TEST_CASE("a resumed run is judged on its whole evaluation history, earlier attempt included") {
+  const TwoDomains data;
+  RunDir dir;
+  InMemoryMetricSink sink;
+  const TrainRunRequest request = ExplodingRequest(data, dir.path());
+  REQUIRE(TrainRun(request, sink, [](const TrainProgress& p) { return p.step < 25; }).ok());
+  Result<RunOutcome> resumed = TrainRun(request, sink, nullptr);
+  REQUIRE(!resumed.ok());
+  CHECK(resumed.status().message().find(" at step 0") != std::string::npos);
+}
+
+TEST_CASE("healthy runs pass the divergence check without a warning") {
+  const TwoDomains data;
+  for (const double lr : {3e-3, 3e-4}) {
+    RunDir dir;
+    InMemoryMetricSink sink;
+    TrainRunRequest request = SmallRequest(data.corpora(), dir.path());
+    request.train.lr = lr;
+    Result<RunOutcome> outcome = TrainRun(request, sink, nullptr);
+    REQUIRE(outcome.ok());
+    CHECK(outcome->finished);
+    CHECK(outcome->warning.empty());
+  }
 }
 
 TEST_CASE("bad requests are input errors") {
