@@ -58,7 +58,7 @@ class LawModel {
 };
 
 // Huber folded into a residual: returns r̃ with ½r̃² = huber_δ(r), and dr̃/dr in *slope.
-inline double FoldHuber(double r, double delta, double* slope) {
+[[gnu::always_inline]] inline double FoldHuber(double r, double delta, double* slope) {
   const double magnitude = std::abs(r);
   if (magnitude <= delta) {
     *slope = 1.0;

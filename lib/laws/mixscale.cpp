@@ -220,6 +220,12 @@ class MixscaleEstimator : public Estimator {
   }
 
   Result<EstimatorFit> Fit(const FitRows& rows) override {
+    // The rows in the engine's features once: every refit reads them again.
+    const size_t width = static_cast<size_t>(MixscaleFeatures(context_->k()));
+    features_.resize(rows.size() * width);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      context_->EngineFeatures(rows.row(r), features_.data() + r * width);
+    }
     EngineOptions engine;
     engine.huber_delta = delta_;
     engine.threads = threads_;
@@ -299,8 +305,8 @@ class MixscaleEstimator : public Estimator {
     return FitMultiStart(*context_->model, observations, starts, engine);
   }
 
-  // Metric i's observations at the rows where it is observed and the weight (a resample's
-  // multiplicity, a fold's 0/1) is positive, then its extra runs with weight 1.
+  // Metric i's observations at the rows (those Fit saw) where it is observed and the weight (a
+  // resample's multiplicity, a fold's 0/1) is positive, then its extra runs with weight 1.
   Observations Observe(const FitRows& rows, size_t i, const std::vector<double>* weights) const {
     const MetricData& data = data_[i];
     Observations observations;
@@ -309,8 +315,8 @@ class MixscaleEstimator : public Estimator {
     for (size_t r = 0; r < rows.size(); ++r) {
       const double weight = weights ? (*weights)[r] : 1.0;
       if (weight == 0 || std::isnan(data.values[r])) continue;
-      observations.x.resize(observations.x.size() + width);
-      context_->EngineFeatures(rows.row(r), observations.x.data() + observations.x.size() - width);
+      const double* features = features_.data() + r * width;
+      observations.x.insert(observations.x.end(), features, features + width);
       observations.y.push_back(data.values[r]);
       if (weights) observations.multiplicity.push_back(weight);
     }
@@ -325,6 +331,7 @@ class MixscaleEstimator : public Estimator {
   std::unique_ptr<LawModel> additive_;
   double delta_;
   int threads_;
+  std::vector<double> features_;  // the rows in engine features, row-major
   std::vector<std::vector<double>> best_;
   std::vector<std::vector<std::vector<double>>> candidates_;
 };

@@ -54,12 +54,15 @@ class MixscaleCost : public ceres::CostFunction {
       : observations_(observations), delta_(delta) {
     set_num_residuals(P + 1);
     mutable_parameter_block_sizes()->push_back(P);
-    std::map<std::vector<double>, int> mixtures;
+    // Rows compared by their log mixture (the first k features), without copying them.
+    auto by_mixture = [](const double* x, const double* y) {
+      return std::lexicographical_compare(x, x + K, y, y + K);
+    };
+    std::map<const double*, int, decltype(by_mixture)> mixtures(by_mixture);
     std::map<double, int> n_values, d_values;
     for (size_t i = 0; i < observations.size(); ++i) {
       const double* row = observations.row(i);
-      auto [it, added] = mixtures.emplace(std::vector<double>(row, row + K),
-                                          static_cast<int>(mixture_rows_.size()));
+      auto [it, added] = mixtures.emplace(row, static_cast<int>(mixture_rows_.size()));
       if (added) mixture_rows_.push_back(i);
       mixture_.push_back(it->second);
       const double n = row[2 * K], d = row[2 * K + 1];
@@ -84,12 +87,17 @@ class MixscaleCost : public ceres::CostFunction {
     for (size_t k = 0; k < d_values_.size(); ++k) d_scale[k] = std::exp(-beta * d_values_[k]);
     const size_t groups = mixture_rows_.size();
     if (jacobians == nullptr || jacobians[0] == nullptr) {
+      double mixture_block[Form::kMixtureSize], a_block[Form::kScalePrepared],
+          b_block[Form::kScalePrepared];
+      Form::PrepareMixture(p + Form::kMixtureBegin, mixture_block);
+      Form::PrepareScale(p + Form::kABegin, a_block);
+      Form::PrepareScale(p + Form::kBBegin, b_block);
       std::vector<double> terms(3 * groups);
       for (size_t g = 0; g < groups; ++g) {
-        const double* log_h = observations_.row(mixture_rows_[g]);
-        terms[3 * g] = Form::Mixture(p + Form::kMixtureBegin, log_h);
-        terms[3 * g + 1] = std::exp(Form::LogScale(p + Form::kABegin, log_h));
-        terms[3 * g + 2] = std::exp(Form::LogScale(p + Form::kBBegin, log_h));
+        const double* mixture = observations_.row(mixture_rows_[g]);
+        terms[3 * g] = Form::Mixture(mixture_block, mixture);
+        terms[3 * g + 1] = std::exp(Form::LogScale(a_block, mixture));
+        terms[3 * g + 2] = std::exp(Form::LogScale(b_block, mixture));
       }
       double total = 0, slope;
       for (size_t i = 0; i < weight_.size(); ++i) {
@@ -105,18 +113,28 @@ class MixscaleCost : public ceres::CostFunction {
       return true;
     }
 
-    // Per mixture, each block differentiated with a Jet as wide as the block: w holds the
-    // gradient of M, log A and log B in their blocks, and 1 at e, α and β.
+    // Each block differentiated with a Jet as wide as the block, prepared once; per mixture,
+    // w holds the gradient of M, log A and log B in their blocks, and 1 at e, α and β.
+    using MixtureJet = ceres::Jet<double, Form::kMixtureSize>;
+    using ScaleJet = ceres::Jet<double, Form::kScaleSize>;
+    MixtureJet mixture_block[Form::kMixtureSize];
+    ScaleJet a_block[Form::kScalePrepared], b_block[Form::kScalePrepared];
+    Prepare<Form::kMixtureSize>(
+        p + Form::kMixtureBegin, mixture_block,
+        [](const auto* block, auto* prepared) { Form::PrepareMixture(block, prepared); });
+    Prepare<Form::kScaleSize>(p + Form::kABegin, a_block, [](const auto* block, auto* prepared) {
+      Form::PrepareScale(block, prepared);
+    });
+    Prepare<Form::kScaleSize>(p + Form::kBBegin, b_block, [](const auto* block, auto* prepared) {
+      Form::PrepareScale(block, prepared);
+    });
     std::vector<Vector> w(groups, Vector::Ones());
     std::vector<double> mixture(groups), scale_a(groups), scale_b(groups);
     for (size_t g = 0; g < groups; ++g) {
-      const double* log_h = observations_.row(mixture_rows_[g]);
-      const auto m = Differentiate<Form::kMixtureSize>(
-          p + Form::kMixtureBegin, [&](const auto* b) { return Form::Mixture(b, log_h); });
-      const auto a = Differentiate<Form::kScaleSize>(
-          p + Form::kABegin, [&](const auto* b) { return Form::LogScale(b, log_h); });
-      const auto b = Differentiate<Form::kScaleSize>(
-          p + Form::kBBegin, [&](const auto* b) { return Form::LogScale(b, log_h); });
+      const double* features = observations_.row(mixture_rows_[g]);
+      const MixtureJet m = Form::Mixture(mixture_block, features);
+      const ScaleJet a = Form::LogScale(a_block, features);
+      const ScaleJet b = Form::LogScale(b_block, features);
       // An overflow far from the data's optimum can leave a finite value with a NaN
       // derivative; such a point is refused like a non-finite objective.
       if (!std::isfinite(m.a + a.a + b.a) || !m.v.allFinite() || !a.v.allFinite() ||
@@ -205,12 +223,13 @@ class MixscaleCost : public ceres::CostFunction {
   }
 
  private:
-  // The value of f at `block` and its gradient, with a Jet of the block's width.
+  // A block's prepared values as Jets of the block's width (its parameters seeded as
+  // derivatives 0…N−1).
   template <int N, typename F>
-  static ceres::Jet<double, N> Differentiate(const double* block, const F& f) {
+  static void Prepare(const double* block, ceres::Jet<double, N>* prepared, const F& prepare) {
     ceres::Jet<double, N> jets[N];
     for (int k = 0; k < N; ++k) jets[k] = ceres::Jet<double, N>(block[k], k);
-    return f(jets);
+    prepare(jets, prepared);
   }
 
   const Observations& observations_;

@@ -25,12 +25,11 @@ inline constexpr int kMaxMixscaleDomains = 16;
 // that ridge. The mixture's features (the first 2k) are what a form reads.
 inline constexpr int MixscaleFeatures(int domains) { return 2 * domains + 2; }
 
-// log Σ_j C_j·h_j^γ_j = log Σ_j exp(c_j + exp(g_j)·log(k·h_j)) over the domains present, with
-// γ_j = exp(g_j) > 0 (a domain's weight never raises the loss, and h_j → 0 is continuous) and
-// h measured against the uniform mixture 1/k, so that c_j and g_j are not tied together either.
-// The largest term factors out, so no exp overflows.
+// log Σ_j C_j·h_j^γ_j = log Σ_j exp(c_j + γ_j·log(k·h_j)) over the domains present, with h
+// measured against the uniform mixture 1/k so that c_j and γ_j are not tied together. The largest
+// term factors out, so no exp overflows.
 template <int K, typename T>
-T LogMixtureSum(const T* c, const T* g, const double* log_h) {  // log_h: the mixture features
+T LogMixtureSum(const T* c, const T* gamma, const double* log_h) {
   using std::exp;
   using std::log1p;
   const double log_k = std::log(static_cast<double>(K));
@@ -38,7 +37,7 @@ T LogMixtureSum(const T* c, const T* g, const double* log_h) {  // log_h: the mi
   int largest = -1;
   for (int j = 0; j < K; ++j) {
     if (!std::isfinite(log_h[j])) continue;
-    terms[j] = c[j] + exp(g[j]) * (log_h[j] + log_k);
+    terms[j] = c[j] + gamma[j] * (log_h[j] + log_k);
     if (largest < 0 || terms[j] > terms[largest]) largest = j;
   }
   if (largest < 0) return T(-std::numeric_limits<double>::infinity());
@@ -52,17 +51,16 @@ T LogMixtureSum(const T* c, const T* g, const double* log_h) {  // log_h: the mi
 }
 
 // The log of the h-weighted power mean of exp(τ): (1/λ)·log Σ_j h_j·exp(λ·τ_j) over the domains
-// present, τ of the last domain 0. At λ → 0 it tends to Σ_j h_j·τ_j; below |λ| = 1e-6 its Taylor
-// series (mean + λ/2·variance + λ²/6·third moment) gives the value and derivatives there.
+// present, τ of the last domain 0, from `shifted` = expm1(λ·τ_j). At λ → 0 it tends to
+// Σ_j h_j·τ_j; below |λ| = 1e-6 its Taylor series (mean + λ/2·variance + λ²/6·third moment)
+// gives the value and the derivatives there.
 template <int K, typename T>
-T LogPowerMean(const T& lambda, const T* tau, const double* mixture) {
-  using std::expm1;
+T LogPowerMean(const T& lambda, const T* tau, const T* shifted, const double* h) {
   using std::log1p;
-  const double* h = mixture + K;
   if (lambda >= 1e-6 || lambda <= -1e-6) {
     T sum(0.0);
     for (int j = 0; j + 1 < K; ++j) {
-      if (h[j] > 0) sum += h[j] * expm1(lambda * tau[j]);
+      if (h[j] > 0) sum += h[j] * shifted[j];
     }
     return log1p(sum) / lambda;
   }
@@ -79,35 +77,49 @@ T LogPowerMean(const T& lambda, const T* tau, const double* mixture) {
 }
 
 // A form is the law's mixture dependence in three blocks of parameters, laid out
-//   e | mixture block (M) | scale block of A | scale block of B | α | β
-// with M(h) = Mixture(mixture block, mixture features) and log A(h) = LogScale(A block, mixture
-// features), B alike.
-// Each block only reads its own parameters, which is what lets mixscale_cost.h differentiate
-// them apart.
-template <int K, int ScaleSize>
+//   e | mixture block (M) | scale block of A | scale block of B | α | β.
+// Each block goes through two steps: Prepare (what depends on the parameters only: the exps of
+// γ, of λ·τ) and then, per mixture, M(h) = Mixture(prepared, mixture features) and
+// log A(h) = LogScale(prepared A block, mixture features), B alike. A block reads only its own
+// parameters, and its preparation is done once for all mixtures: mixscale_cost.h relies on both.
+template <int K, int ScaleSize, int ScalePrepared>
 struct MixscaleLayout {
   static constexpr int kDomains = K;
   static constexpr int kMixtureBegin = 1, kMixtureSize = 2 * K;
-  static constexpr int kScaleSize = ScaleSize;
+  static constexpr int kScaleSize = ScaleSize, kScalePrepared = ScalePrepared;
   static constexpr int kABegin = 1 + 2 * K, kBBegin = kABegin + ScaleSize;
   static constexpr int kAlpha = kBBegin + ScaleSize, kBeta = kAlpha + 1;
   static constexpr int kParams = kBeta + 1;
 
-  // M(h) = 1/(Σ_j C_j h_j^γ_j) from c_1…c_k, g_1…g_k (γ_j = exp g_j, C_j = exp(c_j + γ_j·log k)).
+  // c_1…c_k, g_1…g_k → c_1…c_k, γ_1…γ_k with γ_j = exp g_j > 0: a domain's weight never raises
+  // the loss, and h_j → 0 is continuous.
   template <typename T>
-  static T Mixture(const T* block, const double* mixture) {
+  static void PrepareMixture(const T* block, T* prepared) {
     using std::exp;
-    return exp(-LogMixtureSum<K>(block, block + K, mixture));
+    for (int j = 0; j < K; ++j) {
+      prepared[j] = block[j];
+      prepared[K + j] = exp(block[K + j]);
+    }
+  }
+  // M(h) = 1/(Σ_j C_j h_j^γ_j), C_j = exp(c_j + γ_j·log k).
+  template <typename T>
+  static T Mixture(const T* prepared, const double* mixture) {
+    using std::exp;
+    return exp(-LogMixtureSum<K>(prepared, prepared + K, mixture));
   }
 };
 
 // additive (Shukor et al. 2025): L = E + 1/(Σ_j C_j h_j^γ_j) + A/N^α + B/D^β, with
 // E = exp e, A = exp(a + α·log N₀), B = exp(b + β·log D₀). Scale blocks: (a), (b).
 template <int K>
-struct MixscaleAdditiveForm : MixscaleLayout<K, 1> {
+struct MixscaleAdditiveForm : MixscaleLayout<K, 1, 1> {
   template <typename T>
-  static T LogScale(const T* block, const double*) {
-    return block[0];
+  static void PrepareScale(const T* block, T* prepared) {
+    prepared[0] = block[0];
+  }
+  template <typename T>
+  static T LogScale(const T* prepared, const double*) {
+    return prepared[0];
   }
 };
 
@@ -117,12 +129,19 @@ struct MixscaleAdditiveForm : MixscaleLayout<K, 1> {
 // alike. Why: on real data the optimum often lies at γA → ∞ with the C^A_j merging (the limit
 // A(h) = A·exp(Σ_j τA_j h_j)), and the paper's parameters then crawl along that valley for
 // thousands of iterations; here the limit is the point λA = 0 and the fit converges. With
-// λ = τ = 0 the joint law is the additive law. Scale blocks: (a, λA, τA_1…τA_{k−1}), B alike.
+// λ = τ = 0 the joint law is the additive law. Scale blocks: (a, λA, τA_1…τA_{k−1}), B alike;
+// prepared, they gain expm1(λ·τ_j).
 template <int K>
-struct MixscaleJointForm : MixscaleLayout<K, K + 1> {
+struct MixscaleJointForm : MixscaleLayout<K, K + 1, 2 * K> {
   template <typename T>
-  static T LogScale(const T* block, const double* mixture) {
-    return block[0] + LogPowerMean<K>(block[1], block + 2, mixture);
+  static void PrepareScale(const T* block, T* prepared) {
+    using std::expm1;
+    for (int j = 0; j < K + 1; ++j) prepared[j] = block[j];
+    for (int j = 0; j + 1 < K; ++j) prepared[K + 1 + j] = expm1(block[1] * block[2 + j]);
+  }
+  template <typename T>
+  static T LogScale(const T* prepared, const double* mixture) {
+    return prepared[0] + LogPowerMean<K>(prepared[1], prepared + 2, prepared + K + 1, mixture + K);
   }
 };
 
@@ -133,11 +152,13 @@ struct MixscaleFunctor {
   T operator()(const T* p, const double* features) const {
     using std::exp;
     constexpr int K = Form::kDomains;
-    const T log_a = Form::LogScale(p + Form::kABegin, features);
-    const T log_b = Form::LogScale(p + Form::kBBegin, features);
-    return exp(p[0]) + Form::Mixture(p + Form::kMixtureBegin, features) +
-           exp(log_a - p[Form::kAlpha] * features[2 * K]) +
-           exp(log_b - p[Form::kBeta] * features[2 * K + 1]);
+    T mixture[Form::kMixtureSize], scale_a[Form::kScalePrepared], scale_b[Form::kScalePrepared];
+    Form::PrepareMixture(p + Form::kMixtureBegin, mixture);
+    Form::PrepareScale(p + Form::kABegin, scale_a);
+    Form::PrepareScale(p + Form::kBBegin, scale_b);
+    return exp(p[0]) + Form::Mixture(mixture, features) +
+           exp(Form::LogScale(scale_a, features) - p[Form::kAlpha] * features[2 * K]) +
+           exp(Form::LogScale(scale_b, features) - p[Form::kBeta] * features[2 * K + 1]);
   }
 };
 
