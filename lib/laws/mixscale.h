@@ -17,10 +17,10 @@
 namespace mixrun {
 
 inline constexpr double kMixscaleHuberDelta = 1e-3;
-// Bootstrap and fold refits converge from the full fit in at most this many iterations. Not the
-// engine's 1000: past ~150 the refits' predictions no longer move (measured on SlimPajama, the
-// refits' spread at the held-out runs is within 5% of 1000-iteration refits at a sixth of the
-// time).
+// Bootstrap and fold refits converge from the full fit in at most this many iterations, not the
+// engine's 1000: measured on SlimPajama (stackexchange, github; 100 refits each), the mean interval
+// at the held-out runs is 93-94% as wide as with 1000-iteration refits (81-88% at 50), and the
+// prediction interval and coverage do not change, at a fifth of the time.
 inline constexpr int kMixscaleRefitIterations = 100;
 
 // The additive grid in the engine's space (mixscale_model.h's features): E a tenth

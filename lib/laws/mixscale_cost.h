@@ -23,9 +23,10 @@
 namespace mixrun {
 
 // Residuals: P + 1. With H = JᵀJ (+ a tiny ridge, so that vanished terms of the law do not make
-// it singular) = L·Lᵀ and g = Jᵀf, the residuals are (L⁻¹g, ρ) and
-// the Jacobian (Lᵀ; 0), where ρ² = Σ f² − ‖L⁻¹g‖² ≥ 0: then ½‖residuals‖² is the objective, the
-// gradient is g and the Gauss–Newton matrix is H, which is all Levenberg–Marquardt reads.
+// it singular) = L·Lᵀ and g = Jᵀf, the residuals are (L⁻¹g, ρ) and the Jacobian (Lᵀ; 0), where
+// ρ² = Σ f² − ‖L⁻¹g‖² ≥ 0: then ½‖residuals‖² is the objective, the gradient is g and the
+// Gauss–Newton matrix is H, which is all Levenberg–Marquardt reads. Without a Jacobian only the
+// norm matters: (0, …, 0, √Σf²).
 template <typename Form>
 class MixscaleCost : public ceres::CostFunction {
  public:
