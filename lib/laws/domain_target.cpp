@@ -28,6 +28,22 @@ Result<DomainTarget> DomainTarget::FromJson(const nlohmann::json& state, const s
   return target;
 }
 
+Result<std::vector<std::vector<double>>> DomainTarget::DecodeParams(const nlohmann::json& json,
+                                                                    size_t params_per_metric,
+                                                                    const std::string& law) const {
+  std::vector<std::vector<double>> params;
+  try {
+    params = json.get<std::vector<std::vector<double>>>();
+  } catch (const nlohmann::json::exception& error) {
+    return Status::InvalidInput("stored " + law + " fit: " + error.what());
+  }
+  bool consistent = params.size() == metrics.size();
+  for (const auto& p : params) consistent = consistent && p.size() == params_per_metric;
+  if (!consistent)
+    return Status::InvalidInput("stored " + law + " fit: inconsistent parameter sizes");
+  return params;
+}
+
 Result<DomainTarget> ResolveDomainTarget(const FitRequest& request, const std::string& law) {
   if (request.domain_metrics.empty()) {
     return Status::InvalidInput(law + ": give the per-domain metrics to fit (one law each)");

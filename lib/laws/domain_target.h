@@ -21,6 +21,10 @@ struct DomainTarget {
   // {"metrics", "target_weights"}: the keys stored fits of mixing have always used.
   void AddTo(nlohmann::json& state) const;
   static Result<DomainTarget> FromJson(const nlohmann::json& state, const std::string& law);
+  // A stored parameter set: one vector of `params_per_metric` numbers per metric.
+  Result<std::vector<std::vector<double>>> DecodeParams(const nlohmann::json& json,
+                                                        size_t params_per_metric,
+                                                        const std::string& law) const;
 };
 
 // The request's domain metrics with their weights, from request.target_weights (normalised within

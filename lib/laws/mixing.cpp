@@ -239,15 +239,8 @@ Result<LawLoader> LoadMixing(const FitRequest& request, const nlohmann::json& st
   loader.reader =
       std::make_shared<MixtureReader>(context->domains, ObservedTarget(request, context->target));
   loader.decode = [context](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
-    std::vector<std::vector<double>> params;
-    try {
-      params = json.get<std::vector<std::vector<double>>>();
-    } catch (const nlohmann::json::exception& error) {
-      return Status::InvalidInput(std::string("stored mixing fit: ") + error.what());
-    }
-    bool consistent = params.size() == context->target.metrics.size();
-    for (const auto& p : params) consistent = consistent && p.size() == context->domains.size() + 1;
-    if (!consistent) return Status::InvalidInput("stored mixing fit: inconsistent parameter sizes");
+    MIXRUN_ASSIGN_OR_RETURN(
+        auto params, context->target.DecodeParams(json, context->domains.size() + 1, "mixing"));
     return std::unique_ptr<Predictor>(new MixingPredictor(context, std::move(params)));
   };
   return loader;

@@ -423,19 +423,8 @@ Result<LawLoader> LoadMixscale(const FitRequest& request, const nlohmann::json& 
   loader.reader =
       std::make_shared<MixscaleReader>(context->domains, ObservedTarget(request, context->target));
   loader.decode = [context](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
-    std::vector<std::vector<double>> params;
-    try {
-      params = json.get<std::vector<std::vector<double>>>();
-    } catch (const nlohmann::json::exception& error) {
-      return Status::InvalidInput(std::string("stored mixscale fit: ") + error.what());
-    }
-    bool consistent = params.size() == context->target.metrics.size();
-    for (const auto& p : params) {
-      consistent = consistent && p.size() == static_cast<size_t>(context->model->num_params());
-    }
-    if (!consistent) {
-      return Status::InvalidInput("stored mixscale fit: inconsistent parameter sizes");
-    }
+    const size_t size = static_cast<size_t>(context->model->num_params());
+    MIXRUN_ASSIGN_OR_RETURN(auto params, context->target.DecodeParams(json, size, "mixscale"));
     return std::unique_ptr<Predictor>(new MixscalePredictor(context, std::move(params)));
   };
   return loader;

@@ -281,14 +281,10 @@ TEST_CASE("mixscale: fits and bootstraps identically with 1 and 2 threads") {
   const std::vector<RunPoint> runs = PlantedRuns({5e7, 2e8}, {1e9, 4e9, 1.6e10}, 0.003, rng, 1);
   FitRequest request = Mixscale("joint");
   request.bootstrap = 20;
-  request.threads = 1;
-  auto one = testing::FitLaw(request, runs, {});
-  request.threads = 2;
-  auto two = testing::FitLaw(request, runs, {});
-  REQUIRE(one.ok());
-  REQUIRE(two.ok());
-  DOCTEST_CHECK(one->ParamsJson() == two->ParamsJson());
-  DOCTEST_CHECK(one->StatsJson() == two->StatsJson());
+  auto fits = testing::FitWithOneAndTwoThreads(request, runs);
+  REQUIRE(fits.ok());
+  DOCTEST_CHECK(fits->first.ParamsJson() == fits->second.ParamsJson());
+  DOCTEST_CHECK(fits->first.StatsJson() == fits->second.StatsJson());
 }
 
 TEST_CASE("mixscale: bad form, one domain, too few runs and a missing N are input errors") {
