@@ -98,22 +98,27 @@ int Main(int argc, char** argv) {
 
   FitLawOptions fit;
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
-  fit_command->add_option("law", fit.request.law, "chinchilla | power | mixing | regmix")
+  fit_command->add_option("law", fit.request.law, "chinchilla | power | mixing | mixscale | regmix")
       ->check(CLI::IsMember(LawNames()));
   fit_command->add_option("--experiment", fit.request.experiment,
                           "Experiment whose finished runs to fit");
   fit_command->add_option("--metric", fit.request.metric,
                           "Target metric (a loss), e.g. eval/target/loss, loss, pile_cc_val_loss");
   fit_command->add_option("--domain-metric", fit.request.domain_metrics,
-                          "mixing: a per-domain loss metric (repeatable; default: every "
+                          "mixing, mixscale: a per-domain loss metric (repeatable; default: every "
                           "eval/<domain>/loss of the runs)");
   fit_command->add_option("--target", fit.target_pairs,
-                          "mixing: METRIC=WEIGHT of the target (repeatable; default: the "
+                          "mixing, mixscale: METRIC=WEIGHT of the target (repeatable; default: the "
                           "config's target weights over eval/<domain>/loss)");
   fit_command->add_option("--x", fit.request.x, "power: the scaling variable n | d | c | step")
       ->check(CLI::IsMember({"n", "d", "c", "step"}));
   fit_command->add_option("--model", fit.request.model, "regmix: linear | loglinear | gbdt")
       ->check(CLI::IsMember({"linear", "loglinear", "gbdt"}));
+  fit_command
+      ->add_option("--form", fit.request.form,
+                   "mixscale: additive (A, B constant) or joint (A(h), B(h) depend on the mixture)")
+      ->check(CLI::IsMember({"additive", "joint"}))
+      ->default_val("joint");
   fit_command->add_option("--ridge", fit.request.ridge, "regmix linear/loglinear: L2 penalty")
       ->check(CLI::NonNegativeNumber);
   fit_command
@@ -162,14 +167,18 @@ int Main(int argc, char** argv) {
   AddStoreAndJson(fit_command, global);
   fit_command->footer(
       "Metrics: trained runs have eval/<domain>/loss per domain and eval/target/loss; imported\n"
-      "runs have the names given at import (e.g. pile_cc_val_loss). The mixing law fits one law\n"
-      "per --domain-metric and combines them with --target weights into the target.\n\n"
+      "runs have the names given at import (e.g. pile_cc_val_loss). The mixing and mixscale laws\n"
+      "fit one law per --domain-metric and combine them with --target weights into the target;\n"
+      "mixscale --metric DOMAIN_LOSS alone fits that domain's law. mixscale predicts at a\n"
+      "mixture and a scale: --predict '{\"weights\": {...}, \"N\": 1e9, \"D\": 2e10}'.\n\n"
       "Examples:\n"
       "  mixrun fit-law chinchilla --store runs.db --experiment chinchilla --metric loss \\\n"
       "      --drop-highest 5 --bootstrap 1000 --compute 5.76e23\n"
       "  mixrun fit-law regmix --model gbdt --store runs.db --experiment regmix-1m \\\n"
       "      --metric pile_cc_val_loss --test-experiment regmix-test-1m\n"
       "  mixrun fit-law mixing --store runs.db --experiment three-domains --kfold 5\n"
+      "  mixrun fit-law mixscale --form joint --store runs.db --experiment small \\\n"
+      "      --metric eval/arxiv/loss --test-experiment large --bootstrap 200\n"
       "  mixrun fit-law --store runs.db --fit 3 --predict '[{\"N\": 7e10, \"D\": 1.4e12}]'");
 
   RecommendOptions recommend;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "python_reference.h"
 #include "testing/reference_data.h"
 
 namespace {
@@ -75,24 +76,14 @@ int main(int argc, char** argv) {
               usable);
 
   if (!run_python) return 0;
-  const std::string command =
-      "/usr/bin/python3 " + std::string(MIXRUN_SOURCE_DIR) +
-      "/bench/laws/reference_chinchilla.py " +
-      mixrun::testing::SharedData("epoch-chinchilla/svg_extracted_data.csv");
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return 1;
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  if (pclose(pipe) != 0 || output.empty()) {
-    std::fprintf(stderr, "reference_chinchilla.py failed\n");
-    return 1;
-  }
-  const auto reference = nlohmann::json::parse(output);
-  const double python_seconds = reference["seconds"].get<double>();
-  PrintParams("scipy", python_seconds, reference["objective"].get<double>(),
-              reference["params"].get<std::map<std::string, double>>());
+  const auto reference = mixrun::bench::RunPythonReference(
+      "reference_chinchilla.py",
+      mixrun::testing::SharedData("epoch-chinchilla/svg_extracted_data.csv"));
+  if (!reference) return 1;
+  const double python_seconds = (*reference)["seconds"].get<double>();
+  PrintParams("scipy", python_seconds, (*reference)["objective"].get<double>(),
+              (*reference)["params"].get<std::map<std::string, double>>());
   std::printf("speed-up: %.1fx (target >= 100x); objective difference %.3e\n",
-              python_seconds / fit_seconds, objective - reference["objective"].get<double>());
+              python_seconds / fit_seconds, objective - (*reference)["objective"].get<double>());
   return 0;
 }

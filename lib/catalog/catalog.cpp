@@ -2,6 +2,7 @@
 
 #include "laws/chinchilla.h"
 #include "laws/mixing.h"
+#include "laws/mixscale.h"
 #include "laws/power.h"
 #include "regress/regmix.h"
 
@@ -9,7 +10,7 @@ namespace mixrun {
 
 const std::vector<const LawEntry*>& LawCatalog() {
   static const std::vector<const LawEntry*> catalog = {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(),
-                                                       &RegmixLaw()};
+                                                       &MixscaleLaw(), &RegmixLaw()};
   return catalog;
 }
 

@@ -82,9 +82,6 @@ Status SelectBySettings(std::vector<RunPoint>& runs, const FitRequest& request) 
 
 Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, FindLaw(request.law));
-  if (request.law != "mixing" && request.metric.empty()) {
-    return Status::InvalidInput("fit-law " + request.law + ": --metric is required");
-  }
   MIXRUN_ASSIGN_OR_RETURN(std::optional<ExperimentRow> experiment,
                           store.FindExperiment(request.experiment));
   if (!experiment) return store.ExperimentId(request.experiment).status();
@@ -99,6 +96,10 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   if (entry->defaults) {
     const nlohmann::json config = nlohmann::json::parse(experiment->config_json, nullptr, false);
     MIXRUN_RETURN_IF_ERROR(entry->defaults(request, train, config));
+  }
+  // Laws fitted per domain fill a target in their defaults; the others need it named.
+  if (request.metric.empty() && request.target_weights.empty()) {
+    return Status::InvalidInput("fit-law " + request.law + ": --metric is required");
   }
   MIXRUN_RETURN_IF_ERROR(SelectBySettings(train, request));
   request.mixrun_version = kMixrunVersion;

@@ -13,11 +13,12 @@ nlohmann::json FitRequest::ToJson() const {
   if (huber_delta) json["huber_delta"] = *huber_delta;
   if (law == "chinchilla" && compute > 0) json["compute"] = compute;
   if (law == "power") json["x"] = x;
-  if (law == "mixing") {
+  if (law == "mixing" || law == "mixscale") {
     json["domain_metrics"] = domain_metrics;
     json["target_weights"] = target_weights;
-    json["mixing_random_starts"] = mixing_random_starts;
   }
+  if (law == "mixing") json["mixing_random_starts"] = mixing_random_starts;
+  if (law == "mixscale") json["form"] = form;
   if (law == "regmix") {
     json["model"] = model;
     json["ridge"] = ridge;
@@ -49,6 +50,7 @@ Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
     request.target_weights = json.value("target_weights", std::map<std::string, double>{});
     request.mixing_random_starts = json.value("mixing_random_starts", 30);
     request.model = json.value("model", "linear");
+    request.form = json.value("form", "joint");
     request.ridge = json.value("ridge", 0.0);
     request.experiment = json.value("experiment", "");
     request.test_experiment = json.value("test_experiment", "");

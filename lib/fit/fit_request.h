@@ -14,15 +14,16 @@
 namespace mixrun {
 
 struct FitRequest {
-  std::string law;     // a name in the catalog: chinchilla | power | mixing | regmix
+  std::string law;     // a name in the catalog: chinchilla | power | mixing | mixscale | regmix
   std::string metric;  // the target metric; for mixing optional (held-out accuracy is then
                        // measured against it; without it against Σ w_i · domain metric)
-  // mixing: one law per domain metric, combined as Σ target_weights[metric] · L_metric(r).
+  // mixing, mixscale: one law per domain metric, combined as Σ target_weights[metric] · L_metric.
   // With no target_weights, `metric` must be one of domain_metrics (a named target domain).
   std::vector<std::string> domain_metrics;
   std::map<std::string, double> target_weights;
   std::string x = "n";           // power: n | d | c | step (step fits every run's metric history)
   std::string model = "linear";  // regmix: linear | loglinear | gbdt
+  std::string form = "joint";    // mixscale: additive | joint (A and B depend on the mixture)
   double ridge = 0;   // regmix linear/loglinear: L2 penalty on the weights (not intercept)
   int bootstrap = 0;  // resamples for standard errors and mean intervals; 0 = none
   int kfold = 0;      // k-fold cross-validation reported in stats.kfold; 0 = none

@@ -1,5 +1,7 @@
 #include "laws/engine.h"
 
+#include <glog/logging.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,7 +14,19 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// Ceres reports a refused starting point or a failed factorisation through glog; the engine turns
+// every failure into a value (an infinite objective, a Status), so those lines would only be noise
+// on the user's terminal. Fatal errors still print.
+void SilenceCeres() {
+  static const bool silenced = [] {
+    FLAGS_minloglevel = google::GLOG_FATAL;
+    return true;
+  }();
+  (void)silenced;
+}
+
 ceres::Solver::Options LooseOptions(int iterations) {
+  SilenceCeres();
   ceres::Solver::Options options;
   options.max_num_iterations = iterations;
   options.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;
@@ -21,8 +35,8 @@ ceres::Solver::Options LooseOptions(int iterations) {
   return options;
 }
 
-ceres::Solver::Options TightOptions() {
-  ceres::Solver::Options options = LooseOptions(1000);
+ceres::Solver::Options TightOptions(int max_iterations) {
+  ceres::Solver::Options options = LooseOptions(max_iterations);
   options.function_tolerance = 1e-15;
   options.gradient_tolerance = 1e-12;
   options.parameter_tolerance = 1e-14;
@@ -71,11 +85,13 @@ double Objective(const LawModel& model, const Observations& observations,
 }
 
 RefitResult RefitTightly(const LawModel& model, const Observations& observations,
-                         const std::vector<double>& start, double huber_delta) {
+                         const std::vector<double>& start, double huber_delta, int max_iterations) {
   RefitResult result;
   result.params = Feasible(model, start);
+  result.objective = Objective(model, observations, result.params, huber_delta);
+  if (!std::isfinite(result.objective)) return result;  // unusable; Ceres would log the refusal
   auto cost = model.NewCost(observations, huber_delta);
-  result.objective = Solve(model, cost.get(), TightOptions(), result.params);
+  result.objective = Solve(model, cost.get(), TightOptions(max_iterations), result.params);
   result.usable = std::isfinite(result.objective);
   return result;
 }
@@ -91,6 +107,9 @@ Result<EngineFit> FitMultiStart(const LawModel& model, const Observations& obser
   const ceres::Solver::Options loose_options = LooseOptions(options.loose_iterations);
   ParallelFor(starts.size(), options.threads, [&](size_t i) {
     loose[i] = Feasible(model, starts[i]);
+    // A start where the law is not finite is skipped here rather than refused by Ceres, which
+    // would log an error for it.
+    if (!std::isfinite(Objective(model, observations, loose[i], options.huber_delta))) return;
     loose_objective[i] = Solve(model, cost.get(), loose_options, loose[i]);
   });
 
@@ -106,7 +125,7 @@ Result<EngineFit> FitMultiStart(const LawModel& model, const Observations& obser
 
   std::vector<std::vector<double>> polished(polish);
   std::vector<double> polished_objective(polish, kInfinity);
-  const ceres::Solver::Options tight_options = TightOptions();
+  const ceres::Solver::Options tight_options = TightOptions(options.polish_iterations);
   ParallelFor(polish, options.threads, [&](size_t j) {
     polished[j] = loose[order[j]];
     if (!std::isfinite(loose_objective[order[j]])) return;

@@ -10,10 +10,14 @@
 
 namespace mixrun {
 
+// The iteration cap of a tight solve unless a law asks for fewer.
+inline constexpr int kTightIterations = 1000;
+
 struct EngineOptions {
   double huber_delta = 1e-3;
   int loose_iterations = 10;  // per start, before choosing which starts to polish
   int polish_count = 10;      // how many of the best loose results are converged tightly
+  int polish_iterations = kTightIterations;  // at most, per polished start
   int threads = 2;
 };
 
@@ -29,16 +33,18 @@ Result<EngineFit> FitMultiStart(const LawModel& model, const Observations& obser
                                 const std::vector<std::vector<double>>& starts,
                                 const EngineOptions& options);
 
-// Converges tightly from one point (function tolerance 1e-15, gradient 1e-12). Loose tolerances
-// are a trap here: with a small δ most residuals sit in Huber's linear part, and a refit with
-// default tolerances stops at its start, which collapses bootstrap standard errors.
+// Converges tightly from one point (function tolerance 1e-15, gradient 1e-12), in at most
+// `max_iterations`. Loose tolerances are a trap here: with a small δ most residuals sit in
+// Huber's linear part, and a refit with default tolerances stops at its start, which collapses
+// bootstrap standard errors.
 struct RefitResult {
   std::vector<double> params;
   double objective = 0;
   bool usable = false;
 };
 RefitResult RefitTightly(const LawModel& model, const Observations& observations,
-                         const std::vector<double>& start, double huber_delta);
+                         const std::vector<double>& start, double huber_delta,
+                         int max_iterations = kTightIterations);
 
 // Σ multiplicity·huber_δ(prediction − y) at params.
 double Objective(const LawModel& model, const Observations& observations,

@@ -49,8 +49,9 @@ class LawModel {
   virtual ~LawModel() = default;
   virtual int num_params() const = 0;
   virtual const std::vector<ParamSpec>& params() const = 0;
-  // A cost over all observations in ONE residual block (one residual per observation); the
-  // observations must outlive it. Ceres' cost is then Σ multiplicity·huber_δ(prediction − y).
+  // A cost over all observations in ONE residual block (one residual per observation, or any
+  // residuals with the same ½‖r‖², Jᵀr and JᵀJ: mixscale_cost.h); the observations must outlive
+  // it. Ceres' cost is then Σ multiplicity·huber_δ(prediction − y).
   virtual std::unique_ptr<ceres::CostFunction> NewCost(const Observations& observations,
                                                        double huber_delta) const = 0;
   // The prediction for one row of features, in the fitting space.
@@ -58,7 +59,7 @@ class LawModel {
 };
 
 // Huber folded into a residual: returns r̃ with ½r̃² = huber_δ(r), and dr̃/dr in *slope.
-inline double FoldHuber(double r, double delta, double* slope) {
+[[gnu::always_inline]] inline double FoldHuber(double r, double delta, double* slope) {
   const double magnitude = std::abs(r);
   if (magnitude <= delta) {
     *slope = 1.0;

@@ -1,16 +1,13 @@
 #include "laws/mixing.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 
-#include "common/metric_names.h"
 #include "common/random.h"
 #include "fit/accuracy.h"
 #include "fit/run_inputs.h"
+#include "laws/domain_target.h"
 #include "laws/engine.h"
 
 namespace mixrun {
@@ -41,25 +38,26 @@ std::unique_ptr<LawModel> MixingModelWith(int params) {
 // What every parameter set of one fit shares: the domains, the domain metrics, the target.
 struct MixingContext {
   std::vector<std::string> domains;
-  std::vector<std::string> metrics;
-  std::vector<double> target_weights;  // per metric
+  DomainTarget target;
 
   // Σ_i w_i (c_i + k_i·exp(Σ_j t_ij r_j)) for one row of weights.
   double Predict(const std::vector<std::vector<double>>& params, const double* weights) const {
     const int m = static_cast<int>(domains.size());
     double total = 0;
-    for (size_t i = 0; i < metrics.size(); ++i) {
-      if (target_weights[i] == 0) continue;
+    for (size_t i = 0; i < target.metrics.size(); ++i) {
+      if (target.weights[i] == 0) continue;
       const std::vector<double>& p = params[i];
       double exponent = p[1];
       for (int j = 0; j < m - 1; ++j) exponent += p[2 + j] * weights[j];
-      total += target_weights[i] * (std::exp(p[0]) + std::exp(exponent));
+      total += target.weights[i] * (std::exp(p[0]) + std::exp(exponent));
     }
     return total;
   }
 
   nlohmann::json ToJson() const {
-    return {{"domains", domains}, {"metrics", metrics}, {"target_weights", target_weights}};
+    nlohmann::json state = {{"domains", domains}};
+    target.AddTo(state);
+    return state;
   }
 };
 
@@ -84,7 +82,7 @@ class MixingPredictor : public Predictor {
   std::map<std::string, double> Params() const override {
     std::map<std::string, double> out;
     for (size_t i = 0; i < params_.size(); ++i) {
-      const std::string& name = context_->metrics[i];
+      const std::string& name = context_->target.metrics[i];
       const std::vector<double>& p = params_[i];
       out[ParamName("c", name)] = std::exp(p[0]);
       out[ParamName("k", name)] = std::exp(p[1]);
@@ -101,45 +99,6 @@ class MixingPredictor : public Predictor {
   std::vector<std::vector<double>> params_;
 };
 
-// Weights per metric, from request.target_weights or a named target domain.
-Result<std::vector<double>> TargetWeights(const FitRequest& request) {
-  std::vector<double> weights(request.domain_metrics.size(), 0.0);
-  if (request.target_weights.empty()) {
-    for (size_t i = 0; i < weights.size(); ++i) {
-      if (request.domain_metrics[i] == request.metric) weights[i] = 1.0;
-    }
-    if (request.metric.empty() || std::count(weights.begin(), weights.end(), 1.0) != 1) {
-      return Status::InvalidInput(
-          "mixing: give target weights over the domain metrics, or a target metric that is one "
-          "of them");
-    }
-    return weights;
-  }
-  bool normalised = false;
-  MIXRUN_ASSIGN_OR_RETURN(Mixture target, NormalisedMixture(request.target_weights,
-                                                            "mixing target weights", &normalised));
-  if (normalised) spdlog::warn("mixing target weights did not sum to 1 (off by < 1%); rescaled");
-  for (const auto& [metric, weight] : target) {
-    auto it = std::find(request.domain_metrics.begin(), request.domain_metrics.end(), metric);
-    if (it == request.domain_metrics.end()) {
-      return Status::InvalidInput("mixing: target weight on '" + metric +
-                                  "', which is not among the domain metrics");
-    }
-    weights[it - request.domain_metrics.begin()] = weight;
-  }
-  return weights;
-}
-
-// The observed target of a run: the target metric when named, else Σ w_i · domain metric i.
-TargetTerms TargetOf(const FitRequest& request, const MixingContext& context) {
-  if (!request.metric.empty()) return {{request.metric, 1.0}};
-  TargetTerms terms;
-  for (size_t i = 0; i < context.metrics.size(); ++i) {
-    terms.emplace_back(context.metrics[i], context.target_weights[i]);
-  }
-  return terms;
-}
-
 // Fits one law per domain metric on the same rows of weights; refits all of them on the same
 // resample, so a bootstrap set predicts the target coherently.
 class MixingEstimator : public Estimator {
@@ -155,7 +114,7 @@ class MixingEstimator : public Estimator {
         threads_(request.threads) {}
 
   int num_params() const override {
-    return static_cast<int>(context_->metrics.size() * (context_->domains.size() + 1));
+    return static_cast<int>(context_->target.metrics.size() * (context_->domains.size() + 1));
   }
 
   Result<EstimatorFit> Fit(const FitRows& rows) override {
@@ -165,18 +124,19 @@ class MixingEstimator : public Estimator {
     engine.threads = threads_;
     EstimatorFit out;
     nlohmann::json domain_stats = nlohmann::json::object();
-    for (size_t i = 0; i < context_->metrics.size(); ++i) {
+    for (size_t i = 0; i < context_->target.metrics.size(); ++i) {
       const Observations observations = MetricObservations(rows, i, nullptr);
       // Each metric draws its random t vectors from its own stream of the seed.
       auto fit =
           FitMultiStart(*model_, observations, MixingStarts(m, random_starts_, seed_ + i), engine);
-      if (!fit.ok()) return fit.status().WithContext("mixing law of " + context_->metrics[i]);
+      if (!fit.ok())
+        return fit.status().WithContext("mixing law of " + context_->target.metrics[i]);
       std::vector<double> predicted;
       for (size_t r = 0; r < rows.size(); ++r) {
         predicted.push_back(model_->Predict(fit->params.data(), observations.row(r)));
       }
       const Accuracy accuracy = MeasureAccuracy(predicted, observations.y);
-      domain_stats[context_->metrics[i]] = {
+      domain_stats[context_->target.metrics[i]] = {
           {"objective", fit->objective}, {"rmse", accuracy.rmse}, {"mre", accuracy.mre}};
       out.objective += fit->objective;
       best_.push_back(fit->params);
@@ -192,7 +152,7 @@ class MixingEstimator : public Estimator {
   Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
                                            Purpose purpose) const override {
     std::vector<std::vector<double>> params;
-    for (size_t i = 0; i < context_->metrics.size(); ++i) {
+    for (size_t i = 0; i < context_->target.metrics.size(); ++i) {
       if (purpose == Purpose::kBootstrap) {
         const Observations resample = MetricObservations(rows, i, &weights);
         RefitResult refit = RefitTightly(*model_, resample, best_[i], delta_);
@@ -240,11 +200,8 @@ class MixingEstimator : public Estimator {
 };
 
 Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<RunPoint>& train) {
-  if (request.domain_metrics.empty()) {
-    return Status::InvalidInput("mixing: give the per-domain metrics to fit (one law each)");
-  }
   auto context = std::make_shared<MixingContext>();
-  context->metrics = request.domain_metrics;
+  MIXRUN_ASSIGN_OR_RETURN(context->target, ResolveDomainTarget(request, "mixing"));
   context->domains = MixtureDomains(train);
   const int m = static_cast<int>(context->domains.size());
   if (m < 2 || m > kMaxMixingDomains) {
@@ -252,13 +209,13 @@ Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<R
                                 " domains; the law needs 2 to " +
                                 std::to_string(kMaxMixingDomains));
   }
-  MIXRUN_ASSIGN_OR_RETURN(context->target_weights, TargetWeights(request));
   MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(train.size(), m + 1, "mixing law per domain"));
   PreparedLaw law;
-  law.reader = std::make_shared<MixtureReader>(context->domains, TargetOf(request, *context));
+  law.reader =
+      std::make_shared<MixtureReader>(context->domains, ObservedTarget(request, context->target));
   MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
   std::vector<std::vector<double>> metric_values;
-  for (const std::string& metric : context->metrics) {
+  for (const std::string& metric : context->target.metrics) {
     MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, PositiveMetric(train, metric, "train"));
     metric_values.push_back(std::move(values));
   }
@@ -271,26 +228,19 @@ Result<LawLoader> LoadMixing(const FitRequest& request, const nlohmann::json& st
   auto context = std::make_shared<MixingContext>();
   try {
     context->domains = state.at("domains").get<std::vector<std::string>>();
-    context->metrics = state.at("metrics").get<std::vector<std::string>>();
-    context->target_weights = state.at("target_weights").get<std::vector<double>>();
   } catch (const nlohmann::json::exception& error) {
     return Status::InvalidInput(std::string("stored mixing fit: ") + error.what());
   }
-  if (context->domains.size() < 2 || context->target_weights.size() != context->metrics.size()) {
+  MIXRUN_ASSIGN_OR_RETURN(context->target, DomainTarget::FromJson(state, "mixing"));
+  if (context->domains.size() < 2) {
     return Status::InvalidInput("stored mixing fit: inconsistent domains, metrics and weights");
   }
   LawLoader loader;
-  loader.reader = std::make_shared<MixtureReader>(context->domains, TargetOf(request, *context));
+  loader.reader =
+      std::make_shared<MixtureReader>(context->domains, ObservedTarget(request, context->target));
   loader.decode = [context](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
-    std::vector<std::vector<double>> params;
-    try {
-      params = json.get<std::vector<std::vector<double>>>();
-    } catch (const nlohmann::json::exception& error) {
-      return Status::InvalidInput(std::string("stored mixing fit: ") + error.what());
-    }
-    bool consistent = params.size() == context->metrics.size();
-    for (const auto& p : params) consistent = consistent && p.size() == context->domains.size() + 1;
-    if (!consistent) return Status::InvalidInput("stored mixing fit: inconsistent parameter sizes");
+    MIXRUN_ASSIGN_OR_RETURN(
+        auto params, context->target.DecodeParams(json, context->domains.size() + 1, "mixing"));
     return std::unique_ptr<Predictor>(new MixingPredictor(context, std::move(params)));
   };
   return loader;
@@ -321,41 +271,7 @@ std::vector<std::vector<double>> MixingStarts(int domains, int random_t, uint64_
 
 Status FillMixingDefaults(FitRequest& request, const std::vector<RunPoint>& runs,
                           const nlohmann::json& config) {
-  if (request.domain_metrics.empty()) {
-    std::set<std::string> names;
-    for (const auto& run : runs) {
-      for (const auto& [name, value] : run.metrics) {
-        if (DomainOfLossMetric(name)) names.insert(name);
-      }
-    }
-    request.domain_metrics.assign(names.begin(), names.end());
-    if (request.domain_metrics.empty()) {
-      return Status::InvalidInput(
-          "fit-law mixing: the runs have no eval/<domain>/loss metrics; "
-          "name the per-domain metrics with --domain-metric");
-    }
-  }
-  if (request.target_weights.empty() && request.metric.empty()) request.metric = kTargetLossMetric;
-  const bool metric_is_domain =
-      std::find(request.domain_metrics.begin(), request.domain_metrics.end(), request.metric) !=
-      request.domain_metrics.end();
-  if (!request.target_weights.empty() || metric_is_domain || !config.is_object()) {
-    return Status::Ok();
-  }
-  Mixture target;
-  try {
-    if (config.contains("target") && config["target"].contains("weights")) {
-      target = config["target"]["weights"].get<Mixture>();
-    } else if (config.contains("target") && config["target"].contains("domain")) {
-      target[config["target"]["domain"].get<std::string>()] = 1.0;
-    }
-  } catch (const nlohmann::json::exception& error) {
-    return Status::InvalidInput(std::string("the experiment's stored target: ") + error.what());
-  }
-  for (const auto& [domain, weight] : target) {
-    request.target_weights[DomainLossMetric(domain)] = weight;
-  }
-  return Status::Ok();
+  return FillDomainTargetDefaults(request, runs, config, "mixing", false);
 }
 
 const LawEntry& MixingLaw() {

@@ -3,16 +3,19 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "laws/chinchilla.h"
 #include "laws/mixing.h"
+#include "laws/mixscale.h"
 #include "laws/power.h"
 #include "testing/law_fits.h"
 
 namespace mixrun::testing {
 
 inline Result<const LawEntry*> LawsEntry(const std::string& law) {
-  for (const LawEntry* entry : {&ChinchillaLaw(), &PowerLaw(), &MixingLaw()}) {
+  for (const LawEntry* entry : {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw()}) {
     if (entry->name == law) return entry;
   }
   return Status::InvalidInput("unknown law '" + law + "'");
@@ -29,6 +32,16 @@ inline Result<std::unique_ptr<FittedLaw>> LoadFit(const std::string& law,
                                                   const nlohmann::json& params) {
   MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, LawsEntry(law));
   return LoadThrough(*entry, options, params);
+}
+
+// The request fitted with 1 and with 2 threads (the two must agree exactly).
+inline Result<std::pair<FitReport, FitReport>> FitWithOneAndTwoThreads(
+    FitRequest request, const std::vector<RunPoint>& runs) {
+  request.threads = 1;
+  MIXRUN_ASSIGN_OR_RETURN(FitReport one, FitLaw(request, runs, {}));
+  request.threads = 2;
+  MIXRUN_ASSIGN_OR_RETURN(FitReport two, FitLaw(request, runs, {}));
+  return std::make_pair(std::move(one), std::move(two));
 }
 
 }  // namespace mixrun::testing

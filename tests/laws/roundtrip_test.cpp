@@ -79,16 +79,13 @@ TEST_CASE("mixing: deterministic across threads; stored fit predicts as the fit 
   request.target_weights = {{"eval/code/loss", 0.3}, {"eval/web/loss", 0.7}};
   request.mixing_random_starts = 2;
   request.bootstrap = 20;
-  request.threads = 1;
-  auto one = testing::FitLaw(request, runs, {});
-  request.threads = 2;
-  auto two = testing::FitLaw(request, runs, {});
-  REQUIRE(one.ok());
-  REQUIRE(two.ok());
-  CHECK(one->ParamsJson() == two->ParamsJson());
+  auto fits = testing::FitWithOneAndTwoThreads(request, runs);
+  REQUIRE(fits.ok());
+  const FitReport& two = fits->second;
+  CHECK(fits->first.ParamsJson() == two.ParamsJson());
 
   auto fitted =
-      testing::LoadFit("mixing", two->options, nlohmann::json::parse(two->ParamsJson().dump()));
+      testing::LoadFit("mixing", two.options, nlohmann::json::parse(two.ParamsJson().dump()));
   REQUIRE(fitted.ok());
   CHECK(((*fitted)->domains() == std::vector<std::string>{"books", "code", "web"}));
   std::vector<double> rows;

@@ -51,4 +51,24 @@ inline std::vector<PlantedMixingLaw> PlantedMixingLaws(int domain_count, Rng& rn
   return laws;
 }
 
+// Shukor et al.'s joint law for one evaluated domain, in the paper's parameters, over domains in
+// sorted order: E + 1/(Σ_j C_j h_j^γ_j) + (Σ_j CA_j h_j)^γA / N^α + (Σ_j CB_j h_j)^γB / D^β.
+struct PlantedJointLaw {
+  double e;
+  std::vector<double> c, gamma, c_a, c_b;
+  double gamma_a, alpha, gamma_b, beta;
+  double operator()(const Mixture& mixture, double n, double d) const {
+    double sum = 0, a = 0, b = 0;
+    size_t j = 0;
+    for (const auto& [domain, weight] : mixture) {
+      if (weight > 0) sum += c[j] * std::pow(weight, gamma[j]);
+      a += c_a[j] * weight;
+      b += c_b[j] * weight;
+      ++j;
+    }
+    return e + 1 / sum + std::pow(a, gamma_a) / std::pow(n, alpha) +
+           std::pow(b, gamma_b) / std::pow(d, beta);
+  }
+};
+
 }  // namespace mixrun::testing

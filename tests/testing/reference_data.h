@@ -83,4 +83,37 @@ inline Result<std::vector<RunPoint>> LoadRegmix(const std::string& split, const 
   return runs;
 }
 
+// SlimPajama mixtures x scale (slimpajama-mixtures/runs.csv, 2408 runs): weights from weight_<d>,
+// N = model_size, D = n_tokens, metrics eval/<d>/loss from <d>_loss for the 7 mixture domains
+// (an empty cell is a metric the run lacks). Runs with min_n <= N <= max_n, in file order.
+inline const std::vector<std::string>& SlimpajamaDomains() {
+  static const std::vector<std::string> domains = {
+      "arxiv", "book", "c4", "github", "commoncrawl", "stackexchange", "wikipedia"};
+  return domains;
+}
+
+inline Result<std::vector<RunPoint>> LoadSlimpajama(double min_n, double max_n) {
+  MIXRUN_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(SharedData("slimpajama-mixtures/runs.csv")));
+  const auto n_col = table.Column("model_size"), d_col = table.Column("n_tokens");
+  if (!n_col || !d_col) return Status::InvalidInput("slimpajama csv: missing columns");
+  std::vector<RunPoint> runs;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    RunPoint run;
+    run.run_id = static_cast<int64_t>(r + 1);
+    MIXRUN_ASSIGN_OR_RETURN(run.n_params, table.Number(r, *n_col));
+    if (run.n_params < min_n || run.n_params > max_n) continue;
+    MIXRUN_ASSIGN_OR_RETURN(run.n_tokens, table.Number(r, *d_col));
+    run.flops = 6 * run.n_params * run.n_tokens;
+    for (const std::string& domain : SlimpajamaDomains()) {
+      const auto weight = table.Column("weight_" + domain), loss = table.Column(domain + "_loss");
+      if (!weight || !loss) return Status::InvalidInput("slimpajama csv: no column for " + domain);
+      MIXRUN_ASSIGN_OR_RETURN(run.weights[domain], table.Number(r, *weight));
+      if (table.rows[r][*loss].empty()) continue;
+      MIXRUN_ASSIGN_OR_RETURN(run.metrics["eval/" + domain + "/loss"], table.Number(r, *loss));
+    }
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
 }  // namespace mixrun::testing
