@@ -214,6 +214,16 @@ int Main(int argc, char** argv) {
                                 "Availability: a domain repeats at most E times in the target run");
   recommend_command->add_option("--target-tokens", recommend.request.constraints.target_tokens,
                                 "Availability: tokens of the target run");
+  recommend_command->add_option(
+      "--at", recommend.at,
+      "N,D: the target model's parameters and tokens (mixscale fits), e.g. 2.7e9,5e10; with "
+      "--max-epochs the availability caps are computed at D");
+  recommend_command->add_option("--proxy-at", recommend.proxy_at,
+                                "N,D: the proxies' scale the --at optimum is compared with "
+                                "(default: the training run of the largest compute)");
+  recommend_command->add_option("--domain-tokens", recommend.domain_tokens,
+                                "FILE.json of each domain's available tokens (for availability "
+                                "caps when the store has none, e.g. imported runs)");
   recommend_command->add_option("--seed", recommend.request.simulate.seed,
                                 "Seed of starts and samples");
   recommend_command->add_option("--out", recommend.out,
@@ -227,7 +237,9 @@ int Main(int argc, char** argv) {
       "  mixrun recommend --store runs.db --fit 3 --out mixture.json\n"
       "  mixrun recommend --store runs.db --experiment regmix-1m --law regmix --method simulate "
       "\\\n"
-      "      --prior pile_token_prior.json --samples 100000 --top-k 128");
+      "      --prior pile_token_prior.json --samples 100000 --top-k 128\n"
+      "  mixrun recommend --store runs.db --fit 7 --at 2.7e9,5e10 --max-epochs 1 \\\n"
+      "      --domain-tokens slimpajama_tokens.json");
 
   SubmitOptions submit;
   auto* submit_command =

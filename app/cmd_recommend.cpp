@@ -3,6 +3,8 @@
 // as a mixture JSON for a config's mixtures.include.
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,12 +12,33 @@
 #include <thread>
 
 #include "commands.h"
+#include "common/text_table.h"
+#include "mixture/prior.h"
 #include "optimize/print.h"
 #include "optimize/recommend.h"
 #include "optimize/store_inputs.h"
 
 namespace mixrun {
 namespace {
+
+// "N,D" → the scale; `flag` names it in errors.
+Result<std::optional<ModelScale>> ParseScale(const std::string& text, const std::string& flag) {
+  if (text.empty()) return std::optional<ModelScale>();
+  const size_t comma = text.find(',');
+  double values[2] = {0, 0};
+  const std::string parts[2] = {text.substr(0, comma),
+                                comma == std::string::npos ? "" : text.substr(comma + 1)};
+  for (int i = 0; i < 2; ++i) {
+    char* end = nullptr;
+    values[i] = std::strtod(parts[i].c_str(), &end);
+    if (parts[i].empty() || *end != '\0' || !std::isfinite(values[i]) || !(values[i] >= 1)) {
+      return Status::InvalidInput(flag + " '" + text +
+                                  "': expected N,D — the model's parameters and its training "
+                                  "tokens, positive numbers such as 2.7e9,5e10");
+    }
+  }
+  return std::optional<ModelScale>(ModelScale{values[0], values[1]});
+}
 
 Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& options,
                                       const std::vector<LoadedFit>& fits) {
@@ -26,7 +49,25 @@ Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& opti
   MIXRUN_ASSIGN_OR_RETURN(request.constraints.min, ParseDomainWeights(options.min_bounds, "--min"));
   MIXRUN_ASSIGN_OR_RETURN(request.constraints.max, ParseDomainWeights(options.max_bounds, "--max"));
   MIXRUN_ASSIGN_OR_RETURN(request.constraints.fixed, ParseDomainWeights(options.fixed, "--fix"));
-  if (request.constraints.target_tokens) {
+  MIXRUN_ASSIGN_OR_RETURN(request.at, ParseScale(options.at, "--at"));
+  MIXRUN_ASSIGN_OR_RETURN(request.proxy_at, ParseScale(options.proxy_at, "--proxy-at"));
+  if (request.proxy_at && !request.at) return Status::InvalidInput("--proxy-at needs --at");
+  // At the target scale the run's tokens are D: availability caps are computed there.
+  if (request.at && request.constraints.max_epochs) {
+    if (request.constraints.target_tokens &&
+        *request.constraints.target_tokens != request.at->n_tokens) {
+      return Status::InvalidInput("--target-tokens " +
+                                  FormatSignificant(*request.constraints.target_tokens) +
+                                  " contradicts --at's D " + FormatSignificant(request.at->n_tokens) +
+                                  ": give one of them");
+    }
+    request.constraints.target_tokens = request.at->n_tokens;
+  }
+  if (!options.domain_tokens.empty()) {
+    if (fits.empty()) return Status::InvalidInput("recommend: no fit");
+    MIXRUN_ASSIGN_OR_RETURN(request.constraints.domain_tokens,
+                            ReadDomainTokensFile(options.domain_tokens, fits[0].fitted->domains()));
+  } else if (request.constraints.target_tokens) {
     MIXRUN_ASSIGN_OR_RETURN(request.constraints.domain_tokens, FitDomainTokens(store, fits));
   }
   MIXRUN_ASSIGN_OR_RETURN(request.runs, LoadTrainingRuns(store, fits));
@@ -57,6 +98,9 @@ nlohmann::json RecordedOptions(const RecommendOptions& options) {
                          {"allow_extrapolation", request.constraints.allow_extrapolation}};
   if (request.constraints.max_epochs) json["max_epochs"] = *request.constraints.max_epochs;
   if (request.constraints.target_tokens) json["target_tokens"] = *request.constraints.target_tokens;
+  if (!options.at.empty()) json["at"] = options.at;
+  if (!options.proxy_at.empty()) json["proxy_at"] = options.proxy_at;
+  if (!options.domain_tokens.empty()) json["domain_tokens"] = options.domain_tokens;
   return json;
 }
 

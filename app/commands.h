@@ -51,6 +51,8 @@ struct RecommendOptions {
   std::vector<std::string> max_bounds;
   std::vector<std::string> fixed;
   std::string out;  // mixture JSON to write
+  std::string at, proxy_at;  // N,D as typed (mixscale fits)
+  std::string domain_tokens;  // FILE.json of available tokens per domain
 };
 
 // submit binds its flags straight into the library's SubmitRequest.

@@ -42,6 +42,9 @@ class RunReader {
   // Mixture laws: the domains whose normalised weights ARE the features, in order, so that rows of
   // weights can be predicted directly (recommend simulates 10⁶ of them). Empty for laws of scale.
   virtual std::vector<std::string> domains() const { return {}; }
+  // Mixture-and-scale laws: the weights are followed by log N and log D, so a row of weights is
+  // predicted at a model size and token count (recommend --at).
+  virtual bool ReadsScale() const { return false; }
 };
 
 class Predictor {

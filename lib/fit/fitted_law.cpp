@@ -1,5 +1,7 @@
 #include "fit/fitted_law.h"
 
+#include <cmath>
+
 namespace mixrun {
 
 FittedLaw::FittedLaw(std::string law, std::shared_ptr<const RunReader> reader,
@@ -43,14 +45,35 @@ Result<PointPrediction> FittedLaw::PredictWithIntervals(const RunPoint& run) con
 }
 
 Result<std::vector<double>> FittedLaw::PredictMixtures(const std::vector<double>& weights,
-                                                       size_t rows) const {
+                                                       size_t rows,
+                                                       const std::optional<ModelScale>& scale) const {
   const size_t columns = domains().size();
   if (columns == 0) return Status::InvalidInput("law " + law_ + " does not read mixtures");
   if (weights.size() != rows * columns) {
     return Status::InvalidInput("PredictMixtures: expected " + std::to_string(rows) + " rows of " +
                                 std::to_string(columns) + " weights");
   }
-  return fit_->Predict(weights.data(), rows);
+  if (!reads_scale()) {
+    if (scale) return Status::InvalidInput("a " + law_ + " fit does not predict at a scale");
+    return fit_->Predict(weights.data(), rows);
+  }
+  if (!scale) {
+    return Status::InvalidInput("a " + law_ +
+                                " fit predicts at a model size and token count: give the scale");
+  }
+  if (!(scale->n_params > 0 && scale->n_tokens > 0)) {
+    return Status::InvalidInput("the scale's N and D must be positive");
+  }
+  // The reader's features: the weights, then log N and log D.
+  std::vector<double> features;
+  features.reserve(rows * (columns + 2));
+  for (size_t r = 0; r < rows; ++r) {
+    features.insert(features.end(), weights.begin() + r * columns,
+                    weights.begin() + (r + 1) * columns);
+    features.push_back(std::log(scale->n_params));
+    features.push_back(std::log(scale->n_tokens));
+  }
+  return fit_->Predict(features.data(), rows);
 }
 
 }  // namespace mixrun

@@ -15,6 +15,12 @@
 
 namespace mixrun {
 
+// The scale a mixture-and-scale law predicts at: the model's parameters N and its tokens D.
+struct ModelScale {
+  double n_params = 0;
+  double n_tokens = 0;
+};
+
 class FittedLaw {
  public:
   FittedLaw(std::string law, std::shared_ptr<const RunReader> reader,
@@ -25,6 +31,8 @@ class FittedLaw {
   // The mixture domains the law reads, in the column order of PredictMixtures; empty for laws of
   // scale only (chinchilla, power).
   std::vector<std::string> domains() const { return reader_->domains(); }
+  // Whether the law predicts a mixture at a scale (mixscale): PredictMixtures then needs one.
+  bool reads_scale() const { return reader_->ReadsScale(); }
   const std::optional<Calibration>& calibration() const { return calibration_; }
   size_t bootstrap_size() const { return bootstrap_.size(); }
 
@@ -35,9 +43,10 @@ class FittedLaw {
   // The prediction with its mean interval and its prediction interval.
   Result<PointPrediction> PredictWithIntervals(const RunPoint& run) const;
   // The full fit's predictions for `rows` rows of domains().size() weights (row-major, each row
-  // normalised); only for mixture laws. The fast path for simulating many mixtures.
-  Result<std::vector<double>> PredictMixtures(const std::vector<double>& weights,
-                                              size_t rows) const;
+  // normalised); only for mixture laws, at `scale` exactly when reads_scale(). The fast path for
+  // simulating many mixtures.
+  Result<std::vector<double>> PredictMixtures(const std::vector<double>& weights, size_t rows,
+                                              const std::optional<ModelScale>& scale = {}) const;
 
  private:
   std::string law_;

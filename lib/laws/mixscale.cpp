@@ -186,8 +186,9 @@ class MixscaleReader : public RunReader {
                        const std::string& set_name) const override {
     return TargetRows(runs, domains_, terms_, set_name, nullptr);
   }
-  // Empty: the features are the mixture and the scale, not the mixture alone.
-  std::vector<std::string> domains() const override { return {}; }
+  // The features are the mixture's weights, then log N and log D.
+  std::vector<std::string> domains() const override { return domains_; }
+  bool ReadsScale() const override { return true; }
 
  private:
   std::vector<std::string> domains_;

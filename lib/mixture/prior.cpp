@@ -35,6 +35,26 @@ Result<Prior> PositiveOverDomains(Prior prior, const std::vector<std::string>& d
   return prior;
 }
 
+// A JSON object of numbers by domain name, read for `flag`; `example` shows the expected shape.
+Result<Mixture> ReadDomainNumbers(const std::string& path, const std::string& flag,
+                                  const std::string& example) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(flag + " " + path + ": cannot open the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  MIXRUN_ASSIGN_OR_RETURN(nlohmann::json json, ParseJsonText(text.str(), flag + " " + path));
+  if (!json.is_object()) {
+    return Status::InvalidInput(flag + " " + path + ": expected a JSON object by domain, e.g. " +
+                                example);
+  }
+  Mixture numbers;
+  for (const auto& [domain, value] : json.items()) {
+    if (!value.is_number()) return Status::InvalidInput(path + ": /" + domain + ": expected a number");
+    numbers[domain] = value.get<double>();
+  }
+  return numbers;
+}
+
 }  // namespace
 
 Result<WeightVector> MixturePrior(PriorKind kind, const std::vector<std::string>& domains,
@@ -89,26 +109,31 @@ Result<Prior> TokenPrior(const DomainTokens& tokens, const std::vector<std::stri
 }
 
 Result<Prior> ReadPriorFile(const std::string& path, const std::vector<std::string>& domains) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("--prior " + path + ": cannot open the file");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = ParseJsonText(text.str(), "--prior " + path);
-  if (!parsed.ok()) return parsed.status();
-  const nlohmann::json& json = *parsed;
-  if (!json.is_object()) {
-    return Status::InvalidInput("--prior " + path +
-                                ": expected a JSON object of domain shares, e.g. "
-                                "{\"pile_cc\": 0.24, ...}");
-  }
-  Prior prior{path, {}};
-  for (const auto& [domain, share] : json.items()) {
-    if (!share.is_number()) {
-      return Status::InvalidInput(path + ": /" + domain + ": expected a number");
+  MIXRUN_ASSIGN_OR_RETURN(Mixture shares,
+                          ReadDomainNumbers(path, "--prior", "{\"pile_cc\": 0.24, ...}"));
+  return PositiveOverDomains(Prior{path, std::move(shares)}, domains, path);
+}
+
+Result<DomainTokens> ReadDomainTokensFile(const std::string& path,
+                                          const std::vector<std::string>& domains) {
+  MIXRUN_ASSIGN_OR_RETURN(Mixture counts,
+                          ReadDomainNumbers(path, "--domain-tokens", "{\"c4\": 1.75e11, ...}"));
+  DomainTokens tokens;
+  for (const auto& [domain, count] : counts) {
+    if (!std::binary_search(domains.begin(), domains.end(), domain)) {
+      return Status::InvalidInput(path + ": /" + domain + ": not one of the fit's domains");
     }
-    prior.shares[domain] = share.get<double>();
+    if (!(count >= 1 && count < 9e18)) {
+      return Status::InvalidInput(path + ": /" + domain + ": a token count must be at least 1");
+    }
+    tokens[domain] = static_cast<int64_t>(std::llround(count));
   }
-  return PositiveOverDomains(std::move(prior), domains, path);
+  for (const std::string& domain : domains) {
+    if (!tokens.count(domain)) {
+      return Status::InvalidInput(path + ": no token count for domain '" + domain + "'");
+    }
+  }
+  return tokens;
 }
 
 }  // namespace mixrun

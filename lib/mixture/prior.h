@@ -44,4 +44,9 @@ Result<Prior> TokenPrior(const DomainTokens& tokens, const std::vector<std::stri
 // A JSON object of non-negative shares over exactly `domains` (renormalised to sum 1).
 Result<Prior> ReadPriorFile(const std::string& path, const std::vector<std::string>& domains);
 
+// A JSON object of each domain's available tokens, over exactly `domains` (sorted): availability
+// caps for experiments whose store has no token counts (imported ones).
+Result<DomainTokens> ReadDomainTokensFile(const std::string& path,
+                                          const std::vector<std::string>& domains);
+
 }  // namespace mixrun

@@ -33,9 +33,14 @@ void AddSource(std::string& sources, const std::string& source) {
 }  // namespace
 
 Result<PredictionInterval> PredictWithInterval(const std::vector<LoadedFit>& fits,
-                                               const Mixture& mixture) {
+                                               const Mixture& mixture,
+                                               const std::optional<ModelScale>& scale) {
   RunPoint point;
   point.weights = mixture;
+  if (scale) {
+    point.n_params = scale->n_params;
+    point.n_tokens = scale->n_tokens;
+  }
   PredictionInterval out;
   double down2 = 0, up2 = 0, mean_down2 = 0, mean_up2 = 0;
   bool every_fit_has_mean = true;

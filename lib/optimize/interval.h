@@ -25,7 +25,9 @@ struct PredictionInterval {
   Interval prediction_interval() const { return {low, high}; }
 };
 
+// The mixture's prediction; mixture-and-scale fits predict it at `scale`.
 Result<PredictionInterval> PredictWithInterval(const std::vector<LoadedFit>& fits,
-                                               const Mixture& mixture);
+                                               const Mixture& mixture,
+                                               const std::optional<ModelScale>& scale = {});
 
 }  // namespace mixrun

@@ -21,7 +21,8 @@ constexpr double kCurvatureFloor = 1e-12;
 }  // namespace
 
 Result<Objective> Objective::Create(std::vector<WeightedFit> fits, std::vector<double> prior,
-                                    double kl_reg, int threads) {
+                                    double kl_reg, int threads,
+                                    std::optional<ModelScale> scale) {
   if (fits.empty()) return Status::InvalidInput("recommend: no fit to optimise");
   Objective objective;
   objective.domains_ = fits[0].law->domains();
@@ -35,6 +36,14 @@ Result<Objective> Objective::Create(std::vector<WeightedFit> fits, std::vector<d
       return Status::InvalidInput(
           "recommend: the fits read different mixture domains; combine fits of the same "
           "experiment");
+    }
+    if (fit.law->reads_scale() != scale.has_value()) {
+      return Status::InvalidInput(
+          scale ? "recommend --at: a " + fit.law->law() +
+                      " fit was fitted at one scale and cannot predict at another; --at needs "
+                      "mixscale fits"
+                : "recommend: a " + fit.law->law() +
+                      " fit predicts at a model size and token count: give --at N,D");
     }
     if (!(fit.weight > 0) || !std::isfinite(fit.weight)) {
       return Status::InvalidInput("--fit: a fit's weight must be positive");
@@ -50,6 +59,7 @@ Result<Objective> Objective::Create(std::vector<WeightedFit> fits, std::vector<d
   objective.prior_ = std::move(prior);
   objective.kl_reg_ = kl_reg;
   objective.threads_ = std::max(threads, 1);
+  objective.scale_ = scale;
   return objective;
 }
 
@@ -63,7 +73,7 @@ Result<std::vector<double>> Objective::PredictLoss(const std::vector<double>& ro
     const size_t begin = chunk * kChunkRows, end = std::min(count, begin + kChunkRows);
     const std::vector<double> slice(rows.begin() + begin * m, rows.begin() + end * m);
     for (const WeightedFit& fit : fits_) {
-      auto predicted = fit.law->PredictMixtures(slice, end - begin);
+      auto predicted = fit.law->PredictMixtures(slice, end - begin, scale_);
       if (!predicted.ok()) {
         failures[chunk] = predicted.status();
         return;
@@ -77,14 +87,15 @@ Result<std::vector<double>> Objective::PredictLoss(const std::vector<double>& ro
   return total;
 }
 
-double Objective::KlToPrior(const double* r) const {
-  if (prior_.empty()) return 0;
+double KlDivergence(const double* r, const std::vector<double>& prior) {
   double kl = 0;
-  for (size_t j = 0; j < prior_.size(); ++j) {
-    if (r[j] > 0) kl += r[j] * std::log(r[j] / prior_[j]);
+  for (size_t j = 0; j < prior.size(); ++j) {
+    if (r[j] > 0) kl += r[j] * std::log(r[j] / prior[j]);
   }
   return kl;
 }
+
+double Objective::KlToPrior(const double* r) const { return KlDivergence(r, prior_); }
 
 Result<std::vector<double>> Objective::Evaluate(const std::vector<double>& rows,
                                                 size_t count) const {
@@ -126,7 +137,7 @@ Result<double> Objective::ValueAndGradient(const std::vector<double>& r,
   }
   std::vector<double> predicted(2 * m + 1, 0.0);
   for (const WeightedFit& fit : fits_) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, fit.law->PredictMixtures(rows, 2 * m + 1));
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, fit.law->PredictMixtures(rows, 2 * m + 1, scale_));
     for (size_t k = 0; k < values.size(); ++k) predicted[k] += fit.weight * values[k];
   }
   grad.assign(m, 0.0);

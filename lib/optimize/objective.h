@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,14 +18,20 @@ struct WeightedFit {
   double weight = 1;
 };
 
+// KL(r ‖ prior) in nats over prior.size() weights; 0 when the prior is empty.
+double KlDivergence(const double* r, const std::vector<double>& prior);
+
 class Objective {
  public:
   // Every fit must read the same mixture domains; `prior` (over those domains, in their order)
-  // may be empty when kl_reg is 0.
+  // may be empty when kl_reg is 0. Mixture-and-scale fits are predicted at `scale`, which they
+  // need and other fits refuse.
   static Result<Objective> Create(std::vector<WeightedFit> fits, std::vector<double> prior,
-                                  double kl_reg, int threads);
+                                  double kl_reg, int threads,
+                                  std::optional<ModelScale> scale = {});
 
   const std::vector<std::string>& domains() const { return domains_; }
+  const std::optional<ModelScale>& scale() const { return scale_; }
   size_t size() const { return domains_.size(); }
   double kl_reg() const { return kl_reg_; }
   int threads() const { return threads_; }
@@ -50,6 +57,7 @@ class Objective {
   std::vector<double> prior_;
   double kl_reg_ = 0;
   int threads_ = 1;
+  std::optional<ModelScale> scale_;
 };
 
 }  // namespace mixrun

@@ -30,6 +30,30 @@ std::string Signed(double value) {
   return text.append(FormatSignificant(value, 3));
 }
 
+std::string ScaleText(const ModelScale& scale) {
+  return std::string("N ").append(HumanCount(scale.n_params)).append(", D ").append(
+      HumanCount(scale.n_tokens));
+}
+
+// recommend --at: where the proxies' optimum was, and what keeping it would cost at the target.
+void PrintScaleShift(const Recommendation& r, std::ostream& out) {
+  const ScaleShift& shift = *r.scale_shift;
+  out << "\nat the proxy scale (" << ScaleText(shift.proxy) << "; " << shift.proxy_source
+      << ") the optimum is\n  ";
+  for (const auto& [domain, weight] : shift.proxy_mixture) {
+    out << domain << " " << FormatSignificant(weight, 3) << "  ";
+  }
+  out << "\n  predicted there " << FormatSignificant(shift.proxy_at_proxy.prediction, 6)
+      << ", 95% prediction interval " << PredictionBracket(shift.proxy_at_proxy) << '\n'
+      << "the optimum moved by L1 " << FormatSignificant(shift.l1, 3) << " from the proxy scale to "
+      << ScaleText(shift.target) << "; there the proxy-scale optimum is predicted "
+      << Signed(shift.loss_gap) << " worse (mean predictions; see the baselines' intervals)\n";
+  for (const std::string& note : shift.extrapolation) {
+    out << "extrapolating: " << note
+        << " — the intervals are calibrated on runs of the fit's scales\n";
+  }
+}
+
 }  // namespace
 
 void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& fits,
@@ -72,7 +96,9 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
                     Bracket(r.constraints.lo[j], r.constraints.hi[j], 3), note});
   }
   mixture.Print(out);
-  out << "\npredicted loss " << FormatSignificant(r.predicted.prediction, 6) << '\n'
+  out << "\npredicted loss " << FormatSignificant(r.predicted.prediction, 6);
+  if (r.scale_shift) out << " at " << ScaleText(r.scale_shift->target);
+  out << '\n'
       << "  95% mean interval       " << MeanBracket(r.predicted) << "  (the law's expected loss; "
       << r.predicted.mean_source << ")\n"
       << "  95% prediction interval " << PredictionBracket(r.predicted)
@@ -95,6 +121,7 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
                       Signed(r.predicted.prediction - baseline.predicted.prediction), note});
   }
   baselines.Print(out);
+  if (r.scale_shift) PrintScaleShift(r, out);
 
   out << '\n';
   if (r.method == "simulate") {

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
+#include "common/text_table.h"
 #include "mixture/mixture.h"
 #include "optimize/bounded_simplex.h"
 
@@ -137,6 +139,125 @@ nlohmann::json IntervalJson(const PredictionInterval& interval) {
           {"mean_interval_source", interval.mean_source}};
 }
 
+// D of a run: its tokens, else its compute over 6N.
+double RunTokens(const RunPoint& run) {
+  return std::isfinite(run.n_tokens) ? run.n_tokens : run.flops / (6.0 * run.n_params);
+}
+
+std::string ScaleText(const ModelScale& scale) {
+  return "N " + HumanCount(scale.n_params) + ", D " + HumanCount(scale.n_tokens);
+}
+
+// The mixture minimising the fits' prediction at `scale` by `method`; `details` receives the
+// method's statistics.
+Result<std::vector<double>> Optimum(const std::vector<LoadedFit>& fits,
+                                    const RecommendRequest& request,
+                                    const std::vector<double>& prior,
+                                    const std::optional<ModelScale>& scale,
+                                    const Constraints& constraints, const std::string& method,
+                                    nlohmann::json* details) {
+  const std::vector<std::string>& domains = constraints.domains;
+  std::vector<WeightedFit> weighted;
+  for (const LoadedFit& fit : fits) weighted.push_back({fit.fitted.get(), fit.weight});
+  MIXRUN_ASSIGN_OR_RETURN(
+      Objective objective,
+      Objective::Create(weighted, prior, request.kl_reg, request.threads, scale));
+  if (method == "simulate") {
+    MIXRUN_ASSIGN_OR_RETURN(SimulateResult simulated,
+                            Simulate(objective, constraints, prior, request.simulate));
+    *details = {{"samples", simulated.accepted},
+                {"drawn", simulated.drawn},
+                {"top_k", simulated.top_k},
+                {"strength", request.simulate.strength},
+                {"seed", request.simulate.seed},
+                {"best_candidate_objective", simulated.best_objective},
+                {"top_k_spread", ToMixture(domains, simulated.top_spread)}};
+    return simulated.mixture;
+  }
+  std::vector<std::vector<double>> anchors;
+  if (!prior.empty()) anchors.push_back(prior);
+  anchors.push_back(std::vector<double>(domains.size(), 1.0 / domains.size()));
+  const auto best_run = BestObservedRun(fits, request.runs);
+  if (best_run) {
+    anchors.push_back(ToWeights(NormalisedOver(best_run->first->weights, domains), domains));
+  }
+  MIXRUN_ASSIGN_OR_RETURN(GradientSearchResult searched,
+                          GradientSearch(objective, constraints, anchors, request.search));
+  *details = {{"starts", searched.starts},
+              {"converged_starts", searched.converged},
+              {"agreeing_starts", searched.agreeing_starts},
+              {"iterations", searched.iterations},
+              {"seed", request.search.seed}};
+  return searched.mixture;
+}
+
+// The proxies' scale: --proxy-at, else the training run of the largest compute.
+Result<std::pair<ModelScale, std::string>> ProxyScale(const RecommendRequest& request) {
+  if (request.proxy_at) return std::make_pair(*request.proxy_at, std::string("--proxy-at"));
+  const RunPoint* largest = nullptr;
+  for (const RunPoint& run : request.runs) {
+    const double d = RunTokens(run);
+    if (!(run.n_params > 0 && d > 0)) continue;
+    if (!largest || run.n_params * d > largest->n_params * RunTokens(*largest)) largest = &run;
+  }
+  if (!largest) {
+    return Status::InvalidInput(
+        "recommend --at: the fit's training runs are unknown, so is the proxy scale: give "
+        "--proxy-at N,D");
+  }
+  return std::make_pair(ModelScale{largest->n_params, RunTokens(*largest)},
+                        "run " + std::to_string(largest->run_id) +
+                            ", the training run of the largest compute");
+}
+
+// Where the target lies beyond every training run, in N and in D.
+std::vector<std::string> Extrapolation(const ModelScale& target, const std::vector<RunPoint>& runs) {
+  double n = 0, d = 0;
+  for (const RunPoint& run : runs) {
+    if (std::isfinite(run.n_params)) n = std::max(n, run.n_params);
+    if (std::isfinite(RunTokens(run))) d = std::max(d, RunTokens(run));
+  }
+  std::vector<std::string> notes;
+  if (n > 0 && target.n_params > n) {
+    notes.push_back("N is " + FormatSignificant(target.n_params / n, 3) +
+                    "× the largest training run's (" + HumanCount(n) + ")");
+  }
+  if (d > 0 && target.n_tokens > d) {
+    notes.push_back("D is " + FormatSignificant(target.n_tokens / d, 3) +
+                    "× the largest training run's (" + HumanCount(d) + ")");
+  }
+  return notes;
+}
+
+// The optimum at the proxy scale under the same bounds (so the move is the scale's alone), added
+// as a baseline predicted at the target scale, and how far the target-scale optimum moved from it.
+template <typename AddBaseline>
+Result<ScaleShift> ShiftFromProxy(const std::vector<LoadedFit>& fits,
+                                  const RecommendRequest& request,
+                                  const std::vector<double>& prior, const Recommendation& out,
+                                  const std::vector<std::string>& domains,
+                                  AddBaseline& add_baseline) {
+  ScaleShift shift;
+  shift.target = *request.at;
+  MIXRUN_ASSIGN_OR_RETURN(auto proxy, ProxyScale(request));
+  std::tie(shift.proxy, shift.proxy_source) = proxy;
+  nlohmann::json details;
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> w,
+                          Optimum(fits, request, prior, shift.proxy, out.constraints, out.method,
+                                  &details));
+  w = Clean(w, out.constraints);
+  shift.proxy_mixture = ToMixture(domains, w);
+  MIXRUN_ASSIGN_OR_RETURN(shift.proxy_at_proxy,
+                          PredictWithInterval(fits, shift.proxy_mixture, shift.proxy));
+  MIXRUN_RETURN_IF_ERROR(add_baseline("proxy-scale optimum", shift.proxy_mixture, std::nullopt,
+                                      "optimum at " + ScaleText(shift.proxy)));
+  const std::vector<double> recommended = ToWeights(out.mixture, domains);
+  for (size_t j = 0; j < w.size(); ++j) shift.l1 += std::abs(recommended[j] - w[j]);
+  shift.loss_gap = out.baselines.back().predicted.prediction - out.predicted.prediction;
+  shift.extrapolation = Extrapolation(shift.target, request.runs);
+  return shift;
+}
+
 }  // namespace
 
 std::map<std::string, std::pair<double, double>> ObservedRanges(
@@ -164,8 +285,8 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   for (const LoadedFit& fit : fits) {
     if (fit.fitted->domains().empty()) {
       return Status::InvalidInput("fit " + std::to_string(fit.id) + " is a " + fit.Describe() +
-                                  " fit, which does not read mixtures: recommend needs a mixing "
-                                  "or regmix fit");
+                                  " fit, which does not read mixtures: recommend needs a mixing, "
+                                  "mixscale or regmix fit");
     }
   }
   const std::vector<std::string> domains = fits[0].fitted->domains();
@@ -188,43 +309,13 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
     spdlog::info("recommend: the fit's training runs are unknown: no extrapolation guard");
   }
   MIXRUN_ASSIGN_OR_RETURN(out.constraints, BuildConstraints(request.constraints));
-  std::vector<WeightedFit> weighted;
-  for (const LoadedFit& fit : fits) weighted.push_back({fit.fitted.get(), fit.weight});
-  MIXRUN_ASSIGN_OR_RETURN(Objective objective,
-                          Objective::Create(weighted, prior, request.kl_reg, request.threads));
-
-  std::vector<double> w;
-  if (out.method == "simulate") {
-    MIXRUN_ASSIGN_OR_RETURN(SimulateResult simulated,
-                            Simulate(objective, out.constraints, prior, request.simulate));
-    w = simulated.mixture;
-    out.details = {{"samples", simulated.accepted},
-                   {"drawn", simulated.drawn},
-                   {"top_k", simulated.top_k},
-                   {"strength", request.simulate.strength},
-                   {"seed", request.simulate.seed},
-                   {"best_candidate_objective", simulated.best_objective},
-                   {"top_k_spread", ToMixture(domains, simulated.top_spread)}};
-  } else {
-    std::vector<std::vector<double>> anchors;
-    if (!prior.empty()) anchors.push_back(prior);
-    anchors.push_back(std::vector<double>(domains.size(), 1.0 / domains.size()));
-    const auto best_run = BestObservedRun(fits, request.runs);
-    if (best_run)
-      anchors.push_back(ToWeights(NormalisedOver(best_run->first->weights, domains), domains));
-    MIXRUN_ASSIGN_OR_RETURN(GradientSearchResult searched,
-                            GradientSearch(objective, out.constraints, anchors, request.search));
-    w = searched.mixture;
-    out.details = {{"starts", searched.starts},
-                   {"converged_starts", searched.converged},
-                   {"agreeing_starts", searched.agreeing_starts},
-                   {"iterations", searched.iterations},
-                   {"seed", request.search.seed}};
-  }
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> w,
+                          Optimum(fits, request, prior, request.at, out.constraints, out.method,
+                                  &out.details));
   w = Clean(w, out.constraints);
   out.mixture = ToMixture(domains, w);
-  MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture));
-  out.kl_to_prior = prior.empty() ? NAN : objective.KlToPrior(w.data());
+  MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture, request.at));
+  out.kl_to_prior = prior.empty() ? NAN : KlDivergence(w.data(), prior);
   out.objective =
       out.predicted.prediction + (request.kl_reg > 0 ? request.kl_reg * out.kl_to_prior : 0.0);
   out.prior = request.prior;
@@ -234,7 +325,8 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   // Baselines, each predicted the same way; flagged when they break the constraints.
   auto add_baseline = [&](std::string name, Mixture mixture, std::optional<double> seen,
                           std::string note) -> Status {
-    MIXRUN_ASSIGN_OR_RETURN(PredictionInterval predicted, PredictWithInterval(fits, mixture));
+    MIXRUN_ASSIGN_OR_RETURN(PredictionInterval predicted,
+                            PredictWithInterval(fits, mixture, request.at));
     if (!out.constraints.Contains(ToWeights(mixture, domains), 1e-6)) {
       note += std::string(note.empty() ? "" : "; ") + "outside the bounds";
     }
@@ -251,8 +343,14 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   }
   if (const auto best_run = BestObservedRun(fits, request.runs)) {
     const RunPoint& run = *best_run->first;
+    std::string note = "run " + std::to_string(run.run_id);
+    if (request.at) note += ", observed at " + ScaleText({run.n_params, RunTokens(run)});
     MIXRUN_RETURN_IF_ERROR(add_baseline("best observed", NormalisedOver(run.weights, domains),
-                                        best_run->second, "run " + std::to_string(run.run_id)));
+                                        best_run->second, note));
+  }
+  if (request.at) {
+    MIXRUN_ASSIGN_OR_RETURN(out.scale_shift,
+                            ShiftFromProxy(fits, request, prior, out, domains, add_baseline));
   }
   return out;
 }
@@ -305,6 +403,19 @@ nlohmann::json Recommendation::ToJson() const {
   json["notes"] = constraints.notes;
   if (prior) json["prior"] = {{"source", prior->source}, {"shares", prior->shares}};
   json[method] = details;
+  if (scale_shift) {
+    const ScaleShift& shift = *scale_shift;
+    nlohmann::json proxy = {{"n_params", shift.proxy.n_params},
+                            {"n_tokens", shift.proxy.n_tokens},
+                            {"source", shift.proxy_source},
+                            {"mixture", shift.proxy_mixture},
+                            {"at_proxy_scale", IntervalJson(shift.proxy_at_proxy)}};
+    json["at"] = {{"n_params", shift.target.n_params},
+                  {"n_tokens", shift.target.n_tokens},
+                  {"extrapolation", shift.extrapolation}};
+    json["proxy"] = proxy;
+    json["shift_from_proxy"] = {{"l1", shift.l1}, {"loss_gap", shift.loss_gap}};
+  }
   return json;
 }
 

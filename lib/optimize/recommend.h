@@ -31,6 +31,11 @@ struct RecommendRequest {
   // The fits' training runs: the observed weight range (the extrapolation guard) and the best
   // observed run (a baseline). May be empty (no guard, no such baseline).
   std::vector<RunPoint> runs;
+  // --at: the target model's N and D, for mixture-and-scale (mixscale) fits. The mixture is then
+  // also optimised at the proxy scale, under the same bounds, to say how far the optimum moved.
+  std::optional<ModelScale> at;
+  // --proxy-at: the proxies' scale; by default the training run of the largest compute 6ND.
+  std::optional<ModelScale> proxy_at;
   int threads = 2;
 };
 
@@ -55,6 +60,18 @@ struct RangeEdge {
   std::string where;  // "at the observed max", "above the observed max", ...
 };
 
+// How the optimum at the target scale differs from the one at the proxy scale.
+struct ScaleShift {
+  ModelScale target, proxy;
+  std::string proxy_source;  // "--proxy-at" or "run 17, the largest training run (6ND)"
+  Mixture proxy_mixture;     // the optimum at the proxy scale
+  PredictionInterval proxy_at_proxy;  // its loss at the proxy scale
+  double l1 = 0;        // Σ_j |recommended_j − proxy_j|
+  double loss_gap = 0;  // at the target scale: the proxy optimum's predicted loss − the recommended's
+  // How far the target lies beyond the training runs ("N 2.2× the largest training run's").
+  std::vector<std::string> extrapolation;
+};
+
 struct Recommendation {
   std::string method;  // optimize | simulate
   Mixture mixture;
@@ -67,6 +84,7 @@ struct Recommendation {
   Constraints constraints;
   std::optional<Prior> prior;
   nlohmann::json details;  // the method's statistics (draws, starts, iterations)
+  std::optional<ScaleShift> scale_shift;  // with --at
 
   // Everything, for --json (recommend adds the stored ids).
   nlohmann::json ToJson() const;

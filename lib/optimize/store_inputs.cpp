@@ -118,6 +118,10 @@ Result<int64_t> SaveRecommendation(Store& store, const std::vector<LoadedFit>& f
                                  recommendation.predicted.mean->high};
   }
   recorded["details"] = recommendation.details;
+  if (recommendation.scale_shift) {
+    const nlohmann::json full = recommendation.ToJson();
+    for (const char* key : {"at", "proxy", "shift_from_proxy"}) recorded[key] = full[key];
+  }
   nlohmann::json bounds = nlohmann::json::object();
   const Constraints& c = recommendation.constraints;
   for (size_t j = 0; j < c.size(); ++j) bounds[c.domains[j]] = {c.lo[j], c.hi[j]};
