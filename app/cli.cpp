@@ -343,8 +343,8 @@ int Main(int argc, char** argv) {
                 report.transfer.small_name = experiments.first;
                 report.transfer.large_name = experiments.second;
               },
-              "Two experiments of the same mixtures: does the small scale's ranking hold at the large "
-              "scale? (runs pair by mixture)")
+              "Two experiments of the same mixtures: does the small scale's ranking hold at the "
+              "large scale? (runs pair by mixture)")
           ->type_name("EXP_SMALL EXP_LARGE");
   auto* report_metric =
       report_command->add_option("--metric", report.transfer.metric,

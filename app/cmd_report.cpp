@@ -106,7 +106,7 @@ void PrintTransferSummary(const RankTransfer& transfer) {
        "rank " + std::to_string(transfer.small_best_rank_large) + " of " + n},
       {l + "'s best, at " + s,
        "rank " + std::to_string(transfer.large_best_rank_small) + " of " + n},
-      {"gap at " + l + " (" + s + "'s pick - best)",
+      {"gap at " + l + " (" + s + "'s pick worse by)",
        FormatSignificant(transfer.large_gap, 4) + " (" +
            FormatPercent(transfer.large_gap_relative) + ")"},
       {"best mixture still best", transfer.best_still_best ? "yes" : "no"},

@@ -269,8 +269,10 @@ Result<RankTransfer> MeasureRankTransfer(const std::vector<RunPoint>& small,
   const size_t large_best = large_order.front();
   transfer.small_best_rank_large = transfer.pairs[small_best].large_rank;
   transfer.large_best_rank_small = transfer.pairs[large_best].small_rank;
-  transfer.large_gap = sign * (transfer.pairs[small_best].large - transfer.pairs[large_best].large);
-  transfer.large_gap_relative = transfer.large_gap / std::abs(transfer.pairs[large_best].large);
+  const double pick = transfer.pairs[small_best].large;
+  const double best = transfer.pairs[large_best].large;
+  transfer.large_gap = request.higher_is_better ? best - pick : pick - best;
+  transfer.large_gap_relative = transfer.large_gap / std::abs(best);
   transfer.best_still_best = transfer.small_best_rank_large == 1;
 
   std::vector<PairedMixture> ordered;
@@ -312,14 +314,13 @@ nlohmann::json RankTransfer::ToJson() const {
 std::string RankTransfer::Verdict() const {
   const std::string count = std::to_string(n());
   std::string text = small.name + "'s ranking of " + metric + " transfers to " + large.name +
-                     " with Spearman " + FormatSignificant(spearman, 2) + " (Kendall " +
-                     FormatSignificant(kendall_tau_b, 2) + ") over " + count + " mixtures; " +
+                     " with Spearman " + FormatSignificant(spearman, 3) + " (Kendall " +
+                     FormatSignificant(kendall_tau_b, 3) + ") over " + count + " mixtures; " +
                      std::to_string(top_k_shared) + " of its top " + std::to_string(top_k) +
                      " are in " + large.name + "'s top " + std::to_string(top_k) + "; its best";
   if (best_still_best) return text + " mixture is still the best there";
   return text + " mixture ranks " + Ordinal(small_best_rank_large) + " of " + count + " there, " +
-         FormatPercent(large_gap_relative) + " " + (higher_is_better ? "lower" : "higher") +
-         " than the best";
+         FormatPercent(large_gap_relative) + " worse than the best";
 }
 
 }  // namespace mixrun

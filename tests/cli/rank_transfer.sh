@@ -142,6 +142,20 @@ expect_in "$WORK/out" "Kendall tau-b"
 expect_in "$WORK/out" "top-10 overlap"
 expect_in "$WORK/out" "regmix-1m's best, at regmix-60m"
 
+# --higher-is-better (an accuracy, say) picks the other end; the correlations do not change.
+expect_exit 0 "$MIXRUN" report --store "$store" --transfer regmix-1m regmix-60m \
+  --metric pile_cc_val_loss --higher-is-better --json
+/usr/bin/python3 - "$WORK/out" "$WORK/transfer.json" <<'PY' || fail "--higher-is-better is off"
+import json, sys
+t, lower = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert t["higher_is_better"] and t["spearman"] == lower["spearman"], t["spearman"]
+assert t["pairs"][0]["small"] == max(p["small"] for p in t["pairs"]), t["pairs"][0]
+pick = t["pairs"][0]["large"]
+best = max(p["large"] for p in t["pairs"])
+assert abs(t["large_gap"] - (best - pick)) <= 1e-12 and t["large_gap"] >= 0, t["large_gap"]
+assert t["small_best_rank_large"] == 1 + sum(p["large"] > pick for p in t["pairs"])
+PY
+
 # Seeds: three more 1M runs of mixtures already run (other labels, other losses) are averaged
 # with them, and the figures still match the direct computation on the same rows.
 awk -F, -v OFS=, 'NR == 1 || NR == 2 || NR == 50 || NR == 218 { if (NR > 1) $1 = $1 + 5000; print }' \

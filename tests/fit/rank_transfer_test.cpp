@@ -71,7 +71,7 @@ TEST_CASE("runs pair by mixture, and the statistics match a hand computation") {
   CHECK(transfer->pairs[1].large_rank == 1);
   CHECK(transfer->small.paired_runs == 5);
   CHECK(transfer->large.unpaired_runs == 0);
-  CHECK(transfer->Verdict().find("ranks 3rd of 5 there, 200% higher than the best") !=
+  CHECK(transfer->Verdict().find("ranks 3rd of 5 there, 200% worse than the best") !=
         std::string::npos);
   CHECK(transfer->ToJson()["kendall_tau_b"] == doctest::Approx(0.4));
 }
