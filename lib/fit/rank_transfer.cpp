@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
 
+#include "common/run_settings.h"
 #include "common/text_table.h"
 #include "fit/accuracy.h"
 #include "fit/fit_print.h"
@@ -18,11 +18,10 @@ namespace {
 
 // The runs of one experiment that share a mixture (repeated seeds), with their summed metric.
 struct MixtureGroup {
-  Mixture weights;  // normalised
+  Mixture weights;                  // normalised
+  const RunPoint* first = nullptr;  // the runs it averages: the first and its repeats
   std::vector<int64_t> run_ids;
   double total = 0;
-  double n_params = std::numeric_limits<double>::quiet_NaN();  // the first run's that has it
-  double n_tokens = std::numeric_limits<double>::quiet_NaN();
   std::optional<size_t> partner;  // the other experiment's group it pairs with
 
   double mean() const { return total / static_cast<double>(run_ids.size()); }
@@ -45,17 +44,30 @@ std::optional<size_t> NearestGroup(const std::vector<MixtureGroup>& groups, cons
   return nearest;
 }
 
-// A run of a group at another N or D than the group's first: the experiment mixes scales.
-Status CheckSameScale(double group_value, double run_value, const char* what, int64_t run_id,
-                      const MixtureGroup& group, const std::string& experiment) {
-  if (std::isnan(group_value) || std::isnan(run_value) || group_value == run_value) {
-    return Status::Ok();
+// Whether `run` may be averaged with the group's first run as a repeat (another seed): an error
+// when the two differ in scale (N or D, where both are known) or in training settings.
+Status CheckRepeat(const MixtureGroup& group, const RunPoint& run, const std::string& experiment) {
+  const RunPoint& first = *group.first;
+  const std::string runs = "experiment '" + experiment + "': runs " + std::to_string(first.run_id) +
+                           " and " + std::to_string(run.run_id) + " share a mixture but not their ";
+  for (auto [first_value, run_value, what] : {std::make_tuple(first.n_params, run.n_params, "N"),
+                                              std::make_tuple(first.n_tokens, run.n_tokens, "D")}) {
+    if (std::isnan(first_value) || std::isnan(run_value) || first_value == run_value) continue;
+    return Status::InvalidInput(runs + "scale (" + what + " " + HumanCount(first_value) + " and " +
+                                HumanCount(run_value) +
+                                "): rank transfer compares two experiments of one scale each");
   }
-  return Status::InvalidInput(
-      "experiment '" + experiment + "': runs " + std::to_string(group.run_ids.front()) + " and " +
-      std::to_string(run_id) + " share a mixture but not their scale (" + what + " " +
-      HumanCount(group_value) + " and " + HumanCount(run_value) +
-      "): rank transfer compares two experiments of one scale each");
+  if (first.settings_id == run.settings_id) return Status::Ok();
+  std::string differing;
+  for (const std::string& key : DifferingSettings({&first.settings, &run.settings})) {
+    auto a = first.settings.find(key), b = run.settings.find(key);
+    differing.append(differing.empty() ? "" : "; ")
+        .append(key + " " + (a == first.settings.end() ? "-" : a->second) + " and " +
+                (b == run.settings.end() ? "-" : b->second));
+  }
+  return Status::InvalidInput(runs + "training settings (" +
+                              (differing.empty() ? "one has none recorded" : differing) +
+                              "): only repeats of one run (seeds) are averaged");
 }
 
 // The metric names the runs have, for an error message (at most a dozen).
@@ -100,22 +112,15 @@ Result<std::vector<MixtureGroup>> GroupByMixture(const std::vector<RunPoint>& ru
     if (!existing) {
       MixtureGroup group;
       group.weights = std::move(weights);
+      group.first = &run;
       group.run_ids.push_back(run.run_id);
       group.total = found->second;
-      group.n_params = run.n_params;
-      group.n_tokens = run.n_tokens;
       groups.push_back(std::move(group));
       continue;
     }
     MixtureGroup& group = groups[*existing];
-    for (auto [group_value, run_value, what] :
-         {std::make_tuple(group.n_params, run.n_params, "N"),
-          std::make_tuple(group.n_tokens, run.n_tokens, "D")}) {
-      Status same = CheckSameScale(group_value, run_value, what, run.run_id, group, side.name);
-      if (!same.ok()) return same;
-    }
-    if (std::isnan(group.n_params)) group.n_params = run.n_params;
-    if (std::isnan(group.n_tokens)) group.n_tokens = run.n_tokens;
+    Status repeat = CheckRepeat(group, run, side.name);
+    if (!repeat.ok()) return repeat;
     group.run_ids.push_back(run.run_id);
     group.total += found->second;
   }

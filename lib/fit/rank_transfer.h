@@ -5,8 +5,9 @@
 //
 // Contract: runs pair by mixture, never by label: two runs share a mixture when their weights,
 // each divided by its sum, are within kDuplicateL1 in L1 (a domain one run lacks weighs 0 there,
-// so domain names must match). Runs without the metric are left out; runs of one mixture at
-// different scales (N or D) in one experiment are an error, as are fewer than 3 paired mixtures.
+// so domain names must match). Runs without the metric are left out; runs of one mixture in one
+// experiment are averaged only as repeats (seeds): at different scales (N or D) or training
+// settings they are an error, as are fewer than 3 paired mixtures.
 #pragma once
 
 #include <cstddef>

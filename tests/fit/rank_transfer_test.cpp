@@ -154,6 +154,16 @@ TEST_CASE("errors a user can cause are InvalidInput with a message") {
   CHECK(transfer.status().message().find("share a mixture but not their scale (N 1M and 60M)") !=
         std::string::npos);
 
+  std::vector<RunPoint> other_settings = SmallRuns();
+  other_settings.push_back(Run(Mix(0), 1.0));
+  other_settings.back().settings_id = "4d5e6f";
+  other_settings.back().settings = {{"train.lr", "0.001"}};
+  transfer = MeasureRankTransfer(other_settings, LargeRuns(), Request());
+  REQUIRE_FALSE(transfer.ok());
+  CHECK(transfer.status().message().find(
+            "share a mixture but not their training settings (train.lr - and 0.001)") !=
+        std::string::npos);
+
   std::vector<RunPoint> two = SmallRuns();
   two.resize(2);
   CHECK(MeasureRankTransfer(two, LargeRuns(), Request()).status().exit_code() == 2);
