@@ -336,15 +336,10 @@ int Main(int argc, char** argv) {
       "With --fit: experiment whose finished runs to compare (e.g. verification runs)");
   auto* report_transfer =
       report_command
-          ->add_option_function<std::pair<std::string, std::string>>(
-              "--transfer",
-              [&report](const std::pair<std::string, std::string>& experiments) {
-                report.rank_transfer = true;
-                report.transfer.small_name = experiments.first;
-                report.transfer.large_name = experiments.second;
-              },
-              "Two experiments of the same mixtures: does the small scale's ranking hold at the "
-              "large scale? (runs pair by mixture)")
+          ->add_option("--transfer", report.transfer_experiments,
+                       "Two experiments of the same mixtures: does the small scale's ranking hold "
+                       "at the large scale? (runs pair by mixture)")
+          ->expected(1, 2)  // one is an error RunReport names, rather than CLI11 taking a flag
           ->type_name("EXP_SMALL EXP_LARGE");
   auto* report_metric =
       report_command->add_option("--metric", report.transfer.metric,
@@ -352,12 +347,12 @@ int Main(int argc, char** argv) {
   auto* report_top_k = report_command
                            ->add_option("--top-k", report.transfer.top_k,
                                         "With --transfer: k of the top-k overlap (default 10)")
-                           ->check(CLI::PositiveNumber);
+                           ->check(CLI::Range(1, 1000000));
   auto* report_higher = report_command->add_flag(
       "--higher-is-better", report.transfer.higher_is_better,
       "With --transfer: a higher metric is better (an accuracy; default: lower, a loss)");
-  report_fit->needs(report_experiment)->excludes(report_transfer);
-  report_experiment->needs(report_fit)->excludes(report_transfer);
+  report_fit->excludes(report_transfer);
+  report_experiment->excludes(report_transfer);
   report_transfer->needs(report_metric);
   report_metric->needs(report_transfer);
   report_top_k->needs(report_transfer);
@@ -397,7 +392,7 @@ int Main(int argc, char** argv) {
     if (collect_command->parsed()) return RunCollect(global, collect);
     if (status_command->parsed()) return RunStudyStatus(global, status);
     if (report_command->parsed()) {
-      if (!report.fit_id && !report.rank_transfer) {
+      if (report.transfer_experiments.empty() && (!report.fit_id || report.experiment.empty())) {
         return Status::InvalidInput(
             "report: give --fit ID --experiment E, or --transfer EXP_SMALL EXP_LARGE --metric M");
       }

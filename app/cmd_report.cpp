@@ -151,7 +151,15 @@ Status ReportRankTransfer(const GlobalOptions& global, const RankTransferRequest
 }  // namespace
 
 Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
-  if (options.rank_transfer) return ReportRankTransfer(global, options.transfer);
+  if (!options.transfer_experiments.empty()) {
+    if (options.transfer_experiments.size() != 2) {
+      return Status::InvalidInput("report --transfer takes two experiments, EXP_SMALL EXP_LARGE");
+    }
+    RankTransferRequest request = options.transfer;
+    request.small_name = options.transfer_experiments[0];
+    request.large_name = options.transfer_experiments[1];
+    return ReportRankTransfer(global, request);
+  }
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kReadOnly);
   if (!store.ok()) return store.status();
   auto fit = LoadStoredFit(**store, *options.fit_id);

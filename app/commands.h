@@ -77,13 +77,13 @@ struct StatusOptions {
   std::string config;
 };
 
-// report binds --transfer's two experiments, --metric, --top-k and --higher-is-better straight
-// into the library's RankTransferRequest.
+// report binds --metric, --top-k and --higher-is-better straight into the library's
+// RankTransferRequest; --transfer's two experiments (as typed) become its small and large.
 struct ReportOptions {
-  std::optional<int64_t> fit_id;  // --fit: compare this fit's predictions with
-  std::string experiment;         // the experiment's runs, or
-  bool rank_transfer = false;     // --transfer SMALL LARGE: compare the rankings of two experiments
-  RankTransferRequest transfer;
+  std::optional<int64_t> fit_id;                  // --fit: compare this fit's predictions with
+  std::string experiment;                         // the experiment's runs, or
+  std::vector<std::string> transfer_experiments;  // --transfer SMALL LARGE: compare the rankings
+  RankTransferRequest transfer;                   // of a metric in two experiments
 };
 
 // train, runs and export take the library's own request: their flags are bound straight into it.

@@ -199,6 +199,8 @@ fi
 # Errors: exit 2, named.
 expect_exit 2 "$MIXRUN" report --store "$store" --transfer regmix-1m regmix-60m
 expect_in "$WORK/err" "--metric"
+expect_exit 2 "$MIXRUN" report --store "$store" --transfer regmix-1m --metric pile_cc_val_loss
+expect_in "$WORK/err" "report --transfer takes two experiments, EXP_SMALL EXP_LARGE"
 expect_exit 2 "$MIXRUN" report --store "$store" --transfer regmix-1m regmix-60m \
   --metric pile_cc_val_loss --fit 1
 expect_in "$WORK/err" "--fit"
