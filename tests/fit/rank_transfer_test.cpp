@@ -90,7 +90,7 @@ TEST_CASE("higher is better flips the picks, not the correlations") {
   CHECK(transfer->top_k_shared == 2);  // {4, 3} at both scales
 }
 
-TEST_CASE("runs of one mixture (seeds) are averaged; runs without a partner are counted") {
+TEST_CASE("runs of one mixture (seeds) are averaged and runs without a partner counted") {
   std::vector<RunPoint> small = SmallRuns();
   small.push_back(Run(Mix(0), 3.0));                      // a second seed: mean 2
   small.push_back(Run({{"a", 0.05}, {"b", 0.95}}, 1.5));  // not run at the large scale
@@ -118,7 +118,7 @@ TEST_CASE("runs of one mixture (seeds) are averaged; runs without a partner are 
   CHECK(transfer->pairs[1].small_rank == 1);
 }
 
-TEST_CASE("a domain one run lacks weighs 0 there; other domains do not pair") {
+TEST_CASE("a domain one run lacks weighs 0 there, but other domain names do not pair") {
   std::vector<RunPoint> small, large;
   for (int i = 0; i < 3; ++i) {
     small.push_back(Run(Mix(i), i));
@@ -170,7 +170,7 @@ TEST_CASE("errors a user can cause are InvalidInput with a message") {
   CHECK(MeasureRankTransfer(SmallRuns(), LargeRuns(), Request(0)).status().exit_code() == 2);
 }
 
-TEST_CASE("top-k is at most the number of pairs; a proxy whose pick holds says so") {
+TEST_CASE("top-k is at most the number of pairs, and a proxy whose pick holds says so") {
   auto transfer = MeasureRankTransfer(SmallRuns(), SmallRuns(), Request(10));
   REQUIRE(transfer.ok());
   CHECK(transfer->top_k == 5);
