@@ -48,11 +48,21 @@ Result<ExperimentRuns> LoadExperimentRuns(Store& store, const std::string& exper
   return runs;
 }
 
+// The labels of runs (a run without one: its id).
+std::vector<std::string> Labels(const std::vector<int64_t>& run_ids,
+                                const std::map<int64_t, std::string>& labels) {
+  std::vector<std::string> named;
+  for (int64_t id : run_ids) {
+    auto found = labels.find(id);
+    named.push_back(found == labels.end() ? std::to_string(id) : found->second);
+  }
+  return named;
+}
+
 // A paired mixture's runs at one scale: the first one's label, and how many were averaged.
 std::string RunsLabel(const std::vector<int64_t>& run_ids,
                       const std::map<int64_t, std::string>& labels) {
-  auto found = labels.find(run_ids.front());
-  std::string text = found == labels.end() ? std::to_string(run_ids.front()) : found->second;
+  std::string text = Labels({run_ids.front()}, labels).front();
   if (run_ids.size() > 1) text.append(" (" + std::to_string(run_ids.size()) + " runs)");
   return text;
 }
@@ -106,9 +116,8 @@ void PrintTransferSummary(const RankTransfer& transfer) {
        "rank " + std::to_string(transfer.small_best_rank_large) + " of " + n},
       {l + "'s best, at " + s,
        "rank " + std::to_string(transfer.large_best_rank_small) + " of " + n},
-      {"gap at " + l + " (" + s + "'s pick worse by)",
-       FormatSignificant(transfer.large_gap, 4) + " (" +
-           FormatPercent(transfer.large_gap_relative) + ")"},
+      {s + "'s pick, worse at " + l + " by", FormatSignificant(transfer.large_gap, 4) + " (" +
+                                                 FormatPercent(transfer.large_gap_relative) + ")"},
       {"best mixture still best", transfer.best_still_best ? "yes" : "no"},
   };
   size_t width = 0;
@@ -130,8 +139,8 @@ Status ReportRankTransfer(const GlobalOptions& global, const RankTransferRequest
   if (global.json) {
     json out = transfer->ToJson();
     for (size_t i = 0; i < transfer->n(); ++i) {
-      out["pairs"][i]["small_label"] = RunsLabel(transfer->pairs[i].small_run_ids, small->labels);
-      out["pairs"][i]["large_label"] = RunsLabel(transfer->pairs[i].large_run_ids, large->labels);
+      out["pairs"][i]["small_labels"] = Labels(transfer->pairs[i].small_run_ids, small->labels);
+      out["pairs"][i]["large_labels"] = Labels(transfer->pairs[i].large_run_ids, large->labels);
     }
     std::cout << out.dump(2) << '\n';
     return Status::Ok();

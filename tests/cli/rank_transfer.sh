@@ -128,7 +128,7 @@ for side in ("small", "large"):
     assert (s["runs"], s["paired_runs"], s["unpaired_runs"], s["repeated_mixtures"]) == (256, 256, 0, 0), s
 # Paired by mixture, not label: RegMix's best test mixture (index 217) is 1217 at 60M.
 best = t["pairs"][0]
-assert (best["small_label"], best["large_label"]) == ("217", "1217"), best
+assert (best["small_labels"], best["large_labels"]) == (["217"], ["1217"]), best
 assert abs(best["small"] - 5.1272) < 1e-4 and abs(best["large"] - 4.1001) < 1e-4, best
 assert t["verdict"].startswith("regmix-1m's ranking of pile_cc_val_loss transfers to regmix-60m")
 PY
