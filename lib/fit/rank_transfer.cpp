@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -18,7 +19,7 @@ namespace {
 
 // The runs of one experiment that share a mixture (repeated seeds), with their summed metric.
 struct MixtureGroup {
-  Mixture weights;                  // normalised
+  WeightVector weights;             // normalised, over the domains of both experiments
   const RunPoint* first = nullptr;  // the runs it averages: the first and its repeats
   std::vector<int64_t> run_ids;
   double total = 0;
@@ -27,21 +28,42 @@ struct MixtureGroup {
   double mean() const { return total / static_cast<double>(run_ids.size()); }
 };
 
-// The group whose mixture is nearest to `weights` within kDuplicateL1, if any. Linear in the
-// groups: pairing is quadratic in the mixtures, fine for the thousands a study has.
-std::optional<size_t> NearestGroup(const std::vector<MixtureGroup>& groups, const Mixture& weights,
+// Σ|a_d − b_d|, or infinity as soon as it passes `limit`: most pairs of mixtures differ in
+// their first weights already, which keeps pairing fast though it compares every pair.
+double L1UpTo(const WeightVector& a, const WeightVector& b, double limit) {
+  double distance = 0;
+  for (size_t d = 0; d < a.size(); ++d) {
+    distance += std::abs(a[d] - b[d]);
+    if (distance > limit) return std::numeric_limits<double>::infinity();
+  }
+  return distance;
+}
+
+// The group whose mixture is nearest to `weights` within kDuplicateL1 (mixture/mixture.h), if
+// any, skipping those `taken`.
+std::optional<size_t> NearestGroup(const std::vector<MixtureGroup>& groups,
+                                   const WeightVector& weights,
                                    const std::vector<bool>* taken = nullptr) {
   std::optional<size_t> nearest;
   double nearest_distance = kDuplicateL1;
   for (size_t g = 0; g < groups.size(); ++g) {
     if (taken && (*taken)[g]) continue;
-    const double distance = L1Distance(groups[g].weights, weights);
+    const double distance = L1UpTo(groups[g].weights, weights, nearest_distance);
     if (distance <= nearest_distance) {
       nearest = g;
       nearest_distance = distance;
     }
   }
   return nearest;
+}
+
+// Every domain the runs' mixtures name, sorted.
+std::set<std::string> DomainsOf(const std::vector<RunPoint>& runs) {
+  std::set<std::string> domains;
+  for (const RunPoint& run : runs) {
+    for (const auto& [domain, weight] : run.weights) domains.insert(domain);
+  }
+  return domains;
 }
 
 // Whether `run` may be averaged with the group's first run as a repeat (another seed): an error
@@ -85,29 +107,24 @@ std::string MetricNames(const std::vector<RunPoint>& runs) {
   return text.empty() ? "none" : text;
 }
 
-// Groups the runs that have the metric by mixture; fills the side's counts of runs and mixtures.
+// Groups the runs that have the metric by mixture, their weights over `domains`; fills the side's
+// counts of runs and mixtures.
 Result<std::vector<MixtureGroup>> GroupByMixture(const std::vector<RunPoint>& runs,
                                                  const std::string& metric,
+                                                 const std::vector<std::string>& domains,
                                                  RankTransferSide& side) {
   std::vector<MixtureGroup> groups;
-  std::set<std::string> domains;
   side.runs = runs.size();
   for (const RunPoint& run : runs) {
     auto found = run.metrics.find(metric);
     if (found == run.metrics.end() || !std::isfinite(found->second)) continue;
     ++side.runs_with_metric;
-    double total = 0;
-    for (const auto& [domain, weight] : run.weights) {
-      total += weight;
-      domains.insert(domain);
-    }
-    if (!(total > 0)) {
+    WeightVector weights = ToWeights(run.weights, domains);
+    if (!Normalise(weights)) {
       return Status::InvalidInput("experiment '" + side.name + "': run " +
                                   std::to_string(run.run_id) +
                                   " has no mixture weights; rank transfer pairs runs by mixture");
     }
-    Mixture weights = run.weights;
-    for (auto& [domain, weight] : weights) weight /= total;
     const std::optional<size_t> existing = NearestGroup(groups, weights);
     if (!existing) {
       MixtureGroup group;
@@ -128,7 +145,8 @@ Result<std::vector<MixtureGroup>> GroupByMixture(const std::vector<RunPoint>& ru
     return Status::InvalidInput("experiment '" + side.name + "' has no finished run with metric '" +
                                 metric + "' (its runs have: " + MetricNames(runs) + ")");
   }
-  side.domains.assign(domains.begin(), domains.end());
+  const std::set<std::string> named = DomainsOf(runs);
+  side.domains.assign(named.begin(), named.end());
   side.mixtures = groups.size();
   for (const MixtureGroup& group : groups) {
     if (group.run_ids.size() > 1) ++side.repeated_mixtures;
@@ -219,9 +237,12 @@ Result<RankTransfer> MeasureRankTransfer(const std::vector<RunPoint>& small,
   transfer.higher_is_better = request.higher_is_better;
   transfer.small.name = request.small_name;
   transfer.large.name = request.large_name;
-  auto small_groups = GroupByMixture(small, request.metric, transfer.small);
+  std::set<std::string> domain_set = DomainsOf(small);
+  domain_set.merge(DomainsOf(large));
+  const std::vector<std::string> domains(domain_set.begin(), domain_set.end());
+  auto small_groups = GroupByMixture(small, request.metric, domains, transfer.small);
   if (!small_groups.ok()) return small_groups.status();
-  auto large_groups = GroupByMixture(large, request.metric, transfer.large);
+  auto large_groups = GroupByMixture(large, request.metric, domains, transfer.large);
   if (!large_groups.ok()) return large_groups.status();
 
   // Each small-scale mixture takes the nearest large-scale one not yet taken.
@@ -235,7 +256,7 @@ Result<RankTransfer> MeasureRankTransfer(const std::vector<RunPoint>& small,
     (*large_groups)[*partner].partner = s;
     const MixtureGroup& other = (*large_groups)[*partner];
     PairedMixture pair;
-    pair.weights = group.weights;
+    pair.weights = ToMixture(domains, group.weights);
     pair.small_run_ids = group.run_ids;
     pair.large_run_ids = other.run_ids;
     pair.small = group.mean();

@@ -44,7 +44,8 @@ struct RankTransferSide {
 
 // One mixture both experiments ran, with its metric averaged over each experiment's runs.
 struct PairedMixture {
-  Mixture weights;  // normalised to sum to 1, as the small experiment's first run has them
+  Mixture
+      weights;  // the small experiment's first run's, normalised, over both experiments' domains
   std::vector<int64_t> small_run_ids;
   std::vector<int64_t> large_run_ids;
   double small = 0;  // the metric's mean over small_run_ids
