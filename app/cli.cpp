@@ -339,17 +339,44 @@ int Main(int argc, char** argv) {
       "runs.csv\n  (read with pandas.read_csv)");
 
   ReportOptions report;
-  auto* report_command =
-      app.add_subcommand("report", "Compare a fit's predictions with an experiment's runs");
-  report_command->add_option("--fit", report.fit_id, "Stored fit")->required();
-  report_command
-      ->add_option("--experiment", report.experiment,
-                   "Experiment whose finished runs to compare (e.g. verification runs)")
-      ->required();
+  auto* report_command = app.add_subcommand(
+      "report",
+      "Compare a fit's predictions with an experiment's runs, or two scales' rankings of mixtures");
+  auto* report_fit = report_command->add_option("--fit", report.fit_id, "Stored fit");
+  auto* report_experiment = report_command->add_option(
+      "--experiment", report.experiment,
+      "With --fit: experiment whose finished runs to compare (e.g. verification runs)");
+  auto* report_transfer =
+      report_command
+          ->add_option("--transfer", report.transfer_experiments,
+                       "Two experiments of the same mixtures: does the small scale's ranking hold "
+                       "at the large scale? (runs pair by mixture)")
+          ->expected(1, 2)  // one is an error RunReport names, rather than CLI11 taking a flag
+          ->type_name("EXP_SMALL EXP_LARGE");
+  auto* report_metric =
+      report_command->add_option("--metric", report.transfer.metric,
+                                 "With --transfer: the metric ranked, e.g. pile_cc_val_loss");
+  auto* report_top_k = report_command
+                           ->add_option("--top-k", report.transfer.top_k,
+                                        "With --transfer: k of the top-k overlap (default 10)")
+                           ->check(CLI::Range(1, 1000000));
+  auto* report_higher = report_command->add_flag(
+      "--higher-is-better", report.transfer.higher_is_better,
+      "With --transfer: a higher metric is better (an accuracy; default: lower, a loss)");
+  report_fit->excludes(report_transfer);
+  report_experiment->excludes(report_transfer);
+  report_transfer->needs(report_metric);
+  report_metric->needs(report_transfer);
+  report_top_k->needs(report_transfer);
+  report_higher->needs(report_transfer);
   AddStoreAndJson(report_command, global);
   report_command->footer(
-      "Example:\n  mixrun report --store runs.db --fit 3 --experiment "
-      "demo-verify");
+      "--transfer pairs the two experiments' runs by mixture (normalised weights; labels need not\n"
+      "match; seeds of one mixture are averaged) and gives Spearman, Kendall tau-b, the top-k\n"
+      "overlap and the rank at each scale of the other's best mixture.\n\n"
+      "Examples:\n"
+      "  mixrun report --store runs.db --fit 3 --experiment demo-verify\n"
+      "  mixrun report --store runs.db --transfer regmix-1m regmix-60m --metric pile_cc_val_loss");
 
   try {
     app.parse(argc, argv);
@@ -376,7 +403,13 @@ int Main(int argc, char** argv) {
     if (submit_command->parsed()) return RunSubmit(global, submit);
     if (collect_command->parsed()) return RunCollect(global, collect);
     if (status_command->parsed()) return RunStudyStatus(global, status);
-    if (report_command->parsed()) return RunReport(global, report);
+    if (report_command->parsed()) {
+      if (report.transfer_experiments.empty() && (!report.fit_id || report.experiment.empty())) {
+        return Status::InvalidInput(
+            "report: give --fit ID --experiment E, or --transfer EXP_SMALL EXP_LARGE --metric M");
+      }
+      return RunReport(global, report);
+    }
     return Status::InvalidInput("");  // unreachable: CLI11 requires one subcommand
   };
   return ExitCode(run());

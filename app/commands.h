@@ -10,6 +10,7 @@
 
 #include "cluster/submit.h"
 #include "fit/fit_request.h"
+#include "fit/rank_transfer.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "optimize/recommend.h"
@@ -78,9 +79,13 @@ struct StatusOptions {
   std::string config;
 };
 
+// report binds --metric, --top-k and --higher-is-better straight into the library's
+// RankTransferRequest; --transfer's two experiments (as typed) become its small and large.
 struct ReportOptions {
-  int64_t fit_id = 0;
-  std::string experiment;  // runs to compare with the fit's predictions
+  std::optional<int64_t> fit_id;                  // --fit: compare this fit's predictions with
+  std::string experiment;                         // the experiment's runs, or
+  std::vector<std::string> transfer_experiments;  // --transfer SMALL LARGE: compare the rankings
+  RankTransferRequest transfer;                   // of a metric in two experiments
 };
 
 // train, runs and export take the library's own request: their flags are bound straight into it.

@@ -4,9 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-
 namespace mixrun {
-namespace {
 
 std::vector<double> AverageRanks(const std::vector<double>& values) {
   std::vector<size_t> order(values.size());
@@ -23,8 +21,6 @@ std::vector<double> AverageRanks(const std::vector<double>& values) {
   }
   return ranks;
 }
-
-}  // namespace
 
 double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
   const size_t n = x.size();
@@ -43,6 +39,27 @@ double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
 
 double Spearman(const std::vector<double>& x, const std::vector<double>& y) {
   return Pearson(AverageRanks(x), AverageRanks(y));
+}
+
+double KendallTauB(const std::vector<double>& x, const std::vector<double>& y) {
+  const size_t n = x.size();
+  if (n < 2 || y.size() != n) return std::nan("");
+  // Per pair: concordant − discordant in `score`; pairs tied in x (n₁) and in y (n₂) — a pair
+  // tied in both counts in both, as τ-b's definition has it.
+  double score = 0, tied_x = 0, tied_y = 0;
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n; ++j) {
+      const double dx = x[i] - x[j];
+      const double dy = y[i] - y[j];
+      if (dx == 0) ++tied_x;
+      if (dy == 0) ++tied_y;
+      if (dx != 0 && dy != 0) score += (dx > 0) == (dy > 0) ? 1 : -1;
+    }
+  }
+  const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n - 1);
+  const double denominator = (pairs - tied_x) * (pairs - tied_y);
+  if (!(denominator > 0)) return std::nan("");
+  return score / std::sqrt(denominator);
 }
 
 Accuracy MeasureAccuracy(const std::vector<double>& predicted, const std::vector<double>& actual) {

@@ -5,12 +5,11 @@
 #include "common/text_table.h"
 
 namespace mixrun {
-namespace {
 
 // Strings are built with append: GCC 12 reports -Wrestrict false positives on "literal" + string.
-std::string Percent(double fraction) { return FormatSignificant(100 * fraction, 3).append("%"); }
-
-}  // namespace
+std::string FormatPercent(double fraction) {
+  return FormatSignificant(100 * fraction, 3).append("%");
+}
 
 std::string FormatInterval(const std::optional<Interval>& interval, int digits) {
   if (!interval) return "-";
@@ -30,11 +29,11 @@ void PrintHeldOut(std::ostream& out, const std::string& title, const HeldOut& he
     out << "  (" << a.n << " runs: the correlations mean little)\n";
   }
   if (held_out.coverage_95) {
-    out << "  95% prediction interval covers " << Percent(*held_out.coverage_95)
+    out << "  95% prediction interval covers " << FormatPercent(*held_out.coverage_95)
         << " of these runs (mean width " << FormatSignificant(*held_out.mean_prediction_width, 3)
         << ")";
     if (held_out.mean_interval_coverage) {
-      out << "; the mean interval covers " << Percent(*held_out.mean_interval_coverage)
+      out << "; the mean interval covers " << FormatPercent(*held_out.mean_interval_coverage)
           << " (mean width " << FormatSignificant(*held_out.mean_mean_width, 3) << ")";
     }
     out << '\n';

@@ -21,6 +21,9 @@ void PrintFitReport(std::ostream& out, int64_t fit_id, const FitReport& report,
 // "k-fold: n 240, Spearman …, MRE …, 95% prediction interval covers 94.6% (mean width 0.031)".
 void PrintHeldOut(std::ostream& out, const std::string& title, const HeldOut& held_out);
 
+// A fraction as a percentage of 3 significant digits: 0.0041 → "0.41%".
+std::string FormatPercent(double fraction);
+
 // "[2.3891, 2.4233]", or "-" without an interval.
 std::string FormatInterval(const std::optional<Interval>& interval, int digits = 5);
 
