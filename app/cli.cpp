@@ -141,6 +141,11 @@ int Main(int argc, char** argv) {
       ->default_val(10);
   fit_command->add_option("--test-experiment", fit.request.test_experiment,
                           "Held-out accuracy on this experiment's runs");
+  fit_command
+      ->add_option("--max-step", fit.request.max_step,
+                   "Read runs as of this step: final metrics are each run's last values at steps "
+                   "<= S (eval histories), histories end at S")
+      ->check(CLI::NonNegativeNumber);
   fit_command->add_option("--seed", fit.request.seed, "Seed of bootstrap, folds and random starts");
   fit_command->add_option("--threads", fit.request.threads, "Threads for the multi-start fit")
       ->check(CLI::Range(1, 256));
@@ -301,6 +306,16 @@ int Main(int argc, char** argv) {
   import_command->add_option("--d", import.import.d_column, "Column of training tokens D");
   import_command->add_option("--c", import.import.c_column,
                              "Column of training FLOPs C (D = C/(6N) when --d is not given)");
+  import_command->add_option(
+      "--step", import.import.step_column,
+      "The history form: column of optimizer steps; rows sharing an --on value are one run, its "
+      "metrics stored at each step (final values: those at its last step)");
+  import_command->add_option("--tokens", import.import.tokens_column,
+                             "History form: column of tokens seen at each step");
+  import_command
+      ->add_option("--tokens-per-step", import.import.tokens_per_step,
+                   "History form: tokens per step (tokens = step × T)")
+      ->check(CLI::PositiveNumber);
   import_command->add_flag("--update", import.import.update,
                            "Runs already stored with other metric values take the file's "
                            "(without it, the stored ones are kept and counted)");
@@ -311,7 +326,9 @@ int Main(int argc, char** argv) {
       "      --weights-prefix train_the_pile_ --metrics-prefix metric/the_pile_ \\\n"
       "      train_mixture_1m.csv train_pile_loss_1m.csv\n"
       "  mixrun import --store runs.db --experiment chinchilla --metric loss=loss \\\n"
-      "      --n 'Model Size' --c 'Training FLOP' svg_extracted_data.csv");
+      "      --n 'Model Size' --c 'Training FLOP' svg_extracted_data.csv\n"
+      "  mixrun import --store runs.db --experiment 5mix --on run --step step --n n \\\n"
+      "      --weights-prefix weight_ --metrics-prefix metric/ history.csv");
 
   ExportOptions exporting;
   auto* export_command = app.add_subcommand("export", "Export runs and metrics as CSV or JSON");

@@ -88,7 +88,7 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   const std::set<std::string> history =
       entry->history ? entry->history(request) : std::set<std::string>{};
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> train,
-                          store.LoadRunPoints(experiment->id, history));
+                          store.LoadRunPoints(experiment->id, history, request.max_step));
   if (train.empty()) {
     return Status::InvalidInput("experiment '" + request.experiment +
                                 "' has no finished runs to fit");
@@ -107,7 +107,7 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   std::vector<RunPoint> test;
   if (!request.test_experiment.empty()) {
     MIXRUN_ASSIGN_OR_RETURN(int64_t test_id, store.ExperimentId(request.test_experiment));
-    MIXRUN_ASSIGN_OR_RETURN(test, store.LoadRunPoints(test_id, history));
+    MIXRUN_ASSIGN_OR_RETURN(test, store.LoadRunPoints(test_id, history, request.max_step));
   }
   spdlog::info("fitting {} to {} runs of {}{}", request.law, train.size(), request.experiment,
                test.empty() ? "" : " (" + std::to_string(test.size()) + " held out)");

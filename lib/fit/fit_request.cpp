@@ -25,6 +25,7 @@ nlohmann::json FitRequest::ToJson() const {
   }
   if (!experiment.empty()) json["experiment"] = experiment;
   if (!test_experiment.empty()) json["test_experiment"] = test_experiment;
+  if (max_step) json["max_step"] = *max_step;
   if (drop_highest > 0) json["drop_highest"] = drop_highest;
   if (!where.empty()) json["where"] = where;
   if (allow_mixed_settings) json["allow_mixed_settings"] = true;
@@ -54,6 +55,7 @@ Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
     request.ridge = json.value("ridge", 0.0);
     request.experiment = json.value("experiment", "");
     request.test_experiment = json.value("test_experiment", "");
+    if (json.contains("max_step")) request.max_step = json.at("max_step").get<int64_t>();
     request.drop_highest = json.value("drop_highest", 0);
     request.where = json.value("where", std::vector<std::string>{});
     request.allow_mixed_settings = json.value("allow_mixed_settings", false);
@@ -77,6 +79,7 @@ Status FitRequest::CheckCommon(size_t train_rows) const {
   if (huber_delta && !(*huber_delta > 0))
     return Status::InvalidInput("huber delta must be positive");
   if (drop_highest < 0) return Status::InvalidInput("drop-highest must be 0 or more");
+  if (max_step && *max_step < 0) return Status::InvalidInput("max-step must be 0 or more");
   return Status::Ok();
 }
 

@@ -39,6 +39,9 @@ struct FitRequest {
   // dropping the runs with the highest target (recorded, so a stored fit says what it saw).
   std::string experiment;
   std::string test_experiment;
+  // The runs as they were at this step: final metrics are the last values at steps ≤ max_step
+  // (eval histories) and histories end there; nullopt = as they finished.
+  std::optional<int64_t> max_step;
   int drop_highest = 0;
   // Runs of different training settings (runs.settings_id) are not fitted together unless allowed;
   // `where` (KEY=VALUE over the runs' settings, e.g. "lr=1e-3") selects the runs fitted.
