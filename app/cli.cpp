@@ -98,7 +98,9 @@ int Main(int argc, char** argv) {
 
   FitLawOptions fit;
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
-  fit_command->add_option("law", fit.request.law, "chinchilla | power | mixing | mixscale | regmix")
+  fit_command
+      ->add_option("law", fit.request.law,
+                   "chinchilla | power | mixing | mixscale | pipeline | regmix")
       ->check(CLI::IsMember(LawNames()));
   fit_command->add_option("--experiment", fit.request.experiment,
                           "Experiment whose finished runs to fit");
@@ -141,6 +143,17 @@ int Main(int argc, char** argv) {
       ->default_val(10);
   fit_command->add_option("--test-experiment", fit.request.test_experiment,
                           "Held-out accuracy on this experiment's runs");
+  fit_command
+      ->add_option("--at-steps", fit.request.at_steps,
+                   "pipeline: the steps each run's step law extrapolates to")
+      ->check(CLI::PositiveNumber);
+  fit_command
+      ->add_option("--at-size", fit.request.at_size,
+                   "pipeline: the model size N each mixture's size law extrapolates to")
+      ->check(CLI::PositiveNumber);
+  fit_command->add_option("--step-window", fit.step_window,
+                          "pipeline: the steps MIN:MAX of the history the step laws are fitted on "
+                          "(default 10000:30000, as Ye et al.)");
   fit_command
       ->add_option("--max-step", fit.request.max_step,
                    "Read runs as of this step: final metrics are each run's last values at steps "

@@ -17,7 +17,14 @@ nlohmann::json FitRequest::ToJson() const {
     json["domain_metrics"] = domain_metrics;
     json["target_weights"] = target_weights;
   }
-  if (law == "mixing") json["mixing_random_starts"] = mixing_random_starts;
+  if (law == "mixing" || law == "pipeline") json["mixing_random_starts"] = mixing_random_starts;
+  if (law == "pipeline") {
+    json["domain_metrics"] = domain_metrics;
+    json["target_weights"] = target_weights;
+    json["at_steps"] = at_steps;
+    json["at_size"] = at_size;
+    json["step_window"] = {step_window.first, step_window.second};
+  }
   if (law == "mixscale") json["form"] = form;
   if (law == "regmix") {
     json["model"] = model;
@@ -50,6 +57,13 @@ Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
     request.domain_metrics = json.value("domain_metrics", std::vector<std::string>{});
     request.target_weights = json.value("target_weights", std::map<std::string, double>{});
     request.mixing_random_starts = json.value("mixing_random_starts", 30);
+    request.at_steps = json.value("at_steps", int64_t{0});
+    request.at_size = json.value("at_size", 0.0);
+    if (json.contains("step_window")) {
+      const auto window = json.at("step_window").get<std::vector<int64_t>>();
+      if (window.size() != 2) return Status::InvalidInput("fit options: step_window needs 2 steps");
+      request.step_window = {window[0], window[1]};
+    }
     request.model = json.value("model", "linear");
     request.form = json.value("form", "joint");
     request.ridge = json.value("ridge", 0.0);

@@ -24,6 +24,7 @@ struct PreparedLaw {
   std::shared_ptr<const RunReader> reader;
   std::unique_ptr<Estimator> estimator;
   FitRows train;
+  std::vector<FitReport> stages;  // a chain's earlier stages, fitted while preparing
 };
 
 // Turns one stored parameter set (state "fit" or an element of "bootstrap") into a predictor.
