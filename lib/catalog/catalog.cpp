@@ -10,9 +10,8 @@
 namespace mixrun {
 
 const std::vector<const LawEntry*>& LawCatalog() {
-  static const std::vector<const LawEntry*> catalog = {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(),
-                                                       &MixscaleLaw(), &PipelineLaw(),
-                                                       &RegmixLaw()};
+  static const std::vector<const LawEntry*> catalog = {
+      &ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw(), &PipelineLaw(), &RegmixLaw()};
   return catalog;
 }
 

@@ -124,9 +124,9 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
     stage.options = out.report.options;
     stage.options["stage"] = stage.law;
     for (const std::string& warning : stage.stats.warnings) spdlog::warn("{}", warning);
-    MIXRUN_ASSIGN_OR_RETURN(
-        int64_t stage_id, store.AddFit(experiment->id, stage.law, stage.options.dump(),
-                                       stage.ParamsJson().dump(), stage.StatsJson().dump()));
+    MIXRUN_ASSIGN_OR_RETURN(int64_t stage_id,
+                            store.AddFit(experiment->id, stage.law, stage.options.dump(),
+                                         stage.ParamsJson().dump(), stage.StatsJson().dump()));
     stages.push_back({{"law", stage.law}, {"fit_id", stage_id}});
   }
   if (!stages.empty()) out.report.stats.extra["stages"] = std::move(stages);

@@ -64,7 +64,8 @@ Status CheckPipelineRequest(const FitRequest& request) {
     return Status::InvalidInput("pipeline: --at-steps S (the steps to extrapolate to) is required");
   }
   if (!(request.at_size > 0 && std::isfinite(request.at_size))) {
-    return Status::InvalidInput("pipeline: --at-size N (the model size to extrapolate to) is required");
+    return Status::InvalidInput(
+        "pipeline: --at-size N (the model size to extrapolate to) is required");
   }
   const auto [first, last] = request.step_window;
   if (first < 1 || last <= first) {
@@ -74,16 +75,15 @@ Status CheckPipelineRequest(const FitRequest& request) {
   return Status::Ok();
 }
 
-Result<PreparedLaw> PreparePipeline(const FitRequest& request,
-                                    const std::vector<RunPoint>& train) {
+Result<PreparedLaw> PreparePipeline(const FitRequest& request, const std::vector<RunPoint>& train) {
   MIXRUN_RETURN_IF_ERROR(CheckPipelineRequest(request));
   MIXRUN_ASSIGN_OR_RETURN(DomainTarget target, ResolveDomainTarget(request, "pipeline"));
   auto chain = std::make_shared<Chain>();
   chain->runs = train;
   MIXRUN_ASSIGN_OR_RETURN(chain->steps, FitStepStage(request, train, target.metrics));
   MIXRUN_ASSIGN_OR_RETURN(MixtureGroups groups, GroupByMixture(train));
-  MIXRUN_ASSIGN_OR_RETURN(chain->sizes, FitSizeStage(request, train, groups, target.metrics,
-                                                     chain->steps.Values()));
+  MIXRUN_ASSIGN_OR_RETURN(
+      chain->sizes, FitSizeStage(request, train, groups, target.metrics, chain->steps.Values()));
   // One run per mixture at the target steps and size: what the mixing law is fitted on. A
   // target metric outside the domain metrics is their target-weighted sum there.
   const StageValues values = chain->sizes.Values();
@@ -110,8 +110,8 @@ Result<PreparedLaw> PreparePipeline(const FitRequest& request,
   law.train = std::move(mixing.train);
   law.stages.push_back(chain->steps.report);
   law.stages.push_back(chain->sizes.report);
-  law.estimator = std::make_unique<PipelineEstimator>(std::move(chain),
-                                                      std::move(mixing.estimator), request.seed);
+  law.estimator = std::make_unique<PipelineEstimator>(std::move(chain), std::move(mixing.estimator),
+                                                      request.seed);
   return law;
 }
 

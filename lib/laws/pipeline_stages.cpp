@@ -44,7 +44,8 @@ Result<StageCurve> FitCurve(const FitRequest& request, const std::vector<RunPoin
 // Predictions of `predictor` at the rows of `rows` whose mask is set, appended with the observed.
 Status Collect(const Predictor& predictor, const FitRows& rows, const std::vector<bool>& mask,
                std::vector<double>& predicted, std::vector<double>& observed) {
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, predictor.Predict(rows.x.data(), rows.size()));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values,
+                          predictor.Predict(rows.x.data(), rows.size()));
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!mask[i]) continue;
     predicted.push_back(values[i]);
@@ -59,8 +60,8 @@ Status CollectHeldOut(const StageCurve& curve, const std::vector<bool>& held_out
   const FitRows& rows = curve.law.train;
   std::vector<double> weights(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) weights[i] = held_out[i] ? 0.0 : 1.0;
-  MIXRUN_ASSIGN_OR_RETURN(auto refit, curve.law.estimator->Refit(rows, weights,
-                                                                 Estimator::Purpose::kFold));
+  MIXRUN_ASSIGN_OR_RETURN(auto refit,
+                          curve.law.estimator->Refit(rows, weights, Estimator::Purpose::kFold));
   return Collect(*refit, rows, held_out, predicted, observed);
 }
 
@@ -72,7 +73,8 @@ void AddParams(const StageCurve& curve, const std::string& metric, const std::st
   }
   report.derived[value_name + "[" + metric + "][" + item + "]"] = curve.value;
   auto params = curve.fit->ToJson();
-  curves.push_back({{"metric", metric}, {"item", item}, {"params", params.ok() ? *params : nullptr}});
+  curves.push_back(
+      {{"metric", metric}, {"item", item}, {"params", params.ok() ? *params : nullptr}});
 }
 
 std::string RunItem(const RunPoint& run) { return "run " + std::to_string(run.run_id); }
@@ -140,8 +142,8 @@ Result<StepStage> FitStepStage(const FitRequest& request, const std::vector<RunP
       }
       auto curve = FitCurve(stage_request, {windowed}, kMinStepPoints, feature);
       if (!curve.ok()) {
-        return curve.status().WithContext("pipeline step law of " + RunLabel(run) + ", " +
-                                          metric + ", " + window);
+        return curve.status().WithContext("pipeline step law of " + RunLabel(run) + ", " + metric +
+                                          ", " + window);
       }
       const FitRows& rows = curve->law.train;
       MIXRUN_RETURN_IF_ERROR(
@@ -242,8 +244,7 @@ Result<StageValues> SizeStage::Refit(const std::vector<RunPoint>& runs,
 }
 
 Result<SizeStage> FitSizeStage(const FitRequest& request, const std::vector<RunPoint>& runs,
-                               const MixtureGroups& groups,
-                               const std::vector<std::string>& metrics,
+                               const MixtureGroups& groups, const std::vector<std::string>& metrics,
                                const StageValues& run_values) {
   SizeStage stage;
   stage.groups = groups;
@@ -277,8 +278,8 @@ Result<SizeStage> FitSizeStage(const FitRequest& request, const std::vector<RunP
     const FitRequest stage_request = StageRequest(request, "n", metrics[m]);
     stage.curves.emplace_back();
     for (size_t g = 0; g < groups.runs.size(); ++g) {
-      const std::vector<RunPoint> points = SizePoints(runs, groups.runs[g], metrics[m],
-                                                      run_values[m]);
+      const std::vector<RunPoint> points =
+          SizePoints(runs, groups.runs[g], metrics[m], run_values[m]);
       auto curve = FitCurve(stage_request, points, kMinSizes, feature);
       if (!curve.ok()) {
         return curve.status().WithContext("pipeline size law of " + MixtureItem(g) + " (" +

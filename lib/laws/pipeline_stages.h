@@ -66,15 +66,13 @@ struct SizeStage {
 
   StageValues Values() const;
   // The size laws refitted on other per-run values (run_values[metric][run]), extrapolated.
-  Result<StageValues> Refit(const std::vector<RunPoint>& runs,
-                            const StageValues& run_values) const;
+  Result<StageValues> Refit(const std::vector<RunPoint>& runs, const StageValues& run_values) const;
 };
 
 // Fits a size law per mixture and metric to the runs' values (run_values[metric][run]): the step
 // stage's extrapolations.
 Result<SizeStage> FitSizeStage(const FitRequest& request, const std::vector<RunPoint>& runs,
-                               const MixtureGroups& groups,
-                               const std::vector<std::string>& metrics,
+                               const MixtureGroups& groups, const std::vector<std::string>& metrics,
                                const StageValues& run_values);
 
 }  // namespace mixrun
