@@ -36,9 +36,9 @@ struct Interval {
 struct Calibration {
   std::string method;  // "cv-conformal" | "gaussian"
   double level = kIntervalLevel;
-  double quantile = 1.96;         // q, on the normalised scale
-  double noise_sd = 0;            // σ
-  double residual_sd = 0;         // RMS of the residuals σ came from (out-of-fold, or in-sample)
+  double quantile = 1.96;  // q, on the normalised scale
+  double noise_sd = 0;     // σ
+  double residual_sd = 0;  // RMS of the residuals σ came from (out-of-fold, or in-sample)
   std::optional<double> seed_sd;  // pooled SD of repeated runs of one configuration
   size_t seed_groups = 0;         // configurations with more than one run
   int folds = 0;                  // of the calibrating cross-validation (0 for gaussian)

@@ -59,7 +59,7 @@ class Predictor {
 
 struct EstimatorFit {
   std::unique_ptr<Predictor> predictor;
-  double objective = 0;                             // what was minimised
+  double objective = 0;  // what was minimised
   nlohmann::json extra = nlohmann::json::object();  // the law's own statistics, into stats
   std::vector<std::string> warnings;
 };
@@ -72,9 +72,9 @@ class Estimator {
   virtual int num_params() const = 0;
   // The full fit on every row; called once, before any Refit.
   virtual Result<EstimatorFit> Fit(const FitRows& rows) = 0;
-  // A refit with row i counted row_weights[i] times (a bootstrap resample's multiplicities; 0
-  // leaves a row out: a fold). Starts from what Fit found. Called in parallel: must be thread-safe
-  // and depend only on its arguments.
+  // A refit with row i counted row_weights[i] times (a bootstrap resample's multiplicities; 0 leaves
+  // a row out: a fold). Starts from what Fit found. Called in parallel: must be thread-safe and
+  // depend only on its arguments.
   virtual Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows,
                                                    const std::vector<double>& row_weights,
                                                    Purpose purpose) const = 0;

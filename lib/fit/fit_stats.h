@@ -19,8 +19,8 @@ namespace mixrun {
 // often their measured loss fell inside the intervals.
 struct HeldOut {
   Accuracy accuracy;
-  int k = 0;                          // folds (k-fold only)
-  std::optional<double> coverage_95;  // fraction inside the 95% prediction interval
+  int k = 0;                           // folds (k-fold only)
+  std::optional<double> coverage_95;   // fraction inside the 95% prediction interval
   std::optional<double> mean_prediction_width;
   std::optional<double> mean_interval_coverage;  // fraction inside the mean interval (bootstrap)
   std::optional<double> mean_mean_width;

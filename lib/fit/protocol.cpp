@@ -28,8 +28,8 @@ std::vector<std::vector<double>> RefitPredictions(const Predictors& refits, cons
   std::vector<std::vector<double>> by_refit(refits.size());
   ParallelFor(refits.size(), threads, [&](size_t b) {
     auto predicted = PredictAll(*refits[b], rows);
-    by_refit[b] =
-        predicted.ok() ? std::move(*predicted) : std::vector<double>(rows.size(), std::nan(""));
+    by_refit[b] = predicted.ok() ? std::move(*predicted)
+                                 : std::vector<double>(rows.size(), std::nan(""));
   });
   std::vector<std::vector<double>> by_row(rows.size(), std::vector<double>(refits.size()));
   for (size_t b = 0; b < refits.size(); ++b) {
@@ -131,8 +131,8 @@ struct CrossValidation {
 // Steps 3: the calibration from out-of-fold residuals, and each fold's coverage under the
 // quantile of the other folds' scores (the fold's own residuals never set its interval).
 Result<CrossValidation> CrossValidate(const Estimator& estimator, const FitRows& train,
-                                      const std::vector<double>& spread, const FitRequest& request,
-                                      int k) {
+                                      const std::vector<double>& spread,
+                                      const FitRequest& request, int k) {
   const std::vector<std::string> groups = train.Groups();
   const std::vector<int> fold = GroupFolds(groups, k, request.seed);
   MIXRUN_ASSIGN_OR_RETURN(std::vector<double> out_of_fold,
@@ -289,8 +289,8 @@ Result<FitReport> RunFitProtocol(Estimator& estimator, const FitRows& train, con
 
   // 4. Held-out test set.
   if (test.size() > 0) {
-    MIXRUN_ASSIGN_OR_RETURN(
-        stats.test, Test(*fit.predictor, refits, test, *stats.calibration, request.threads));
+    MIXRUN_ASSIGN_OR_RETURN(stats.test, Test(*fit.predictor, refits, test, *stats.calibration,
+                                             request.threads));
   }
 
   // 5. The state a stored fit predicts from.

@@ -13,8 +13,8 @@ namespace mixrun {
 std::vector<double> ResampleCounts(size_t n, uint64_t seed, uint64_t index);
 
 // The fold (0..k−1) of each row: the distinct groups (in order of first appearance) are shuffled
-// with the seed and dealt round-robin, so rows of one group share a fold and folds differ by at
-// most one group. With all groups distinct this is a seeded shuffle of the rows.
+// with the seed and dealt round-robin, so rows of one group share a fold and folds differ by at most
+// one group. With all groups distinct this is a seeded shuffle of the rows.
 std::vector<int> GroupFolds(const std::vector<std::string>& groups, int k, uint64_t seed);
 
 // GroupFolds with every row its own group.
