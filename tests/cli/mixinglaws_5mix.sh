@@ -59,6 +59,13 @@ expect_exit 0 "$MIXRUN" fit-law mixing --store "$store" --experiment 5mix-70m --
   --metric eval/target/loss "${target[@]}" --json
 cp "$WORK/out" "$WORK/mixing-70m.json"
 
+expect_exit 2 "$MIXRUN" fit-law pipeline --store "$store" --experiment 5mix-train \
+  --at-steps 30000 --at-size 4.1e8 --step-window 30000 "${target[@]}"
+expect_in "$WORK/err" "--step-window '30000': expected MIN:MAX"
+expect_exit 2 "$MIXRUN" fit-law pipeline --store "$store" --experiment 5mix-train \
+  --at-size 4.1e8 "${target[@]}"
+expect_in "$WORK/err" "pipeline: --at-steps S (the steps to extrapolate to) is required"
+
 # The pipeline (per group, and for the target with a bootstrap of the chain) beside the mixing
 # law fitted on 305M alone, both judged on the 410M runs at step 30,000.
 for g in $groups target; do
