@@ -197,6 +197,9 @@ int Main(int argc, char** argv) {
       "  mixrun fit-law mixing --store runs.db --experiment three-domains --kfold 5\n"
       "  mixrun fit-law mixscale --form joint --store runs.db --experiment small \\\n"
       "      --metric eval/arxiv/loss --test-experiment large --bootstrap 200\n"
+      "  mixrun fit-law pipeline --store runs.db --experiment 5mix-train --at-steps 30000 \\\n"
+      "      --at-size 4.1e8 --domain-metric eval/prose/loss --metric eval/prose/loss \\\n"
+      "      --test-experiment 5mix-410m --bootstrap 50\n"
       "  mixrun fit-law --store runs.db --fit 3 --predict '[{\"N\": 7e10, \"D\": 1.4e12}]'");
 
   RecommendOptions recommend;

@@ -91,6 +91,16 @@ TEST_CASE("history rows of one run become one run with its metric at every step"
   }
 }
 
+TEST_CASE("a history is written in batches of whole runs") {
+  TempStore t;
+  ImportOptions options = History(t.dir.Write("h.csv", kHistory));
+  options.batch_rows = 1;
+  std::vector<int> committed;
+  options.batch_committed = [&](int runs_written) { committed.push_back(runs_written); };
+  REQUIRE(ImportCsv(*t.store, options).ok());
+  CHECK(committed == std::vector<int>{1, 2});
+}
+
 TEST_CASE("a mixture file of one row per run joins a history on the run alone") {
   TempStore t;
   ImportOptions options = History(
