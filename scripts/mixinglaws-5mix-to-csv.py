@@ -18,6 +18,8 @@ Input lines are `checkpoint<TAB>validation file<TAB>loss`; the checkpoint path e
     validation set), i.e. sum_g W_g * L_g with W_g the group's share of valid_weight;
   - runs with an id above 900 are extra mixtures outside the 26-mixture design: left out unless
     --keep-extra (then their run label ends in "-extra").
+--pile-domains adds each Pile domain's loss (metric/pile/<Domain>/loss: not an eval/<d>/loss name,
+so the group laws' defaults do not pick them up).
 --print-target prints the fit-law flags of that target (--target eval/<group>/loss=W_g ...).
 Standard library only; exit 2 on a bad input line, naming FILE:LINE.
 """
@@ -104,6 +106,8 @@ def main():
     parser.add_argument("--max-step", type=int, default=None, help="leave out later steps")
     parser.add_argument("--keep-extra", action="store_true",
                         help="keep the runs with ids above 900 (outside the 26-mixture design)")
+    parser.add_argument("--pile-domains", action="store_true",
+                        help="add the 22 Pile domains' losses as metric/pile/<Domain>/loss")
     parser.add_argument("--print-target", action="store_true",
                         help="print the --target flags of the whole-validation-set loss and exit")
     parser.add_argument("-o", "--output", default="-", help="CSV to write (default stdout)")
@@ -141,6 +145,9 @@ def main():
     out = sys.stdout if args.output == "-" else open(args.output, "w")
     header = (["run", "n", "step"] + [f"weight_{g}" for g in ORDER] +
               [f"metric/eval/{g}/loss" for g in ORDER] + ["metric/eval/target/loss"])
+    every = [d for g in ORDER for d in GROUPS[g]]
+    if args.pile_domains:
+        header += [f"metric/pile/{d}/loss" for d in every]
     out.write(",".join(header) + "\n")
     for (label, step) in sorted(rows, key=lambda k: (rows[k]["n"], k[0], k[1])):
         run = rows[(label, step)]
@@ -154,14 +161,14 @@ def main():
                 cells.append(repr(sum(valid[d] * losses[d] for d in GROUPS[g]) / share))
             else:
                 cells.append("")
-        every = [d for g in ORDER for d in GROUPS[g]]
         target = ""
         if all(d in losses for d in every):
             target = repr(sum(valid[d] * losses[d] for d in every) / sum(valid[d] for d in every))
         if not any(cells):
             continue
+        pile = [repr(losses[d]) if d in losses else "" for d in every] if args.pile_domains else []
         out.write(",".join([label, repr(run["n"]), str(step)] + [repr(w) for w in weights] +
-                           cells + [target]) + "\n")
+                           cells + [target] + pile) + "\n")
     if out is not sys.stdout:
         out.close()
 

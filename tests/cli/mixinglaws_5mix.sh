@@ -26,6 +26,9 @@ expect_exit 0 "${convert[@]}" "$WORK/mini"
 [ "$(wc -l < "$WORK/out")" = 2 ] || fail "converter: expected one row, got $(cat "$WORK/out")"
 expect_in "$WORK/out" "70M_3,70000000.0,1000,0.125,0.0,0.0,0.125,0.75,2.0,2.0,2.0,2.0,2.0,2.0"
 expect_in "$WORK/err" "left out 1 runs with ids above 900"
+expect_exit 0 "${convert[@]}" "$WORK/mini" --pile-domains
+expect_in "$WORK/out" "metric/eval/target/loss,metric/pile/ArXiv/loss,"
+expect_in "$WORK/out" ",2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0,2.0"
 expect_exit 0 "${convert[@]}" "$WORK/mini" --keep-extra
 expect_in "$WORK/out" "70M_901-extra,70000000.0,1000,0.2,0.2,0.2,0.2,0.2,4.0"
 printf '%s/1000\t/v/pythia-pile.valid.Github.bin\t2.5\n' "$ckpt" >> "$WORK/mini/70M.txt"
