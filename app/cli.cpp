@@ -98,7 +98,9 @@ int Main(int argc, char** argv) {
 
   FitLawOptions fit;
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
-  fit_command->add_option("law", fit.request.law, "chinchilla | power | mixing | mixscale | regmix")
+  fit_command
+      ->add_option("law", fit.request.law,
+                   "chinchilla | power | mixing | mixscale | pipeline | regmix")
       ->check(CLI::IsMember(LawNames()));
   fit_command->add_option("--experiment", fit.request.experiment,
                           "Experiment whose finished runs to fit");
@@ -141,6 +143,22 @@ int Main(int argc, char** argv) {
       ->default_val(10);
   fit_command->add_option("--test-experiment", fit.request.test_experiment,
                           "Held-out accuracy on this experiment's runs");
+  fit_command
+      ->add_option("--at-steps", fit.request.at_steps,
+                   "pipeline: the steps each run's step law extrapolates to")
+      ->check(CLI::PositiveNumber);
+  fit_command
+      ->add_option("--at-size", fit.request.at_size,
+                   "pipeline: the model size N each mixture's size law extrapolates to")
+      ->check(CLI::PositiveNumber);
+  fit_command->add_option("--step-window", fit.step_window,
+                          "pipeline: the steps MIN:MAX of the history the step laws are fitted on "
+                          "(default 10000:30000, as Ye et al.)");
+  fit_command
+      ->add_option("--max-step", fit.request.max_step,
+                   "Read runs as of this step: final metrics are each run's last values at steps "
+                   "<= S (eval histories), histories end at S")
+      ->check(CLI::NonNegativeNumber);
   fit_command->add_option("--seed", fit.request.seed, "Seed of bootstrap, folds and random starts");
   fit_command->add_option("--threads", fit.request.threads, "Threads for the multi-start fit")
       ->check(CLI::Range(1, 256));
@@ -179,6 +197,9 @@ int Main(int argc, char** argv) {
       "  mixrun fit-law mixing --store runs.db --experiment three-domains --kfold 5\n"
       "  mixrun fit-law mixscale --form joint --store runs.db --experiment small \\\n"
       "      --metric eval/arxiv/loss --test-experiment large --bootstrap 200\n"
+      "  mixrun fit-law pipeline --store runs.db --experiment 5mix-train --at-steps 30000 \\\n"
+      "      --at-size 4.1e8 --domain-metric eval/prose/loss --metric eval/prose/loss \\\n"
+      "      --test-experiment 5mix-410m --bootstrap 50\n"
       "  mixrun fit-law --store runs.db --fit 3 --predict '[{\"N\": 7e10, \"D\": 1.4e12}]'");
 
   RecommendOptions recommend;
@@ -313,6 +334,16 @@ int Main(int argc, char** argv) {
   import_command->add_option("--d", import.import.d_column, "Column of training tokens D");
   import_command->add_option("--c", import.import.c_column,
                              "Column of training FLOPs C (D = C/(6N) when --d is not given)");
+  import_command->add_option(
+      "--step", import.import.step_column,
+      "The history form: column of optimizer steps; rows sharing an --on value are one run, its "
+      "metrics stored at each step (final values: those at its last step)");
+  import_command->add_option("--tokens", import.import.tokens_column,
+                             "History form: column of tokens seen at each step");
+  import_command
+      ->add_option("--tokens-per-step", import.import.tokens_per_step,
+                   "History form: tokens per step (tokens = step × T)")
+      ->check(CLI::PositiveNumber);
   import_command->add_flag("--update", import.import.update,
                            "Runs already stored with other metric values take the file's "
                            "(without it, the stored ones are kept and counted)");
@@ -323,7 +354,9 @@ int Main(int argc, char** argv) {
       "      --weights-prefix train_the_pile_ --metrics-prefix metric/the_pile_ \\\n"
       "      train_mixture_1m.csv train_pile_loss_1m.csv\n"
       "  mixrun import --store runs.db --experiment chinchilla --metric loss=loss \\\n"
-      "      --n 'Model Size' --c 'Training FLOP' svg_extracted_data.csv");
+      "      --n 'Model Size' --c 'Training FLOP' svg_extracted_data.csv\n"
+      "  mixrun import --store runs.db --experiment 5mix --on run --step step --n n \\\n"
+      "      --weights-prefix weight_ --metrics-prefix metric/ history.csv");
 
   ExportOptions exporting;
   auto* export_command = app.add_subcommand("export", "Export runs and metrics as CSV or JSON");

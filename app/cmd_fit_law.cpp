@@ -1,5 +1,6 @@
 // mixrun fit-law: fit a law to an experiment's runs, store the fit, print it; or predict with a
 // stored fit.
+#include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,19 @@ Status ParseTargetPairs(const std::vector<std::string>& pairs, FitRequest& reque
     request.target_weights[target.key] = *weight;
   }
   return Status::Ok();
+}
+
+// --step-window MIN:MAX, two whole numbers.
+Result<std::pair<int64_t, int64_t>> ParseStepWindow(const std::string& text) {
+  const KeyValueSyntax syntax{.flag = "--step-window", .expected = "MIN:MAX, e.g. 10000:30000"};
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) return KeyValueError(text, syntax);
+  const std::optional<double> first = ParseNumber(text.substr(0, colon));
+  const std::optional<double> last = ParseNumber(text.substr(colon + 1));
+  if (!first || !last || *first != std::floor(*first) || *last != std::floor(*last)) {
+    return KeyValueError(text, syntax);
+  }
+  return std::pair<int64_t, int64_t>(static_cast<int64_t>(*first), static_cast<int64_t>(*last));
 }
 
 using Predictions = std::vector<std::pair<std::string, PointPrediction>>;
@@ -83,6 +97,11 @@ Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
   FitRequest request = options.request;
   Status parsed = ParseTargetPairs(options.target_pairs, request);
   if (!parsed.ok()) return parsed;
+  if (!options.step_window.empty()) {
+    auto window = ParseStepWindow(options.step_window);
+    if (!window.ok()) return window.status();
+    request.step_window = *window;
+  }
   auto fit = FitExperiment(**store, request);
   if (!fit.ok()) return fit.status();
 

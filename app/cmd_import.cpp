@@ -23,6 +23,7 @@ Status RunImport(const GlobalOptions& global, ImportCommandOptions options) {
   if (global.json) {
     nlohmann::json result = {{"experiment", options.import.experiment},
                              {"rows", summary->rows},
+                             {"runs", summary->runs},
                              {"added", summary->added},
                              {"existing", summary->existing},
                              {"differing", summary->differing},
@@ -32,10 +33,12 @@ Status RunImport(const GlobalOptions& global, ImportCommandOptions options) {
                              {"metrics", summary->metrics}};
     std::cout << result.dump(2) << '\n';
   } else {
-    spdlog::info("{}: {} rows read, {} runs added, {} already present{} ({} domains, {} metrics)",
-                 options.import.experiment, summary->rows, summary->added, summary->existing,
-                 options.import.update ? ", " + std::to_string(summary->updated) + " updated" : "",
-                 summary->domains.size(), summary->metrics.size());
+    spdlog::info(
+        "{}: {} rows read ({} runs), {} runs added, {} already present{} ({} domains, {} "
+        "metrics)",
+        options.import.experiment, summary->rows, summary->runs, summary->added, summary->existing,
+        options.import.update ? ", " + std::to_string(summary->updated) + " updated" : "",
+        summary->domains.size(), summary->metrics.size());
   }
   return Status::Ok();
 }

@@ -38,6 +38,7 @@ struct ImportCommandOptions {
 struct FitLawOptions {
   FitRequest request;
   std::vector<std::string> target_pairs;  // mixing: METRIC=WEIGHT, as typed
+  std::string step_window;                // pipeline: MIN:MAX, as typed
   std::string predict;                    // points (JSON file or text) to evaluate the fit at
   std::optional<int64_t> fit_id;          // predict with this stored fit instead of fitting
 };

@@ -3,14 +3,15 @@
 #include "laws/chinchilla.h"
 #include "laws/mixing.h"
 #include "laws/mixscale.h"
+#include "laws/pipeline.h"
 #include "laws/power.h"
 #include "regress/regmix.h"
 
 namespace mixrun {
 
 const std::vector<const LawEntry*>& LawCatalog() {
-  static const std::vector<const LawEntry*> catalog = {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(),
-                                                       &MixscaleLaw(), &RegmixLaw()};
+  static const std::vector<const LawEntry*> catalog = {
+      &ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw(), &PipelineLaw(), &RegmixLaw()};
   return catalog;
 }
 
@@ -31,6 +32,13 @@ Result<FitReport> FitLaw(const FitRequest& request, const std::vector<RunPoint>&
 
 Result<std::unique_ptr<FittedLaw>> LoadFit(const std::string& law, const nlohmann::json& options,
                                            const nlohmann::json& params) {
+  if (law.find('/') != std::string::npos) {  // "pipeline/step": a stage of a chain
+    return Status::InvalidInput(
+        "the fit is the '" + law.substr(law.find('/') + 1) + "' stage of a " +
+        law.substr(0, law.find('/')) +
+        " fit: it keeps the stage's parameters and accuracy; predict with the " +
+        law.substr(0, law.find('/')) + " fit that names it in its stats (\"stages\")");
+  }
   MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, FindLaw(law));
   MIXRUN_ASSIGN_OR_RETURN(FitRequest request, FitRequest::FromJson(options));
   request.law = law;

@@ -85,10 +85,8 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   MIXRUN_ASSIGN_OR_RETURN(std::optional<ExperimentRow> experiment,
                           store.FindExperiment(request.experiment));
   if (!experiment) return store.ExperimentId(request.experiment).status();
-  const std::set<std::string> history =
-      entry->history ? entry->history(request) : std::set<std::string>{};
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> train,
-                          store.LoadRunPoints(experiment->id, history));
+                          store.LoadRunPoints(experiment->id, {}, request.max_step));
   if (train.empty()) {
     return Status::InvalidInput("experiment '" + request.experiment +
                                 "' has no finished runs to fit");
@@ -96,6 +94,12 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   if (entry->defaults) {
     const nlohmann::json config = nlohmann::json::parse(experiment->config_json, nullptr, false);
     MIXRUN_RETURN_IF_ERROR(entry->defaults(request, train, config));
+  }
+  // The histories a law reads may depend on its defaults (the pipeline's domain metrics).
+  const std::set<std::string> history =
+      entry->history ? entry->history(request) : std::set<std::string>{};
+  if (!history.empty()) {
+    MIXRUN_ASSIGN_OR_RETURN(train, store.LoadRunPoints(experiment->id, history, request.max_step));
   }
   // Laws fitted per domain fill a target in their defaults; the others need it named.
   if (request.metric.empty() && request.target_weights.empty()) {
@@ -107,13 +111,25 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
   std::vector<RunPoint> test;
   if (!request.test_experiment.empty()) {
     MIXRUN_ASSIGN_OR_RETURN(int64_t test_id, store.ExperimentId(request.test_experiment));
-    MIXRUN_ASSIGN_OR_RETURN(test, store.LoadRunPoints(test_id, history));
+    MIXRUN_ASSIGN_OR_RETURN(test, store.LoadRunPoints(test_id, history, request.max_step));
   }
   spdlog::info("fitting {} to {} runs of {}{}", request.law, train.size(), request.experiment,
                test.empty() ? "" : " (" + std::to_string(test.size()) + " held out)");
   ExperimentFit out;
   MIXRUN_ASSIGN_OR_RETURN(out.report, FitWith(*entry, request, train, test));
   for (const std::string& warning : out.report.stats.warnings) spdlog::warn("{}", warning);
+  // A chain's stages first, each its own fit; the last stage's fit names them.
+  nlohmann::json stages = nlohmann::json::array();
+  for (FitReport& stage : out.report.stages) {
+    stage.options = out.report.options;
+    stage.options["stage"] = stage.law;
+    for (const std::string& warning : stage.stats.warnings) spdlog::warn("{}", warning);
+    MIXRUN_ASSIGN_OR_RETURN(int64_t stage_id,
+                            store.AddFit(experiment->id, stage.law, stage.options.dump(),
+                                         stage.ParamsJson().dump(), stage.StatsJson().dump()));
+    stages.push_back({{"law", stage.law}, {"fit_id", stage_id}});
+  }
+  if (!stages.empty()) out.report.stats.extra["stages"] = std::move(stages);
   MIXRUN_ASSIGN_OR_RETURN(
       out.fit_id, store.AddFit(experiment->id, out.report.law, out.report.options.dump(),
                                out.report.ParamsJson().dump(), out.report.StatsJson().dump()));

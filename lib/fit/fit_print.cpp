@@ -80,6 +80,26 @@ void PrintFitReport(std::ostream& out, int64_t fit_id, const FitReport& report,
   if (stats.test) PrintHeldOut(out, "held-out", *stats.test);
   if (stats.calibration) out << "prediction interval: " << stats.calibration->Describe() << '\n';
   for (const std::string& warning : stats.warnings) out << "warning: " << warning << '\n';
+  // A chain's earlier stages (pipeline): each stored as its own fit, with its own accuracy.
+  const nlohmann::json ids = stats.extra.value("stages", nlohmann::json::array());
+  for (size_t i = 0; i < report.stages.size(); ++i) {
+    const FitStats& stage = report.stages[i].stats;
+    out << "stage " << report.stages[i].law;
+    if (i < ids.size()) out << " (fit " << ids[i].value("fit_id", int64_t{0}) << ")";
+    out << ": " << stage.in_sample.n << " points, in-sample MRE "
+        << FormatSignificant(stage.in_sample.mre, 4);
+    for (const char* key : {"held_out_steps", "leave_one_size_out"}) {
+      if (!stage.extra.contains(key) || stage.extra[key].is_null()) continue;
+      const nlohmann::json& held = stage.extra[key].contains("accuracy")
+                                       ? stage.extra[key]["accuracy"]
+                                       : stage.extra[key];
+      const bool steps = std::string(key) == "held_out_steps";
+      out << "; " << (steps ? "held-out last steps" : "leave one size out")
+          << " MRE " << FormatSignificant(held.value("mre", 0.0), 4) << " (n "
+          << held.value("n", 0) << ")";
+    }
+    out << '\n';
+  }
 }
 
 void PrintPredictions(std::ostream& out,

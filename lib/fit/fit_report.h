@@ -26,6 +26,9 @@ struct FitReport {
   // Everything prediction needs: the estimator's context, "fit" (the parameter set), "bootstrap"
   // (the refits' sets) and "calibration" (of the prediction interval).
   nlohmann::json state;
+  // A law fitted as a chain (pipeline): the earlier stages, each its own fit with its own
+  // accuracy (fit-law stores each and names them in stats "stages").
+  std::vector<FitReport> stages;
 
   // fits.params_json: {"values": params, "derived": derived, "state": state}.
   nlohmann::json ParamsJson() const;

@@ -17,7 +17,14 @@ nlohmann::json FitRequest::ToJson() const {
     json["domain_metrics"] = domain_metrics;
     json["target_weights"] = target_weights;
   }
-  if (law == "mixing") json["mixing_random_starts"] = mixing_random_starts;
+  if (law == "mixing" || law == "pipeline") json["mixing_random_starts"] = mixing_random_starts;
+  if (law == "pipeline") {
+    json["domain_metrics"] = domain_metrics;
+    json["target_weights"] = target_weights;
+    json["at_steps"] = at_steps;
+    json["at_size"] = at_size;
+    json["step_window"] = {step_window.first, step_window.second};
+  }
   if (law == "mixscale") json["form"] = form;
   if (law == "regmix") {
     json["model"] = model;
@@ -25,6 +32,7 @@ nlohmann::json FitRequest::ToJson() const {
   }
   if (!experiment.empty()) json["experiment"] = experiment;
   if (!test_experiment.empty()) json["test_experiment"] = test_experiment;
+  if (max_step) json["max_step"] = *max_step;
   if (drop_highest > 0) json["drop_highest"] = drop_highest;
   if (!where.empty()) json["where"] = where;
   if (allow_mixed_settings) json["allow_mixed_settings"] = true;
@@ -49,11 +57,19 @@ Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
     request.domain_metrics = json.value("domain_metrics", std::vector<std::string>{});
     request.target_weights = json.value("target_weights", std::map<std::string, double>{});
     request.mixing_random_starts = json.value("mixing_random_starts", 30);
+    request.at_steps = json.value("at_steps", int64_t{0});
+    request.at_size = json.value("at_size", 0.0);
+    if (json.contains("step_window")) {
+      const auto window = json.at("step_window").get<std::vector<int64_t>>();
+      if (window.size() != 2) return Status::InvalidInput("fit options: step_window needs 2 steps");
+      request.step_window = {window[0], window[1]};
+    }
     request.model = json.value("model", "linear");
     request.form = json.value("form", "joint");
     request.ridge = json.value("ridge", 0.0);
     request.experiment = json.value("experiment", "");
     request.test_experiment = json.value("test_experiment", "");
+    if (json.contains("max_step")) request.max_step = json.at("max_step").get<int64_t>();
     request.drop_highest = json.value("drop_highest", 0);
     request.where = json.value("where", std::vector<std::string>{});
     request.allow_mixed_settings = json.value("allow_mixed_settings", false);
@@ -77,6 +93,7 @@ Status FitRequest::CheckCommon(size_t train_rows) const {
   if (huber_delta && !(*huber_delta > 0))
     return Status::InvalidInput("huber delta must be positive");
   if (drop_highest < 0) return Status::InvalidInput("drop-highest must be 0 or more");
+  if (max_step && *max_step < 0) return Status::InvalidInput("max-step must be 0 or more");
   return Status::Ok();
 }
 

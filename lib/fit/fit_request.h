@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -34,11 +35,20 @@ struct FitRequest {
   std::optional<double> huber_delta;  // default: the law's (chinchilla/power 1e-3, mixing 0.05)
   double compute = 0;                 // chinchilla: C for the compute-optimal allocation; 0 = none
   int mixing_random_starts = 30;      // mixing: random t vectors per (log c, log k) grid pair
+  // pipeline (Ye et al. 2024 §4): per run a step law fitted on the history points in
+  // step_window, extrapolated to at_steps; per mixture a size law over the runs' sizes,
+  // extrapolated to at_size; the mixing law on those losses.
+  int64_t at_steps = 0;
+  double at_size = 0;
+  std::pair<int64_t, int64_t> step_window = {10000, 30000};
 
   // Which runs: the experiment fitted, an optional held-out experiment, and Epoch's protocol of
   // dropping the runs with the highest target (recorded, so a stored fit says what it saw).
   std::string experiment;
   std::string test_experiment;
+  // The runs as they were at this step: final metrics are the last values at steps ≤ max_step
+  // (eval histories) and histories end there; nullopt = as they finished.
+  std::optional<int64_t> max_step;
   int drop_highest = 0;
   // Runs of different training settings (runs.settings_id) are not fitted together unless allowed;
   // `where` (KEY=VALUE over the runs' settings, e.g. "lr=1e-3") selects the runs fitted.

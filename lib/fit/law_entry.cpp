@@ -17,6 +17,7 @@ Result<FitReport> FitWith(const LawEntry& entry, const FitRequest& request,
                           RunFitProtocol(*law.estimator, law.train, test_rows, request));
   report.law = entry.name;
   report.options = request.ToJson();
+  report.stages = std::move(law.stages);
   for (const RunPoint& run : train) report.run_ids.push_back(run.run_id);
   return report;
 }

@@ -24,6 +24,7 @@ struct PreparedLaw {
   std::shared_ptr<const RunReader> reader;
   std::unique_ptr<Estimator> estimator;
   FitRows train;
+  std::vector<FitReport> stages;  // a chain's earlier stages, fitted while preparing
 };
 
 // Turns one stored parameter set (state "fit" or an element of "bootstrap") into a predictor.
@@ -39,8 +40,7 @@ struct LawEntry {
   std::string family;  // e.g. "scale law (Ceres)", "regression (xgboost)"
   std::string reads;   // what it reads of a run, for --help and docs
   // Checks the request against the runs and prepares the law (errors as InvalidInput).
-  std::function<Result<PreparedLaw>(const FitRequest&, const std::vector<RunPoint>& train)>
-      prepare;
+  std::function<Result<PreparedLaw>(const FitRequest&, const std::vector<RunPoint>& train)> prepare;
   // The reader and decoder of a stored fit, from its request and state.
   std::function<Result<LawLoader>(const FitRequest&, const nlohmann::json& state)> load;
   // Optional: request defaults from the training runs and the experiment's config JSON.

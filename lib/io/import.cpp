@@ -14,128 +14,22 @@
 #include "common/names.h"
 #include "common/sha256.h"
 #include "csv/csv.h"
+#include "io/joined_rows.h"
 
 namespace mixrun {
 namespace {
 
-// Where a column of the joined rows comes from.
-struct ColumnRef {
-  size_t file = 0;
-  size_t column = 0;
-};
-
-// The files joined on the key column, read one joined row at a time: the first file in order,
-// and for it the matching row of every other file, found through an index of where each of that
-// file's rows starts (so only the keys are held, never the files).
-class JoinedRows {
- public:
-  static Result<std::unique_ptr<JoinedRows>> Open(const ImportOptions& options) {
-    auto rows = std::unique_ptr<JoinedRows>(new JoinedRows(options.on));
-    for (const std::string& path : options.files) {
-      MIXRUN_ASSIGN_OR_RETURN(auto reader, CsvReader::Open(path));
-      rows->files_.push_back(std::move(reader));
-    }
-    if (rows->files_.empty()) return Status::InvalidInput("import: no CSV file given");
-    if (rows->files_.size() > 1 && options.on.empty()) {
-      return Status::InvalidInput("import: several files need --on COLUMN to join them");
-    }
-    rows->rows_.resize(rows->files_.size());
-    rows->index_.resize(rows->files_.size());
-    if (options.on.empty()) return rows;
-    for (size_t f = 0; f < rows->files_.size(); ++f) {
-      CsvReader& file = *rows->files_[f];
-      auto column = file.Column(options.on);
-      if (!column) {
-        return Status::InvalidInput(file.path() + ": no column '" + options.on + "' to join on");
-      }
-      rows->on_columns_.push_back(*column);
-      if (f > 0) MIXRUN_RETURN_IF_ERROR(rows->Index(f));
-    }
-    return rows;
-  }
-
-  size_t file_count() const { return files_.size(); }
-  const CsvReader& file(size_t f) const { return *files_[f]; }
-  // Rows of file f (f > 0) that the join can reach.
-  size_t indexed_rows(size_t f) const { return index_[f].size(); }
-
-  std::optional<ColumnRef> Find(const std::string& name) const {
-    for (size_t f = 0; f < files_.size(); ++f) {
-      if (auto column = files_[f]->Column(name)) return ColumnRef{f, *column};
-    }
-    return std::nullopt;
-  }
-
-  // The next row of the first file joined to its matches; false at the end.
-  Result<bool> Next() {
-    MIXRUN_ASSIGN_OR_RETURN(bool more, files_[0]->Next(rows_[0]));
-    if (!more || on_.empty()) return more;
-    const std::string& key = rows_[0].fields[on_columns_[0]];
-    if (!first_keys_.insert(key).second) {
-      return Status::InvalidInput(Where() + ": duplicate " + on_ + " '" + key + "'");
-    }
-    for (size_t f = 1; f < files_.size(); ++f) {
-      auto match = index_[f].find(key);
-      if (match == index_[f].end()) {
-        return Status::InvalidInput(files_[f]->path() + ": no row with " + on_ + " '" + key +
-                                    "' (needed by " + Where() + ")");
-      }
-      MIXRUN_RETURN_IF_ERROR(files_[f]->Seek(match->second));
-      MIXRUN_ASSIGN_OR_RETURN(bool found, files_[f]->Next(rows_[f]));
-      if (!found) return Status::Failed(files_[f]->path() + ": changed while it was read");
-    }
-    return true;
-  }
-
-  // Back to the first row, for another pass.
-  Status Rewind() {
-    first_keys_.clear();
-    for (auto& file : files_) MIXRUN_RETURN_IF_ERROR(file->Rewind());
-    return Status::Ok();
-  }
-
-  const std::string& Text(ColumnRef ref) const { return rows_[ref.file].fields[ref.column]; }
-  Result<double> Number(ColumnRef ref) const {
-    return files_[ref.file]->Number(rows_[ref.file], ref.column);
-  }
-  std::string Where(ColumnRef ref) const { return files_[ref.file]->Where(rows_[ref.file]); }
-  std::string Where() const { return Where({0, 0}); }
-
- private:
-  explicit JoinedRows(std::string on) : on_(std::move(on)) {}
-
-  Status Index(size_t f) {
-    CsvReader& file = *files_[f];
-    CsvRow row;
-    while (true) {
-      MIXRUN_ASSIGN_OR_RETURN(bool more, file.Next(row));
-      if (!more) break;
-      const std::string& key = row.fields[on_columns_[f]];
-      if (!index_[f].emplace(key, row.position).second) {
-        return Status::InvalidInput(file.Where(row) + ": duplicate " + on_ + " '" + key + "'");
-      }
-    }
-    return Status::Ok();
-  }
-
-  std::string on_;
-  std::vector<std::unique_ptr<CsvReader>> files_;
-  std::vector<size_t> on_columns_;                                   // per file, with --on
-  std::vector<std::unordered_map<std::string, CsvPosition>> index_;  // files after the first
-  std::unordered_set<std::string> first_keys_;  // the first file's keys read in this pass
-  std::vector<CsvRow> rows_;                    // the current joined row, one per file
-};
-
-// Columns by prefix across all files (the join column excluded), in file order.
+// Columns by prefix across all files (the join and step columns excluded), in file order.
 std::vector<std::pair<std::string, ColumnRef>> PrefixedColumns(const JoinedRows& rows,
                                                                const std::string& prefix,
-                                                               const std::string& on) {
+                                                               const std::string& on,
+                                                               const std::string& step) {
   std::vector<std::pair<std::string, ColumnRef>> columns;
   if (prefix.empty()) return columns;
   for (size_t f = 0; f < rows.file_count(); ++f) {
     const auto& header = rows.file(f).header();
     for (size_t c = 0; c < header.size(); ++c) {
-      if (header[c] != on && header[c].size() > prefix.size() &&
+      if (header[c] != on && header[c] != step && header[c].size() > prefix.size() &&
           header[c].compare(0, prefix.size(), prefix) == 0) {
         columns.emplace_back(header[c].substr(prefix.size()), ColumnRef{f, c});
       }
@@ -159,13 +53,13 @@ Result<std::optional<ColumnRef>> OptionalColumn(const JoinedRows& rows, const st
 struct ImportColumns {
   std::vector<std::pair<std::string, ColumnRef>> weights;  // domain -> column
   std::vector<std::pair<std::string, ColumnRef>> metrics;  // metric name -> column
-  std::optional<ColumnRef> n, d, c, on;
+  std::optional<ColumnRef> n, d, c, on, step, tokens;
 };
 
 Result<ImportColumns> FindColumns(const JoinedRows& rows, const ImportOptions& options) {
   ImportColumns columns;
-  columns.weights = PrefixedColumns(rows, options.weights_prefix, options.on);
-  columns.metrics = PrefixedColumns(rows, options.metrics_prefix, options.on);
+  columns.weights = PrefixedColumns(rows, options.weights_prefix, options.on, options.step_column);
+  columns.metrics = PrefixedColumns(rows, options.metrics_prefix, options.on, options.step_column);
   for (const auto& [name, column] : options.metrics) {
     MIXRUN_ASSIGN_OR_RETURN(auto ref, OptionalColumn(rows, column, "--metric " + name));
     columns.metrics.emplace_back(name, *ref);
@@ -203,16 +97,37 @@ Result<ImportColumns> FindColumns(const JoinedRows& rows, const ImportOptions& o
   MIXRUN_ASSIGN_OR_RETURN(columns.n, OptionalColumn(rows, options.n_column, "--n"));
   MIXRUN_ASSIGN_OR_RETURN(columns.d, OptionalColumn(rows, options.d_column, "--d"));
   MIXRUN_ASSIGN_OR_RETURN(columns.c, OptionalColumn(rows, options.c_column, "--c"));
+  MIXRUN_ASSIGN_OR_RETURN(columns.step, OptionalColumn(rows, options.step_column, "--step"));
+  MIXRUN_ASSIGN_OR_RETURN(columns.tokens, OptionalColumn(rows, options.tokens_column, "--tokens"));
+  if ((columns.tokens || options.tokens_per_step > 0) && !columns.step) {
+    return Status::InvalidInput("--tokens and --tokens-per-step need --step (the history form)");
+  }
+  if (columns.tokens && options.tokens_per_step > 0) {
+    return Status::InvalidInput("give --tokens or --tokens-per-step, not both");
+  }
   if (!options.on.empty()) columns.on = rows.Find(options.on);
   return columns;
 }
 
-// One row of the files as a finished run with its final metrics.
+// One row of the files as a finished run with its final metrics (or, in the history form, its
+// metrics at the row's step).
 struct ImportedRun {
   RunSpec spec;
   std::vector<MetricRow> metrics;
   bool weight_sum_off = false;  // weights summing further than 1% from 1
 };
+
+// A whole number of the column (steps, tokens), or an error naming the cell.
+Result<double> WholeNumber(const JoinedRows& rows, ColumnRef ref, const std::string& flag,
+                           const std::string& what) {
+  MIXRUN_ASSIGN_OR_RETURN(double value, rows.Number(ref));
+  if (value < 0 || value != std::floor(value)) {
+    return Status::InvalidInput(
+        rows.Where(ref) + ": column '" + rows.file(ref.file).header()[ref.column] + "' (" + flag +
+        "): " + what + " must be a whole number ≥ 0, found '" + rows.Text(ref) + "'");
+  }
+  return value;
+}
 
 // Without `keyed`, the run key is left empty (checking rows needs no key).
 Result<ImportedRun> ReadRun(const JoinedRows& rows, const ImportColumns& columns,
@@ -253,10 +168,21 @@ Result<ImportedRun> ReadRun(const JoinedRows& rows, const ImportColumns& columns
   if (std::isnan(run.flops) && !std::isnan(run.n_tokens) && !std::isnan(run.n_params)) {
     run.flops = 6 * run.n_params * run.n_tokens;
   }
+  int64_t step = 0;
+  double tokens = std::isnan(run.n_tokens) ? 0.0 : run.n_tokens;
+  if (columns.step) {
+    MIXRUN_ASSIGN_OR_RETURN(double steps, WholeNumber(rows, *columns.step, "--step", "a step"));
+    step = static_cast<int64_t>(steps);
+    tokens = options.tokens_per_step > 0 ? steps * options.tokens_per_step : 0.0;
+    if (columns.tokens) {
+      MIXRUN_ASSIGN_OR_RETURN(tokens,
+                              WholeNumber(rows, *columns.tokens, "--tokens", "a token count"));
+    }
+  }
   for (const auto& [name, ref] : columns.metrics) {
     if (rows.Text(ref).empty()) continue;  // a metric this run does not have
     MIXRUN_ASSIGN_OR_RETURN(double value, rows.Number(ref));
-    imported.metrics.push_back({name, 0, std::isnan(run.n_tokens) ? 0.0 : run.n_tokens, value});
+    imported.metrics.push_back({name, step, tokens, value});
   }
   run.label = columns.on ? rows.Text(*columns.on) : rows.Where();
   if (!keyed) return imported;
@@ -304,6 +230,70 @@ Status WriteBatch(Store& store, int64_t experiment_id, const ImportOptions& opti
   return Status::Ok();
 }
 
+// The history form's runs in order of first appearance: where each run's rows start in the first
+// file, and its first row's mixture and scale (every row of the run must agree with them).
+struct HistoryRuns {
+  struct Run {
+    std::vector<CsvPosition> rows;
+    RunSpec first;
+    std::string first_where;
+  };
+  std::vector<Run> runs;
+  std::unordered_map<std::string, size_t> index;  // --on value -> runs[]
+
+  Status Add(const JoinedRows& rows, const ImportedRun& row) {
+    auto [found, added] = index.emplace(row.spec.label, runs.size());
+    if (added) {
+      runs.push_back({{rows.position()}, row.spec, rows.Where()});
+      return Status::Ok();
+    }
+    Run& run = runs[found->second];
+    run.rows.push_back(rows.position());
+    auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+    const RunSpec& first = run.first;
+    std::string differs;
+    if (first.weights != row.spec.weights) differs = "mixture";
+    if (!same(first.n_params, row.spec.n_params)) differs = "N";
+    if (!same(first.n_tokens, row.spec.n_tokens)) differs = "D";
+    if (!same(first.flops, row.spec.flops)) differs = "C";
+    if (differs.empty()) return Status::Ok();
+    return Status::InvalidInput(rows.Where() + ": run '" + row.spec.label + "' has another " +
+                                differs + " than on its first row (" + run.first_where +
+                                "); the rows of one run must agree on its mixture and scale");
+  }
+};
+
+// Reads every row of one history run back (pass two) as one run with its metrics at each step.
+Result<ImportedRun> ReadHistoryRun(JoinedRows& rows, const ImportColumns& columns,
+                                   const ImportOptions& options, const HistoryRuns::Run& run) {
+  ImportedRun whole;
+  bool first = true;
+  int64_t last_step = -1;
+  double last_tokens = 0;
+  for (const CsvPosition& position : run.rows) {
+    MIXRUN_ASSIGN_OR_RETURN(bool found, rows.ReadAt(position));
+    if (!found) return Status::Failed(rows.file(0).path() + ": changed while it was read");
+    MIXRUN_ASSIGN_OR_RETURN(ImportedRun row, ReadRun(rows, columns, options, /*keyed=*/true));
+    if (first) whole.spec = row.spec;
+    first = false;
+    for (MetricRow& metric : row.metrics) {
+      if (metric.step > last_step) {
+        last_step = metric.step;
+        last_tokens = metric.tokens;
+      }
+      whole.metrics.push_back(std::move(metric));
+    }
+  }
+  RunSpec& spec = whole.spec;
+  if (std::isnan(spec.n_tokens) && last_tokens > 0) {  // D: the tokens seen at the last step
+    spec.n_tokens = last_tokens;
+    if (std::isnan(spec.flops) && !std::isnan(spec.n_params)) {
+      spec.flops = 6 * spec.n_params * spec.n_tokens;
+    }
+  }
+  return whole;
+}
+
 }  // namespace
 
 Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
@@ -313,28 +303,41 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
         "import: --experiment is " + std::to_string(options.experiment.size()) +
         " characters long; names are at most " + std::to_string(kMaxNameLength));
   }
-  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<JoinedRows> rows, JoinedRows::Open(options));
+  if (!(options.tokens_per_step >= 0 && std::isfinite(options.tokens_per_step))) {
+    return Status::InvalidInput("--tokens-per-step must be a positive number");
+  }
+  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<JoinedRows> rows,
+                          JoinedRows::Open(options.files, options.on, options.step_column));
   MIXRUN_ASSIGN_OR_RETURN(ImportColumns columns, FindColumns(*rows, options));
+  const bool history = columns.step.has_value();
 
-  // First pass: every row checked, nothing kept (import.h: a fault writes nothing).
+  // First pass: every row checked, nothing kept but, in the history form, where each run's rows
+  // are (import.h: a fault writes nothing).
   ImportSummary summary;
+  HistoryRuns runs_of_history;
   while (true) {
     MIXRUN_ASSIGN_OR_RETURN(bool more, rows->Next());
     if (!more) break;
     MIXRUN_ASSIGN_OR_RETURN(ImportedRun run, ReadRun(*rows, columns, options, /*keyed=*/false));
     ++summary.rows;
+    if (history) {
+      MIXRUN_RETURN_IF_ERROR(runs_of_history.Add(*rows, run));
+      if (runs_of_history.runs.back().rows.size() > 1) continue;
+    }
     if (run.weight_sum_off) ++summary.weight_sums_off;
   }
+  summary.runs = history ? static_cast<int>(runs_of_history.runs.size()) : summary.rows;
   for (size_t f = 1; f < rows->file_count(); ++f) {
     const size_t rows_in_file = rows->indexed_rows(f);
-    if (rows_in_file != static_cast<size_t>(summary.rows)) {
+    const int expected = rows->keyed_by_step(f) ? summary.rows : summary.runs;
+    if (rows_in_file != static_cast<size_t>(expected)) {
       spdlog::warn("{}: {} rows have no match in {} and are not imported", rows->file(f).path(),
-                   rows_in_file - summary.rows, rows->file(0).path());
+                   rows_in_file - expected, rows->file(0).path());
     }
   }
   if (summary.weight_sums_off > 0) {
-    spdlog::warn("{} of {} rows have weights summing further than 1% from 1; stored as given",
-                 summary.weight_sums_off, summary.rows);
+    spdlog::warn("{} of {} runs have weights summing further than 1% from 1; stored as given",
+                 summary.weight_sums_off, summary.runs);
   }
 
   // Second pass: the same rows again, written in batches.
@@ -351,10 +354,18 @@ Result<ImportSummary> ImportCsv(Store& store, const ImportOptions& options) {
   const size_t batch_rows = static_cast<size_t>(std::max(1, options.batch_rows));
   std::vector<RunSpec> runs;
   std::vector<std::vector<MetricRow>> metrics;
+  size_t next_history_run = 0;
   while (true) {
-    MIXRUN_ASSIGN_OR_RETURN(bool more, rows->Next());
-    if (!more) break;
-    MIXRUN_ASSIGN_OR_RETURN(ImportedRun run, ReadRun(*rows, columns, options, /*keyed=*/true));
+    ImportedRun run;
+    if (history) {
+      if (next_history_run == runs_of_history.runs.size()) break;
+      MIXRUN_ASSIGN_OR_RETURN(
+          run, ReadHistoryRun(*rows, columns, options, runs_of_history.runs[next_history_run++]));
+    } else {
+      MIXRUN_ASSIGN_OR_RETURN(bool more, rows->Next());
+      if (!more) break;
+      MIXRUN_ASSIGN_OR_RETURN(run, ReadRun(*rows, columns, options, /*keyed=*/true));
+    }
     runs.push_back(std::move(run.spec));
     metrics.push_back(std::move(run.metrics));
     if (runs.size() >= batch_rows) {

@@ -1,5 +1,8 @@
 // Importing other trainers' results from CSV files into the store as finished runs.
 // Several files are joined on one column; re-importing the same rows adds nothing.
+// Two forms: one row per run (its final metrics), or with --step the eval-history form, one row
+// per (run, step): the rows sharing a --on value are one run whose metrics are stored at each
+// step (its final values are those at its last step); mixture and scale must agree on its rows.
 //
 // The files are streamed (memory grows with the number of rows' join keys, not with the files'
 // size) and read twice: every row is checked before anything is written, so a fault anywhere in
@@ -29,6 +32,12 @@ struct ImportOptions {
   std::string n_column;                                      // parameters N
   std::string d_column;                                      // tokens D
   std::string c_column;  // FLOPs C; D = C / (6N) when D is not given
+  // The history form: the column of optimizer steps (whole numbers ≥ 0), and the tokens seen at
+  // each step (a column, or steps × tokens_per_step). Without --d, a run's D is its tokens at its
+  // last step when they are known.
+  std::string step_column;
+  std::string tokens_column;
+  double tokens_per_step = 0;
   // A run already stored (same key: with --on, the same row id, mixture and scale) whose stored
   // metrics differ from the file's takes the file's (--update); otherwise the stored ones stay.
   bool update = false;
@@ -39,6 +48,7 @@ struct ImportOptions {
 
 struct ImportSummary {
   int rows = 0;
+  int runs = 0;  // runs in the files (= rows unless the history form)
   int added = 0;
   int existing = 0;  // runs already stored (including those below)
   // Runs already stored with other metric values than the file's: kept, or replaced (updated)

@@ -122,8 +122,9 @@ Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
   PreparedLaw law;
   law.reader = std::make_shared<CurveReader>(spec);
   MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
-  MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(
-      law.train.size(), static_cast<size_t>(spec->model->num_params()), spec->law + " law"));
+  const size_t fewest =
+      spec->min_points > 0 ? spec->min_points : static_cast<size_t>(spec->model->num_params()) + 1;
+  MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(law.train.size(), fewest - 1, spec->law + " law"));
   law.estimator = std::make_unique<CurveEstimator>(std::move(spec), request.threads);
   return law;
 }
@@ -139,7 +140,8 @@ LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec) {
     }
     std::vector<double> params;
     for (const auto& value : json) {
-      if (!value.is_number()) return Status::InvalidInput("stored " + spec->law + " fit: not a number");
+      if (!value.is_number())
+        return Status::InvalidInput("stored " + spec->law + " fit: not a number");
       params.push_back(value.get<double>());
     }
     return std::unique_ptr<Predictor>(new CurvePredictor(spec, std::move(params)));

@@ -21,6 +21,9 @@ struct CurveLawSpec {
   int num_features = 1;
   std::vector<std::vector<double>> starts;
   double huber_delta = 1e-3;
+  // The fewest rows it is fitted on; 0: one more than its parameters. A law fitted as one stage
+  // of a chain may interpolate (the pipeline's size law: 3 sizes, 3 parameters).
+  size_t min_points = 0;
   // Features of a run for prediction (e.g. log N, log D).
   std::function<Result<std::vector<double>>(const RunPoint&)> features;
   // Features and observed losses of runs for fitting (one row per run, or per history point).

@@ -101,7 +101,7 @@ class MixingPredictor : public Predictor {
 
 // Fits one law per domain metric on the same rows of weights; refits all of them on the same
 // resample, so a bootstrap set predicts the target coherently.
-class MixingEstimator : public Estimator {
+class MixingEstimator : public MixingStage {
  public:
   MixingEstimator(std::shared_ptr<const MixingContext> context,
                   std::vector<std::vector<double>> metric_values, const FitRequest& request)
@@ -125,7 +125,7 @@ class MixingEstimator : public Estimator {
     EstimatorFit out;
     nlohmann::json domain_stats = nlohmann::json::object();
     for (size_t i = 0; i < context_->target.metrics.size(); ++i) {
-      const Observations observations = MetricObservations(rows, i, nullptr);
+      const Observations observations = MetricObservations(rows, metric_values_[i], nullptr);
       // Each metric draws its random t vectors from its own stream of the seed.
       auto fit =
           FitMultiStart(*model_, observations, MixingStarts(m, random_starts_, seed_ + i), engine);
@@ -151,16 +151,35 @@ class MixingEstimator : public Estimator {
   // every polished candidate, keeping the best.
   Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
                                            Purpose purpose) const override {
+    return RefitWith(rows, weights, purpose, metric_values_);
+  }
+
+  Result<std::unique_ptr<Predictor>> RefitOnValues(
+      const FitRows& rows, const std::vector<double>& row_weights,
+      const std::vector<std::vector<double>>& values) const override {
+    if (values.size() != metric_values_.size()) {
+      return Status::Failed("mixing: values for " + std::to_string(values.size()) + " of " +
+                            std::to_string(metric_values_.size()) + " metrics");
+    }
+    return RefitWith(rows, row_weights, Purpose::kBootstrap, values);
+  }
+
+  nlohmann::json Context() const override { return context_->ToJson(); }
+
+ private:
+  Result<std::unique_ptr<Predictor>> RefitWith(
+      const FitRows& rows, const std::vector<double>& weights, Purpose purpose,
+      const std::vector<std::vector<double>>& values) const {
     std::vector<std::vector<double>> params;
     for (size_t i = 0; i < context_->target.metrics.size(); ++i) {
       if (purpose == Purpose::kBootstrap) {
-        const Observations resample = MetricObservations(rows, i, &weights);
+        const Observations resample = MetricObservations(rows, values[i], &weights);
         RefitResult refit = RefitTightly(*model_, resample, best_[i], delta_);
         if (!refit.usable) return Status::Failed("mixing: bootstrap refit did not converge");
         params.push_back(std::move(refit.params));
         continue;
       }
-      const Observations fitting = MetricObservations(rows, i, &weights).Kept();
+      const Observations fitting = MetricObservations(rows, values[i], &weights).Kept();
       double best = std::numeric_limits<double>::infinity();
       params.push_back(best_[i]);
       for (const auto& candidate : candidates_[i]) {
@@ -174,16 +193,13 @@ class MixingEstimator : public Estimator {
     return std::unique_ptr<Predictor>(new MixingPredictor(context_, std::move(params)));
   }
 
-  nlohmann::json Context() const override { return context_->ToJson(); }
-
- private:
-  // The rows' weights against domain metric i, with multiplicities when given.
-  Observations MetricObservations(const FitRows& rows, size_t metric,
-                                  const std::vector<double>* weights) const {
+  // The rows' weights against one domain metric's values, with multiplicities when given.
+  static Observations MetricObservations(const FitRows& rows, const std::vector<double>& values,
+                                         const std::vector<double>* weights) {
     Observations observations;
     observations.num_features = rows.num_features;
     observations.x = rows.x;
-    observations.y = metric_values_[metric];
+    observations.y = values;
     if (weights) observations.multiplicity = *weights;
     return observations;
   }
@@ -199,7 +215,10 @@ class MixingEstimator : public Estimator {
   std::vector<std::vector<std::vector<double>>> candidates_;
 };
 
-Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<RunPoint>& train) {
+}  // namespace
+
+Result<PreparedMixing> PrepareMixingStage(const FitRequest& request,
+                                          const std::vector<RunPoint>& train) {
   auto context = std::make_shared<MixingContext>();
   MIXRUN_ASSIGN_OR_RETURN(context->target, ResolveDomainTarget(request, "mixing"));
   context->domains = MixtureDomains(train);
@@ -210,7 +229,8 @@ Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<R
                                 std::to_string(kMaxMixingDomains));
   }
   MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(train.size(), m + 1, "mixing law per domain"));
-  PreparedLaw law;
+  PreparedMixing law;
+  law.metrics = context->target.metrics;
   law.reader =
       std::make_shared<MixtureReader>(context->domains, ObservedTarget(request, context->target));
   MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
@@ -224,7 +244,7 @@ Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<R
   return law;
 }
 
-Result<LawLoader> LoadMixing(const FitRequest& request, const nlohmann::json& state) {
+Result<LawLoader> LoadMixingLaw(const FitRequest& request, const nlohmann::json& state) {
   auto context = std::make_shared<MixingContext>();
   try {
     context->domains = state.at("domains").get<std::vector<std::string>>();
@@ -244,6 +264,17 @@ Result<LawLoader> LoadMixing(const FitRequest& request, const nlohmann::json& st
     return std::unique_ptr<Predictor>(new MixingPredictor(context, std::move(params)));
   };
   return loader;
+}
+
+namespace {
+
+Result<PreparedLaw> PrepareMixing(const FitRequest& request, const std::vector<RunPoint>& train) {
+  MIXRUN_ASSIGN_OR_RETURN(PreparedMixing mixing, PrepareMixingStage(request, train));
+  PreparedLaw law;
+  law.reader = std::move(mixing.reader);
+  law.estimator = std::move(mixing.estimator);
+  law.train = std::move(mixing.train);
+  return law;
 }
 
 }  // namespace
@@ -280,7 +311,7 @@ const LawEntry& MixingLaw() {
       .family = "mixture law (Ceres)",
       .reads = "the mixture of each run, its per-domain losses and the target",
       .prepare = PrepareMixing,
-      .load = LoadMixing,
+      .load = LoadMixingLaw,
       .defaults = FillMixingDefaults,
       .history = nullptr,
   };

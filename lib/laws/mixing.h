@@ -38,6 +38,30 @@ std::unique_ptr<LawModel> NewMixingModel(int domains);
 // vectors (uniform in [−2, 2]) per pair; seeded and reproducible.
 std::vector<std::vector<double>> MixingStarts(int domains, int random_t, uint64_t seed);
 
+// The mixing law as the last stage of a chain of laws (pipeline.h): the estimator the catalog's
+// mixing row fits with, which can also refit on other per-domain values of the same rows.
+class MixingStage : public Estimator {
+ public:
+  // A refit tightly from the full fit (as a bootstrap refit) with row i counted row_weights[i]
+  // times, on other per-domain values: values[metric][row], in the target's metric order.
+  virtual Result<std::unique_ptr<Predictor>> RefitOnValues(
+      const FitRows& rows, const std::vector<double>& row_weights,
+      const std::vector<std::vector<double>>& values) const = 0;
+};
+
+struct PreparedMixing {
+  std::shared_ptr<const RunReader> reader;
+  std::unique_ptr<MixingStage> estimator;
+  FitRows train;
+  std::vector<std::string> metrics;  // the per-domain metrics, in the order of `values`
+};
+
+// The mixing law prepared on runs whose per-domain metrics hold the values to fit.
+Result<PreparedMixing> PrepareMixingStage(const FitRequest& request,
+                                          const std::vector<RunPoint>& train);
+// The reader and decoder of a stored mixing fit (or of a law whose last stage it is).
+Result<LawLoader> LoadMixingLaw(const FitRequest& request, const nlohmann::json& state);
+
 // Fills a mixing request's defaults: every eval/<domain>/loss metric of the runs as the domain
 // metrics, and the experiment's target (config JSON "target": weights or domain) over them, so
 // that a trained experiment needs no flags.

@@ -66,7 +66,8 @@ Result<FitRows> PowerRows(const std::vector<RunPoint>& runs, const std::string& 
 
 }  // namespace
 
-Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request) {
+Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request,
+                                                      size_t min_points) {
   const std::string x = request.x;
   if (x != "n" && x != "d" && x != "c" && x != "step") {
     return Status::InvalidInput("power law: x must be n, d, c or step, not '" + x + "'");
@@ -78,6 +79,7 @@ Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request)
   spec->num_features = 1;
   spec->starts = PowerStarts();
   spec->huber_delta = request.huber_delta.value_or(1e-3);
+  spec->min_points = min_points;
   spec->features = [x](const RunPoint& run) -> Result<std::vector<double>> {
     MIXRUN_ASSIGN_OR_RETURN(double value, ScaleOf(run, x));
     return std::vector<double>{std::log(value)};

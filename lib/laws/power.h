@@ -28,8 +28,9 @@ struct PowerFunctor {
 inline constexpr int kPowerParams = 3;
 
 // Fails for an x other than n, d, c, step. Rows: feature log x, y the metric; for x = step one
-// row per history sample (step > 0) of every run.
-Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request);
+// row per history sample (step > 0) of every run. `min_points`: CurveLawSpec's (0: P + 1).
+Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request,
+                                                      size_t min_points = 0);
 
 // The catalog's row: power.
 const LawEntry& PowerLaw();

@@ -147,10 +147,13 @@ class Store {
                                      const std::vector<RunSpec>& runs);
   Result<std::vector<RunRow>> ListRuns(const RunFilter& filter);
   Result<RunRow> GetRun(int64_t run_id);
-  // Runs with status done as the laws see them: scale, mixture, final metrics, and the full
-  // history of the metrics named in `history`.
+  // Runs with status done as the laws see them: scale, mixture, final metrics (each metric's
+  // value at its last step), and the full history of the metrics named in `history`. With
+  // `max_step`, the runs as they were at that step: final values are the last at steps ≤ max_step
+  // and histories end there.
   Result<std::vector<RunPoint>> LoadRunPoints(int64_t experiment_id,
-                                              const std::set<std::string>& history = {});
+                                              const std::set<std::string>& history = {},
+                                              std::optional<int64_t> max_step = std::nullopt);
 
   // Marks the run as running by this process if it is still as `seen` left it (same status and
   // attempts): a compare-and-set, so two processes never both claim one run.

@@ -217,7 +217,9 @@ Result<RunRow> Store::GetRun(int64_t run_id) {
 }
 
 Result<std::vector<RunPoint>> Store::LoadRunPoints(int64_t experiment_id,
-                                                   const std::set<std::string>& history) {
+                                                   const std::set<std::string>& history,
+                                                   std::optional<int64_t> max_step) {
+  const int64_t last_step = max_step.value_or(std::numeric_limits<int64_t>::max());
   MIXRUN_ASSIGN_OR_RETURN(std::vector<RunRow> runs, [&]() -> Result<std::vector<RunRow>> {
     MIXRUN_ASSIGN_OR_RETURN(
         Statement query,
@@ -247,9 +249,11 @@ Result<std::vector<RunPoint>> Store::LoadRunPoints(int64_t experiment_id,
   }
   MIXRUN_ASSIGN_OR_RETURN(
       Statement finals,
-      db_->Prepare("SELECT f.run_id, f.name, f.value FROM final_metrics AS f "
-                   "JOIN runs AS r ON r.id = f.run_id WHERE r.experiment_id = ?1"));
-  finals.Bind(1, experiment_id);
+      db_->Prepare("SELECT m.run_id, m.name, m.value FROM metrics AS m "
+                   "JOIN runs AS r ON r.id = m.run_id WHERE r.experiment_id = ?1 AND m.step = "
+                   "(SELECT MAX(step) FROM metrics AS last WHERE last.run_id = m.run_id AND "
+                   "last.name = m.name AND last.step <= ?2)"));
+  finals.Bind(1, experiment_id).Bind(2, last_step);
   while (finals.Step()) {
     auto found = index.find(finals.Int(0));
     if (found != index.end()) points[found->second].metrics[finals.Text(1)] = finals.Double(2);
@@ -259,9 +263,9 @@ Result<std::vector<RunPoint>> Store::LoadRunPoints(int64_t experiment_id,
       Statement curves,
       db_->Prepare("SELECT m.run_id, m.step, m.tokens, m.value FROM metrics AS m JOIN runs AS r "
                    "ON r.id = m.run_id WHERE r.experiment_id = ?1 AND m.name = ?2 "
-                   "ORDER BY m.run_id, m.step"));
+                   "AND m.step <= ?3 ORDER BY m.run_id, m.step"));
   for (const std::string& name : history) {
-    curves.Bind(1, experiment_id).Bind(2, name);
+    curves.Bind(1, experiment_id).Bind(2, name).Bind(3, last_step);
     while (curves.Step()) {
       auto found = index.find(curves.Int(0));
       if (found == index.end()) continue;

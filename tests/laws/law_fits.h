@@ -9,13 +9,15 @@
 #include "laws/chinchilla.h"
 #include "laws/mixing.h"
 #include "laws/mixscale.h"
+#include "laws/pipeline.h"
 #include "laws/power.h"
 #include "testing/law_fits.h"
 
 namespace mixrun::testing {
 
 inline Result<const LawEntry*> LawsEntry(const std::string& law) {
-  for (const LawEntry* entry : {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw()}) {
+  for (const LawEntry* entry :
+       {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw(), &PipelineLaw()}) {
     if (entry->name == law) return entry;
   }
   return Status::InvalidInput("unknown law '" + law + "'");

@@ -208,6 +208,29 @@ TEST_CASE("100,000 metric rows are written in one batch and read back") {
   CHECK(points.value()[0].metrics.at("train/loss") == doctest::Approx(5.0 / 50000));
 }
 
+TEST_CASE("runs read as of a step: each metric's last value at or before it, histories cut there") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.File("steps.db")).value());
+  int64_t experiment = store->PutExperiment("s", "{}").value();
+  int64_t run = store->AddRuns(experiment, {MakeRun("r", 0.5)}).value().run_ids[0];
+  // eval/a/loss at 100, 200, 300; eval/b/loss only at 100 and 400.
+  REQUIRE(store
+              ->WriteMetrics(run, {{"eval/a/loss", 100, 0, 3.0},
+                                   {"eval/a/loss", 200, 0, 2.5},
+                                   {"eval/a/loss", 300, 0, 2.25},
+                                   {"eval/b/loss", 100, 0, 4.0},
+                                   {"eval/b/loss", 400, 0, 3.0}})
+              .ok());
+  auto finished = store->LoadRunPoints(experiment, {"eval/a/loss"}).value()[0];
+  CHECK(finished.metrics.at("eval/a/loss") == 2.25);
+  CHECK(finished.metrics.at("eval/b/loss") == 3.0);
+  auto early = store->LoadRunPoints(experiment, {"eval/a/loss"}, 250).value()[0];
+  CHECK(early.metrics.at("eval/a/loss") == 2.5);
+  CHECK(early.metrics.at("eval/b/loss") == 4.0);
+  CHECK(early.history.at("eval/a/loss").size() == 2);
+  CHECK(store->LoadRunPoints(experiment, {}, 50).value()[0].metrics.empty());
+}
+
 TEST_CASE("fits and recommendations round-trip") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.File("fits.db")).value());
