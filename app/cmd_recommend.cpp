@@ -13,7 +13,6 @@
 
 #include "commands.h"
 #include "common/text_table.h"
-#include "mixture/prior.h"
 #include "optimize/print.h"
 #include "optimize/recommend.h"
 #include "optimize/store_inputs.h"
@@ -64,9 +63,8 @@ Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& opti
     request.constraints.target_tokens = request.at->n_tokens;
   }
   if (!options.domain_tokens.empty()) {
-    if (fits.empty()) return Status::InvalidInput("recommend: no fit");
     MIXRUN_ASSIGN_OR_RETURN(request.constraints.domain_tokens,
-                            ReadDomainTokensFile(options.domain_tokens, fits[0].fitted->domains()));
+                            ReadFitDomainTokens(options.domain_tokens, fits));
   } else if (request.constraints.target_tokens) {
     MIXRUN_ASSIGN_OR_RETURN(request.constraints.domain_tokens, FitDomainTokens(store, fits));
   }

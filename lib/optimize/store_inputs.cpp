@@ -84,6 +84,12 @@ Result<std::map<std::string, int64_t>> FitDomainTokens(Store& store,
   return store.DomainTokens(*fits[0].experiment_id);
 }
 
+Result<std::map<std::string, int64_t>> ReadFitDomainTokens(const std::string& path,
+                                                           const std::vector<LoadedFit>& fits) {
+  if (fits.empty()) return Status::InvalidInput("recommend: no fit");
+  return ReadDomainTokensFile(path, fits[0].fitted->domains());
+}
+
 Result<Prior> ResolvePrior(Store& store, const std::string& flag,
                            const std::vector<LoadedFit>& fits) {
   if (fits.empty()) return Status::InvalidInput("recommend: no fit");

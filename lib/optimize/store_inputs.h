@@ -36,6 +36,10 @@ Result<Prior> ResolvePrior(Store& store, const std::string& flag,
 Result<std::map<std::string, int64_t>> FitDomainTokens(Store& store,
                                                        const std::vector<LoadedFit>& fits);
 
+// --domain-tokens FILE.json: each of the fits' domains' available tokens.
+Result<std::map<std::string, int64_t>> ReadFitDomainTokens(const std::string& path,
+                                                           const std::vector<LoadedFit>& fits);
+
 // Stores the recommendation under the first fit; options_json records every fit, the method's
 // settings and the constraints. Returns the row id.
 Result<int64_t> SaveRecommendation(Store& store, const std::vector<LoadedFit>& fits,

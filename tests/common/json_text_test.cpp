@@ -14,7 +14,7 @@ std::string ErrorOf(const std::string& text) {
   return parsed.status().message();
 }
 
-TEST_CASE("valid JSON with comments parses; syntax errors name line and column") {
+TEST_CASE("valid JSON with comments parses, syntax errors name line and column") {
   auto parsed = ParseJsonText("// a comment\n{\"a\": [1, 2, {\"b\": 3}]} /* end */", "f.json");
   REQUIRE(parsed.ok());
   CHECK((*parsed)["a"][2]["b"] == 3);

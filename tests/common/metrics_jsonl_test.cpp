@@ -7,7 +7,7 @@
 namespace mixrun {
 namespace {
 
-TEST_CASE("metrics.jsonl rows are read in order; blank lines are skipped; tokens are optional") {
+TEST_CASE("metrics.jsonl rows are read in order, blank lines are skipped, tokens are optional") {
   auto rows = ParseMetricsJsonl(
       "{\"step\": 0, \"tokens\": 0, \"name\": \"train/loss\", \"value\": 5.5}\n\n"
       "{\"step\": 100, \"name\": \"eval/web/loss\", \"value\": 2.25}\r\n",

@@ -183,7 +183,7 @@ TEST_CASE("model ladders expand into models, one per rung") {
   CHECK(experiment->models[2].name == "m");
 }
 
-TEST_CASE("tokens_per_param replaces tokens; ladder and budget faults are reported") {
+TEST_CASE("tokens_per_param replaces tokens, ladder and budget faults are reported") {
   std::string text = kValid;
   auto replace = [&](std::vector<std::pair<std::string, std::string>> edits) {
     std::string copy = text;

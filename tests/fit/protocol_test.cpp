@@ -84,7 +84,7 @@ FitRows MakeRows(size_t configurations, int seeds, double sd, Rng& rng) {
   return rows;
 }
 
-TEST_CASE("the prediction interval covers about 95% of new runs; the mean interval far fewer") {
+TEST_CASE("the prediction interval covers about 95% of new runs, the mean interval far fewer") {
   Rng rng(3);
   const FitRows train = MakeRows(60, 1, 0.1, rng), test = MakeRows(4000, 1, 0.1, rng);
   LineEstimator estimator;
@@ -177,7 +177,7 @@ TEST_CASE("fewer than 10 configurations: a Gaussian interval, labelled uncalibra
   CHECK(report->stats.warnings.back().find("Gaussian") != std::string::npos);
 }
 
-TEST_CASE("failed bootstrap refits are dropped and counted; results do not depend on threads") {
+TEST_CASE("failed bootstrap refits are dropped and counted, results do not depend on threads") {
   Rng rng(11);
   const FitRows train = MakeRows(30, 1, 0.1, rng);
   FitRequest request;

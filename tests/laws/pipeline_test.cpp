@@ -103,7 +103,7 @@ TEST_CASE("pipeline: predicts held-out runs at the target steps and size from a 
   DOCTEST_CHECK(sizes.params.count("E[eval/d0/loss][mixture 0]") == 1);
 }
 
-TEST_CASE("pipeline: bootstraps the chain identically with 1 and 2 threads; loads as mixing") {
+TEST_CASE("pipeline: bootstraps the chain identically with 1 and 2 threads, loads as mixing") {
   Rng rng(8);
   const PlantedChain chain = Chain(rng);
   const auto train = Runs(chain, rng, 10, {2e7, 5e7, 1e8}, 30000);

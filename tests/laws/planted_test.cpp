@@ -41,7 +41,7 @@ TEST_CASE("chinchilla recovers planted A, B, E, alpha, beta from 0.5% noise") {
   CHECK(report->stats.in_sample.mre < 0.01);
 }
 
-TEST_CASE("power law in N recovers planted E, A, alpha; in step it fits run histories") {
+TEST_CASE("power law in N recovers planted E, A, alpha, in step it fits run histories") {
   const double A = 30, E = 2.0, alpha = 0.25;
   Rng rng(11);
   std::vector<RunPoint> runs;

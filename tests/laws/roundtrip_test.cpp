@@ -61,7 +61,7 @@ TEST_CASE("chinchilla: stored fit predicts as the fit did, with its bootstrap se
   CHECK_FALSE((*fitted)->Predict(no_scale).ok());
 }
 
-TEST_CASE("mixing: deterministic across threads; stored fit predicts as the fit did") {
+TEST_CASE("mixing: deterministic across threads, stored fit predicts as the fit did") {
   const std::vector<std::string> domains = {"code", "web", "books"};
   Rng rng(5);
   std::vector<RunPoint> runs;

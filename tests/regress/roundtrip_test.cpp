@@ -78,7 +78,7 @@ TEST_CASE("regmix linear and loglinear: round trip, bootstrap sets, ridge shrink
   CHECK(ridge->params.at("intercept") == doctest::Approx(mean).epsilon(1e-4));
 }
 
-TEST_CASE("regmix gbdt: the serialised booster predicts as the fit did; same seed, same model") {
+TEST_CASE("regmix gbdt: the serialised booster predicts as the fit did, same seed, same model") {
   auto first = testing::FitRegmix(Regmix("gbdt"), Train(), {});
   REQUIRE(first.ok());
   CheckRoundTrip(*first);
