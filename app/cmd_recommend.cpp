@@ -57,8 +57,8 @@ Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& opti
         *request.constraints.target_tokens != request.at->n_tokens) {
       return Status::InvalidInput("--target-tokens " +
                                   FormatSignificant(*request.constraints.target_tokens) +
-                                  " contradicts --at's D " + FormatSignificant(request.at->n_tokens) +
-                                  ": give one of them");
+                                  " contradicts --at's D " +
+                                  FormatSignificant(request.at->n_tokens) + ": give one of them");
     }
     request.constraints.target_tokens = request.at->n_tokens;
   }

@@ -44,9 +44,8 @@ Result<PointPrediction> FittedLaw::PredictWithIntervals(const RunPoint& run) con
   return out;
 }
 
-Result<std::vector<double>> FittedLaw::PredictMixtures(const std::vector<double>& weights,
-                                                       size_t rows,
-                                                       const std::optional<ModelScale>& scale) const {
+Result<std::vector<double>> FittedLaw::PredictMixtures(
+    const std::vector<double>& weights, size_t rows, const std::optional<ModelScale>& scale) const {
   const size_t columns = domains().size();
   if (columns == 0) return Status::InvalidInput("law " + law_ + " does not read mixtures");
   if (weights.size() != rows * columns) {

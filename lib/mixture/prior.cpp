@@ -49,7 +49,8 @@ Result<Mixture> ReadDomainNumbers(const std::string& path, const std::string& fl
   }
   Mixture numbers;
   for (const auto& [domain, value] : json.items()) {
-    if (!value.is_number()) return Status::InvalidInput(path + ": /" + domain + ": expected a number");
+    if (!value.is_number())
+      return Status::InvalidInput(path + ": /" + domain + ": expected a number");
     numbers[domain] = value.get<double>();
   }
   return numbers;

@@ -21,8 +21,7 @@ constexpr double kCurvatureFloor = 1e-12;
 }  // namespace
 
 Result<Objective> Objective::Create(std::vector<WeightedFit> fits, std::vector<double> prior,
-                                    double kl_reg, int threads,
-                                    std::optional<ModelScale> scale) {
+                                    double kl_reg, int threads, std::optional<ModelScale> scale) {
   if (fits.empty()) return Status::InvalidInput("recommend: no fit to optimise");
   Objective objective;
   objective.domains_ = fits[0].law->domains();
@@ -137,7 +136,8 @@ Result<double> Objective::ValueAndGradient(const std::vector<double>& r,
   }
   std::vector<double> predicted(2 * m + 1, 0.0);
   for (const WeightedFit& fit : fits_) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, fit.law->PredictMixtures(rows, 2 * m + 1, scale_));
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values,
+                            fit.law->PredictMixtures(rows, 2 * m + 1, scale_));
     for (size_t k = 0; k < values.size(); ++k) predicted[k] += fit.weight * values[k];
   }
   grad.assign(m, 0.0);

@@ -27,8 +27,7 @@ class Objective {
   // may be empty when kl_reg is 0. Mixture-and-scale fits are predicted at `scale`, which they
   // need and other fits refuse.
   static Result<Objective> Create(std::vector<WeightedFit> fits, std::vector<double> prior,
-                                  double kl_reg, int threads,
-                                  std::optional<ModelScale> scale = {});
+                                  double kl_reg, int threads, std::optional<ModelScale> scale = {});
 
   const std::vector<std::string>& domains() const { return domains_; }
   const std::optional<ModelScale>& scale() const { return scale_; }

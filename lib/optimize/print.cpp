@@ -31,8 +31,10 @@ std::string Signed(double value) {
 }
 
 std::string ScaleText(const ModelScale& scale) {
-  return std::string("N ").append(HumanCount(scale.n_params)).append(", D ").append(
-      HumanCount(scale.n_tokens));
+  return std::string("N ")
+      .append(HumanCount(scale.n_params))
+      .append(", D ")
+      .append(HumanCount(scale.n_tokens));
 }
 
 // recommend --at: where the proxies' optimum was, and what keeping it would cost at the target.
@@ -101,8 +103,8 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
   out << '\n'
       << "  95% mean interval       " << MeanBracket(r.predicted) << "  (the law's expected loss; "
       << r.predicted.mean_source << ")\n"
-      << "  95% prediction interval " << PredictionBracket(r.predicted)
-      << "  (one run's loss; " << r.predicted.source << ")\n";
+      << "  95% prediction interval " << PredictionBracket(r.predicted) << "  (one run's loss; "
+      << r.predicted.source << ")\n";
   if (std::isfinite(r.kl_to_prior)) {
     out << "KL to the prior (" << r.prior->source << "): " << FormatSignificant(r.kl_to_prior, 4)
         << " nats\n";

@@ -159,9 +159,8 @@ Result<std::vector<double>> Optimum(const std::vector<LoadedFit>& fits,
   const std::vector<std::string>& domains = constraints.domains;
   std::vector<WeightedFit> weighted;
   for (const LoadedFit& fit : fits) weighted.push_back({fit.fitted.get(), fit.weight});
-  MIXRUN_ASSIGN_OR_RETURN(
-      Objective objective,
-      Objective::Create(weighted, prior, request.kl_reg, request.threads, scale));
+  MIXRUN_ASSIGN_OR_RETURN(Objective objective, Objective::Create(weighted, prior, request.kl_reg,
+                                                                 request.threads, scale));
   if (method == "simulate") {
     MIXRUN_ASSIGN_OR_RETURN(SimulateResult simulated,
                             Simulate(objective, constraints, prior, request.simulate));
@@ -205,13 +204,14 @@ Result<std::pair<ModelScale, std::string>> ProxyScale(const RecommendRequest& re
         "recommend --at: the fit's training runs are unknown, so is the proxy scale: give "
         "--proxy-at N,D");
   }
-  return std::make_pair(ModelScale{largest->n_params, RunTokens(*largest)},
-                        "run " + std::to_string(largest->run_id) +
-                            ", the training run of the largest compute");
+  return std::make_pair(
+      ModelScale{largest->n_params, RunTokens(*largest)},
+      "run " + std::to_string(largest->run_id) + ", the training run of the largest compute");
 }
 
 // Where the target lies beyond every training run, in N and in D.
-std::vector<std::string> Extrapolation(const ModelScale& target, const std::vector<RunPoint>& runs) {
+std::vector<std::string> Extrapolation(const ModelScale& target,
+                                       const std::vector<RunPoint>& runs) {
   double n = 0, d = 0;
   for (const RunPoint& run : runs) {
     if (std::isfinite(run.n_params)) n = std::max(n, run.n_params);
@@ -233,8 +233,8 @@ std::vector<std::string> Extrapolation(const ModelScale& target, const std::vect
 // as a baseline predicted at the target scale, and how far the target-scale optimum moved from it.
 template <typename AddBaseline>
 Result<ScaleShift> ShiftFromProxy(const std::vector<LoadedFit>& fits,
-                                  const RecommendRequest& request,
-                                  const std::vector<double>& prior, const Recommendation& out,
+                                  const RecommendRequest& request, const std::vector<double>& prior,
+                                  const Recommendation& out,
                                   const std::vector<std::string>& domains,
                                   AddBaseline& add_baseline) {
   ScaleShift shift;
@@ -242,9 +242,8 @@ Result<ScaleShift> ShiftFromProxy(const std::vector<LoadedFit>& fits,
   MIXRUN_ASSIGN_OR_RETURN(auto proxy, ProxyScale(request));
   std::tie(shift.proxy, shift.proxy_source) = proxy;
   nlohmann::json details;
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> w,
-                          Optimum(fits, request, prior, shift.proxy, out.constraints, out.method,
-                                  &details));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> w, Optimum(fits, request, prior, shift.proxy,
+                                                         out.constraints, out.method, &details));
   w = Clean(w, out.constraints);
   shift.proxy_mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(shift.proxy_at_proxy,
@@ -309,9 +308,9 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
     spdlog::info("recommend: the fit's training runs are unknown: no extrapolation guard");
   }
   MIXRUN_ASSIGN_OR_RETURN(out.constraints, BuildConstraints(request.constraints));
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> w,
-                          Optimum(fits, request, prior, request.at, out.constraints, out.method,
-                                  &out.details));
+  MIXRUN_ASSIGN_OR_RETURN(
+      std::vector<double> w,
+      Optimum(fits, request, prior, request.at, out.constraints, out.method, &out.details));
   w = Clean(w, out.constraints);
   out.mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture, request.at));

@@ -10,11 +10,11 @@
 
 #include "common/run_point.h"
 #include "common/status.h"
+#include "mixture/prior.h"
 #include "optimize/constraints.h"
 #include "optimize/gradient_search.h"
 #include "optimize/interval.h"
 #include "optimize/loaded_fit.h"
-#include "mixture/prior.h"
 #include "optimize/simulate.h"
 
 namespace mixrun {
@@ -63,11 +63,12 @@ struct RangeEdge {
 // How the optimum at the target scale differs from the one at the proxy scale.
 struct ScaleShift {
   ModelScale target, proxy;
-  std::string proxy_source;  // "--proxy-at" or "run 17, the largest training run (6ND)"
-  Mixture proxy_mixture;     // the optimum at the proxy scale
+  std::string proxy_source;           // "--proxy-at" or "run 17, the largest training run (6ND)"
+  Mixture proxy_mixture;              // the optimum at the proxy scale
   PredictionInterval proxy_at_proxy;  // its loss at the proxy scale
-  double l1 = 0;        // Σ_j |recommended_j − proxy_j|
-  double loss_gap = 0;  // at the target scale: the proxy optimum's predicted loss − the recommended's
+  double l1 = 0;                      // Σ_j |recommended_j − proxy_j|
+  double loss_gap =
+      0;  // at the target scale: the proxy optimum's predicted loss − the recommended's
   // How far the target lies beyond the training runs ("N 2.2× the largest training run's").
   std::vector<std::string> extrapolation;
 };
@@ -83,7 +84,7 @@ struct Recommendation {
   std::vector<Baseline> baselines;
   Constraints constraints;
   std::optional<Prior> prior;
-  nlohmann::json details;  // the method's statistics (draws, starts, iterations)
+  nlohmann::json details;                 // the method's statistics (draws, starts, iterations)
   std::optional<ScaleShift> scale_shift;  // with --at
 
   // Everything, for --json (recommend adds the stored ids).

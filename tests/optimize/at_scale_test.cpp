@@ -19,12 +19,12 @@ constexpr double kLogN0 = 18.0, kLogD0 = 21.0;  // the centres the stored parame
 // N term, so small models want less of it and large ones nearly the uniform mixture.
 LoadedFit PlantedJointFit() {
   const double log_half = std::log(0.5);
-  std::vector<double> p = {std::log(1.5)};         // e
-  p.insert(p.end(), 3, 0.0);                       // c_j: C_j = 3^½ at γ = ½
-  p.insert(p.end(), 3, std::log(0.5));             // g_j = log γ_j
-  p.insert(p.end(), {log_half, 1.0, 1.0, 0.0});    // a, λA, τA_code, τA_prose (τA_web = 0)
+  std::vector<double> p = {std::log(1.5)};            // e
+  p.insert(p.end(), 3, 0.0);                          // c_j: C_j = 3^½ at γ = ½
+  p.insert(p.end(), 3, std::log(0.5));                // g_j = log γ_j
+  p.insert(p.end(), {log_half, 1.0, 1.0, 0.0});       // a, λA, τA_code, τA_prose (τA_web = 0)
   p.insert(p.end(), {std::log(0.3), 0.0, 0.0, 0.0});  // b, λB, τB: B constant
-  p.insert(p.end(), {0.5, 0.3});                   // α, β
+  p.insert(p.end(), {0.5, 0.3});                      // α, β
   nlohmann::json state = {{"form", "joint"},
                           {"domains", kDomains},
                           {"log_n0", kLogN0},
