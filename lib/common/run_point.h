@@ -2,6 +2,7 @@
 // Values that a run does not have are NaN (scale) or absent (metrics); the store fills these.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -41,6 +42,11 @@ struct RunPoint {
   // text), and their short hash; both empty when unknown (imported runs).
   std::string settings_id;
   std::map<std::string, std::string> settings;
+
+  // D: the tokens when known, else the compute over 6N (C = 6ND); NaN when neither is.
+  double TokensOrFromCompute() const {
+    return std::isfinite(n_tokens) ? n_tokens : flops / (6.0 * n_params);
+  }
 };
 
 }  // namespace mixrun

@@ -58,7 +58,7 @@ namespace {
 
 Result<std::vector<double>> ChinchillaFeatures(const RunPoint& run) {
   const double n = run.n_params;
-  const double d = std::isfinite(run.n_tokens) ? run.n_tokens : run.flops / (6.0 * n);
+  const double d = run.TokensOrFromCompute();
   if (!(std::isfinite(n) && n > 0 && std::isfinite(d) && d > 0)) {
     return Status::InvalidInput(RunLabel(run) +
                                 ": chinchilla needs a positive parameter count N and token count "

@@ -126,7 +126,7 @@ Result<std::vector<double>> RunFeatures(const RunPoint& run,
   MIXRUN_ASSIGN_OR_RETURN(std::vector<double> row,
                           MixtureMatrix({run}, domains, set_name, /*warn=*/false));
   const double n = run.n_params;
-  const double d = std::isfinite(run.n_tokens) ? run.n_tokens : run.flops / (6.0 * n);
+  const double d = run.TokensOrFromCompute();
   if (!(std::isfinite(n) && n > 0 && std::isfinite(d) && d > 0)) {
     return Status::InvalidInput(set_name + " " + RunLabel(run) +
                                 ": mixscale needs a positive parameter count N and token count D "

@@ -11,7 +11,7 @@ namespace {
 Result<double> ScaleOf(const RunPoint& run, const std::string& x) {
   double value = std::nan("");
   if (x == "n") value = run.n_params;
-  if (x == "d") value = std::isfinite(run.n_tokens) ? run.n_tokens : run.flops / (6 * run.n_params);
+  if (x == "d") value = run.TokensOrFromCompute();
   if (x == "c") value = std::isfinite(run.flops) ? run.flops : 6 * run.n_params * run.n_tokens;
   if (x == "step") {
     auto it = run.metrics.find("step");

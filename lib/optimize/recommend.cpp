@@ -139,11 +139,6 @@ nlohmann::json IntervalJson(const PredictionInterval& interval) {
           {"mean_interval_source", interval.mean_source}};
 }
 
-// D of a run: its tokens, else its compute over 6N.
-double RunTokens(const RunPoint& run) {
-  return std::isfinite(run.n_tokens) ? run.n_tokens : run.flops / (6.0 * run.n_params);
-}
-
 std::string ScaleText(const ModelScale& scale) {
   return "N " + HumanCount(scale.n_params) + ", D " + HumanCount(scale.n_tokens);
 }
@@ -195,9 +190,10 @@ Result<std::pair<ModelScale, std::string>> ProxyScale(const RecommendRequest& re
   if (request.proxy_at) return std::make_pair(*request.proxy_at, std::string("--proxy-at"));
   const RunPoint* largest = nullptr;
   for (const RunPoint& run : request.runs) {
-    const double d = RunTokens(run);
+    const double d = run.TokensOrFromCompute();
     if (!(run.n_params > 0 && d > 0)) continue;
-    if (!largest || run.n_params * d > largest->n_params * RunTokens(*largest)) largest = &run;
+    if (!largest || run.n_params * d > largest->n_params * largest->TokensOrFromCompute())
+      largest = &run;
   }
   if (!largest) {
     return Status::InvalidInput(
@@ -205,7 +201,7 @@ Result<std::pair<ModelScale, std::string>> ProxyScale(const RecommendRequest& re
         "--proxy-at N,D");
   }
   return std::make_pair(
-      ModelScale{largest->n_params, RunTokens(*largest)},
+      ModelScale{largest->n_params, largest->TokensOrFromCompute()},
       "run " + std::to_string(largest->run_id) + ", the training run of the largest compute");
 }
 
@@ -215,7 +211,7 @@ std::vector<std::string> Extrapolation(const ModelScale& target,
   double n = 0, d = 0;
   for (const RunPoint& run : runs) {
     if (std::isfinite(run.n_params)) n = std::max(n, run.n_params);
-    if (std::isfinite(RunTokens(run))) d = std::max(d, RunTokens(run));
+    if (std::isfinite(run.TokensOrFromCompute())) d = std::max(d, run.TokensOrFromCompute());
   }
   std::vector<std::string> notes;
   if (n > 0 && target.n_params > n) {
@@ -343,7 +339,7 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   if (const auto best_run = BestObservedRun(fits, request.runs)) {
     const RunPoint& run = *best_run->first;
     std::string note = "run " + std::to_string(run.run_id);
-    if (request.at) note += ", observed at " + ScaleText({run.n_params, RunTokens(run)});
+    if (request.at) note += ", observed at " + ScaleText({run.n_params, run.TokensOrFromCompute()});
     MIXRUN_RETURN_IF_ERROR(add_baseline("best observed", NormalisedOver(run.weights, domains),
                                         best_run->second, note));
   }
