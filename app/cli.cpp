@@ -100,20 +100,51 @@ int Main(int argc, char** argv) {
   auto* fit_command = app.add_subcommand("fit-law", "Fit a scaling or mixing law to stored runs");
   fit_command
       ->add_option("law", fit.request.law,
-                   "chinchilla | power | mixing | mixscale | pipeline | regmix")
+                   "chinchilla | power | overtrain | loss2loss | task | mixing | mixscale | "
+                   "pipeline | regmix")
       ->check(CLI::IsMember(LawNames()));
   fit_command->add_option("--experiment", fit.request.experiment,
                           "Experiment whose finished runs to fit");
-  fit_command->add_option("--metric", fit.request.metric,
-                          "Target metric (a loss), e.g. eval/target/loss, loss, pile_cc_val_loss");
+  fit_command->add_option(
+      "--metric,--to", fit.request.metric,
+      "Target metric (a loss), e.g. eval/target/loss, loss, pile_cc_val_loss; loss2loss: L_B; "
+      "task: the loss of step 1");
   fit_command->add_option("--domain-metric", fit.request.domain_metrics,
                           "mixing, mixscale: a per-domain loss metric (repeatable; default: every "
                           "eval/<domain>/loss of the runs)");
   fit_command->add_option("--target", fit.target_pairs,
                           "mixing, mixscale: METRIC=WEIGHT of the target (repeatable; default: the "
                           "config's target weights over eval/<domain>/loss)");
-  fit_command->add_option("--x", fit.request.x, "power: the scaling variable n | d | c | step")
-      ->check(CLI::IsMember({"n", "d", "c", "step"}));
+  fit_command
+      ->add_option("--x", fit.request.x,
+                   "power: the scaling variable n | d | c | m (tokens per parameter D/N) | step")
+      ->check(CLI::IsMember({"n", "d", "c", "m", "step"}));
+  fit_command->add_option("--from", fit.request.from_metric,
+                          "loss2loss: the loss L_A it predicts from (e.g. loss/c4_val)");
+  fit_command->add_option("--from-experiment", fit.request.from_experiment,
+                          "loss2loss train-to-train: L_A is --from of this experiment's run with "
+                          "the same N and D (seeds averaged)");
+  fit_command
+      ->add_option("--offsets", fit.request.offsets,
+                   "loss2loss: E_A, E_B from each loss's Chinchilla law on the same runs "
+                   "(scaling, the paper's protocol) or fitted with K and kappa (free)")
+      ->check(CLI::IsMember({"scaling", "free"}))
+      ->default_val("scaling");
+  fit_command->add_option("--task-metric", fit.request.task_metrics,
+                          "task: a downstream metric (accuracy); repeat to fit their mean");
+  fit_command->add_flag("--task-error", fit.request.task_error,
+                        "task: fit the error 1 - mean accuracy (Gadre et al.'s top-1 error)");
+  fit_command
+      ->add_option("--loss-law", fit.request.loss_law,
+                   "task: the loss law of step 1, chinchilla or overtrain")
+      ->check(CLI::IsMember({"chinchilla", "overtrain"}))
+      ->default_val("overtrain");
+  fit_command
+      ->add_option("--link", fit.request.link,
+                   "task: loss to metric, exp (Gadre: eps - k*exp(-gamma*L)) or sigmoid (the "
+                   "ladder: a/(1+exp(-k(L-L0))) + b)")
+      ->check(CLI::IsMember({"exp", "sigmoid"}))
+      ->default_val("exp");
   fit_command->add_option("--model", fit.request.model, "regmix: linear | loglinear | gbdt")
       ->check(CLI::IsMember({"linear", "loglinear", "gbdt"}));
   fit_command
@@ -334,6 +365,8 @@ int Main(int argc, char** argv) {
   import_command->add_option("--d", import.import.d_column, "Column of training tokens D");
   import_command->add_option("--c", import.import.c_column,
                              "Column of training FLOPs C (D = C/(6N) when --d is not given)");
+  import_command->add_option("--m", import.import.m_column,
+                             "Column of tokens per parameter M (D = M*N when --d is not given)");
   import_command->add_option(
       "--step", import.import.step_column,
       "The history form: column of optimizer steps; rows sharing an --on value are one run, its "

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog.h"
 #include "catalog/fit_experiment.h"
 #include "catalog/stored_fit.h"
 #include "commands.h"
@@ -70,7 +71,7 @@ Status PredictWithStoredFit(Store& store, const GlobalOptions& global,
   }
   auto fit = LoadStoredFit(store, *options.fit_id);
   if (!fit.ok()) return fit.status();
-  auto predictions = Predict(*fit->fitted, options.predict, fit->request.x);
+  auto predictions = Predict(*fit->fitted, options.predict, PredictionVariable(fit->request));
   if (!predictions.ok()) return predictions.status();
   if (global.json) {
     std::cout << json{{"fit_id", fit->id},
@@ -109,7 +110,7 @@ Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
   if (!options.predict.empty()) {
     auto stored = LoadStoredFit(**store, fit->fit_id);
     if (!stored.ok()) return stored.status();
-    auto predicted = Predict(*stored->fitted, options.predict, fit->request.x);
+    auto predicted = Predict(*stored->fitted, options.predict, PredictionVariable(fit->request));
     if (!predicted.ok()) return predicted.status();
     predictions = std::move(*predicted);
   }

@@ -1,17 +1,21 @@
 #include "catalog/catalog.h"
 
 #include "laws/chinchilla.h"
+#include "laws/loss2loss.h"
 #include "laws/mixing.h"
 #include "laws/mixscale.h"
+#include "laws/overtrain.h"
 #include "laws/pipeline.h"
 #include "laws/power.h"
+#include "laws/task_law.h"
 #include "regress/regmix.h"
 
 namespace mixrun {
 
 const std::vector<const LawEntry*>& LawCatalog() {
   static const std::vector<const LawEntry*> catalog = {
-      &ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw(), &PipelineLaw(), &RegmixLaw()};
+      &ChinchillaLaw(), &PowerLaw(),   &OvertrainLaw(), &Loss2LossLaw(), &TaskLaw(),
+      &MixingLaw(),     &MixscaleLaw(), &PipelineLaw(),  &RegmixLaw()};
   return catalog;
 }
 
@@ -28,6 +32,10 @@ Result<FitReport> FitLaw(const FitRequest& request, const std::vector<RunPoint>&
                          const std::vector<RunPoint>& test) {
   MIXRUN_ASSIGN_OR_RETURN(const LawEntry* entry, FindLaw(request.law));
   return FitWith(*entry, request, train, test);
+}
+
+std::string PredictionVariable(const FitRequest& request) {
+  return request.law == "loss2loss" ? Loss2LossInput(request) : request.x;
 }
 
 Result<std::unique_ptr<FittedLaw>> LoadFit(const std::string& law, const nlohmann::json& options,

@@ -26,6 +26,10 @@ Result<const LawEntry*> FindLaw(const std::string& law);
 Result<FitReport> FitLaw(const FitRequest& request, const std::vector<RunPoint>& train,
                          const std::vector<RunPoint>& test);
 
+// What the key "x" of a --predict point names for a fit of `request`: the power law's variable
+// (n, d, c, m, step), or the metric loss2loss predicts from.
+std::string PredictionVariable(const FitRequest& request);
+
 // A stored fit: `options` is fits.options_json, `params` fits.params_json (FitReport::ParamsJson).
 Result<std::unique_ptr<FittedLaw>> LoadFit(const std::string& law, const nlohmann::json& options,
                                            const nlohmann::json& params);

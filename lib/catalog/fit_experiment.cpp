@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "catalog/catalog.h"
+#include "catalog/run_pairing.h"
 #include "common/run_settings.h"
 #include "common/version.h"
 
@@ -113,10 +115,35 @@ Result<ExperimentFit> FitExperiment(Store& store, FitRequest request) {
     MIXRUN_ASSIGN_OR_RETURN(int64_t test_id, store.ExperimentId(request.test_experiment));
     MIXRUN_ASSIGN_OR_RETURN(test, store.LoadRunPoints(test_id, history, request.max_step));
   }
+  std::optional<PairingSummary> pairing;
+  if (!request.from_experiment.empty()) {
+    // Train-to-train: each run carries the --from metric of its partner at the same N and D.
+    MIXRUN_ASSIGN_OR_RETURN(int64_t partner_id, store.ExperimentId(request.from_experiment));
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> partners,
+                            store.LoadRunPoints(partner_id, {}, request.max_step));
+    MIXRUN_ASSIGN_OR_RETURN(
+        pairing, PairByScale(train, partners, request.from_experiment, request.from_metric));
+    if (!test.empty()) {
+      MIXRUN_ASSIGN_OR_RETURN(
+          PairingSummary test_pairing,
+          PairByScale(test, partners, request.from_experiment, request.from_metric));
+      pairing->unpaired.insert(pairing->unpaired.end(), test_pairing.unpaired.begin(),
+                               test_pairing.unpaired.end());
+    }
+    if (!pairing->unpaired.empty()) {
+      spdlog::warn("{} runs have no run of '{}' at the same N and D and are left out (first: {})",
+                   pairing->unpaired.size(), request.from_experiment, pairing->unpaired.front());
+    }
+  }
   spdlog::info("fitting {} to {} runs of {}{}", request.law, train.size(), request.experiment,
                test.empty() ? "" : " (" + std::to_string(test.size()) + " held out)");
   ExperimentFit out;
   MIXRUN_ASSIGN_OR_RETURN(out.report, FitWith(*entry, request, train, test));
+  if (pairing) {
+    out.report.stats.extra["pairing"] = {{"experiment", request.from_experiment},
+                                         {"paired", pairing->paired},
+                                         {"unpaired", pairing->unpaired.size()}};
+  }
   for (const std::string& warning : out.report.stats.warnings) spdlog::warn("{}", warning);
   // A chain's stages first, each its own fit; the last stage's fit names them.
   nlohmann::json stages = nlohmann::json::array();

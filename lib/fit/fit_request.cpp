@@ -26,6 +26,17 @@ nlohmann::json FitRequest::ToJson() const {
     json["step_window"] = {step_window.first, step_window.second};
   }
   if (law == "mixscale") json["form"] = form;
+  if (law == "loss2loss") {
+    json["from_metric"] = from_metric;
+    if (!from_experiment.empty()) json["from_experiment"] = from_experiment;
+    json["offsets"] = offsets;
+  }
+  if (law == "task") {
+    json["task_metrics"] = task_metrics;
+    json["task_error"] = task_error;
+    json["loss_law"] = loss_law;
+    json["link"] = link;
+  }
   if (law == "regmix") {
     json["model"] = model;
     json["ridge"] = ridge;
@@ -67,6 +78,13 @@ Result<FitRequest> FitRequest::FromJson(const nlohmann::json& json) {
     request.model = json.value("model", "linear");
     request.form = json.value("form", "joint");
     request.ridge = json.value("ridge", 0.0);
+    request.from_metric = json.value("from_metric", "");
+    request.from_experiment = json.value("from_experiment", "");
+    request.offsets = json.value("offsets", "scaling");
+    request.task_metrics = json.value("task_metrics", std::vector<std::string>{});
+    request.task_error = json.value("task_error", false);
+    request.loss_law = json.value("loss_law", "overtrain");
+    request.link = json.value("link", "exp");
     request.experiment = json.value("experiment", "");
     request.test_experiment = json.value("test_experiment", "");
     if (json.contains("max_step")) request.max_step = json.at("max_step").get<int64_t>();

@@ -15,14 +15,15 @@
 namespace mixrun {
 
 struct FitRequest {
-  std::string law;     // a name in the catalog: chinchilla | power | mixing | mixscale | regmix
+  std::string law;  // a name in the catalog: chinchilla | power | overtrain | loss2loss | task |
+                    // mixing | mixscale | pipeline | regmix
   std::string metric;  // the target metric; for mixing optional (held-out accuracy is then
                        // measured against it; without it against Σ w_i · domain metric)
   // mixing, mixscale: one law per domain metric, combined as Σ target_weights[metric] · L_metric.
   // With no target_weights, `metric` must be one of domain_metrics (a named target domain).
   std::vector<std::string> domain_metrics;
   std::map<std::string, double> target_weights;
-  std::string x = "n";           // power: n | d | c | step (step fits every run's metric history)
+  std::string x = "n";  // power: n | d | c | m | step (step fits every run's metric history)
   std::string model = "linear";  // regmix: linear | loglinear | gbdt
   std::string form = "joint";    // mixscale: additive | joint (A and B depend on the mixture)
   double ridge = 0;   // regmix linear/loglinear: L2 penalty on the weights (not intercept)
@@ -35,6 +36,21 @@ struct FitRequest {
   std::optional<double> huber_delta;  // default: the law's (chinchilla/power 1e-3, mixing 0.05)
   double compute = 0;                 // chinchilla: C for the compute-optimal allocation; 0 = none
   int mixing_random_starts = 30;      // mixing: random t vectors per (log c, log k) grid pair
+  // loss2loss (Brandfonbrener et al. 2024): `metric` (L_B) from `from_metric` (L_A) of the same
+  // runs, or with from_experiment of that experiment's run of the same N and D (train-to-train).
+  // Offsets "scaling": E_A, E_B are the irreducible losses of each loss's own Chinchilla law on
+  // the same runs (the paper's protocol); "free": fitted with K and κ.
+  std::string from_metric;
+  std::string from_experiment;
+  std::string offsets = "scaling";
+  // task (Gadre et al. 2024; OLMo's ladder): the target is the mean of task_metrics (or 1 − it,
+  // the error, with task_error), predicted from `metric` (a loss) predicted by loss_law
+  // (chinchilla | overtrain) in N and D; link: exp (Gadre: y = ε − k·e^(−γL)) | sigmoid (the
+  // ladder: y = a/(1 + e^(−k(L−L₀))) + b).
+  std::vector<std::string> task_metrics;
+  bool task_error = false;
+  std::string loss_law = "overtrain";
+  std::string link = "exp";
   // pipeline (Ye et al. 2024 §4): per run a step law fitted on the history points in
   // step_window, extrapolated to at_steps; per mixture a size law over the runs' sizes,
   // extrapolated to at_size; the mixing law on those losses.

@@ -53,7 +53,7 @@ Result<std::optional<ColumnRef>> OptionalColumn(const JoinedRows& rows, const st
 struct ImportColumns {
   std::vector<std::pair<std::string, ColumnRef>> weights;  // domain -> column
   std::vector<std::pair<std::string, ColumnRef>> metrics;  // metric name -> column
-  std::optional<ColumnRef> n, d, c, on, step, tokens;
+  std::optional<ColumnRef> n, d, c, m, on, step, tokens;
 };
 
 Result<ImportColumns> FindColumns(const JoinedRows& rows, const ImportOptions& options) {
@@ -97,6 +97,10 @@ Result<ImportColumns> FindColumns(const JoinedRows& rows, const ImportOptions& o
   MIXRUN_ASSIGN_OR_RETURN(columns.n, OptionalColumn(rows, options.n_column, "--n"));
   MIXRUN_ASSIGN_OR_RETURN(columns.d, OptionalColumn(rows, options.d_column, "--d"));
   MIXRUN_ASSIGN_OR_RETURN(columns.c, OptionalColumn(rows, options.c_column, "--c"));
+  MIXRUN_ASSIGN_OR_RETURN(columns.m, OptionalColumn(rows, options.m_column, "--m"));
+  if (columns.m && !columns.n) {
+    return Status::InvalidInput("import: --m (tokens per parameter) needs --n: D = M·N");
+  }
   MIXRUN_ASSIGN_OR_RETURN(columns.step, OptionalColumn(rows, options.step_column, "--step"));
   MIXRUN_ASSIGN_OR_RETURN(columns.tokens, OptionalColumn(rows, options.tokens_column, "--tokens"));
   if ((columns.tokens || options.tokens_per_step > 0) && !columns.step) {
@@ -161,6 +165,15 @@ Result<ImportedRun> ReadRun(const JoinedRows& rows, const ImportColumns& columns
   }
   if (columns.c) {
     MIXRUN_ASSIGN_OR_RETURN(run.flops, rows.Number(*columns.c));
+  }
+  if (columns.m && !columns.d) {
+    MIXRUN_ASSIGN_OR_RETURN(double per_param, rows.Number(*columns.m));
+    if (!(per_param > 0)) {
+      return Status::InvalidInput(rows.Where(*columns.m) + ": column '" + options.m_column +
+                                  "' (--m): tokens per parameter must be positive, found '" +
+                                  rows.Text(*columns.m) + "'");
+    }
+    run.n_tokens = per_param * run.n_params;
   }
   if (std::isnan(run.n_tokens) && !std::isnan(run.flops) && !std::isnan(run.n_params)) {
     run.n_tokens = run.flops / (6 * run.n_params);

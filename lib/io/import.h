@@ -32,6 +32,7 @@ struct ImportOptions {
   std::string n_column;                                      // parameters N
   std::string d_column;                                      // tokens D
   std::string c_column;  // FLOPs C; D = C / (6N) when D is not given
+  std::string m_column;  // tokens per parameter M; D = M·N when D is not given
   // The history form: the column of optimizer steps (whole numbers ≥ 0), and the tokens seen at
   // each step (a column, or steps × tokens_per_step). Without --d, a run's D is its tokens at its
   // last step when they are known.

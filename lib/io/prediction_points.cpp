@@ -18,26 +18,45 @@ Status PointError(const std::string& source, size_t index, const std::string& me
 }
 
 Result<RunPoint> ReadPoint(const json& item, const std::string& source, size_t index,
-                           const std::string& power_x) {
+                           const std::string& x_variable) {
   if (!item.is_object() || item.empty()) {
     return PointError(source, index, "expected an object such as {\"N\": 1e9, \"D\": 2e10}");
   }
   RunPoint point;
   const json* weights = item.contains("weights") ? &item.at("weights") : nullptr;
   bool scale_keys = false;
+  double per_param = std::nan("");  // M = D/N
   for (const auto& [key, value] : item.items()) {
     if (key == "weights") continue;
+    if (key == "metrics") {  // a law that predicts from other metrics (loss2loss)
+      if (!value.is_object()) return PointError(source, index, "'metrics' must be an object");
+      for (const auto& [metric, number] : value.items()) {
+        if (!number.is_number() || !std::isfinite(number.get<double>())) {
+          return PointError(source, index, "metric '" + metric + "' must be a finite number");
+        }
+        point.metrics[metric] = number.get<double>();
+      }
+      scale_keys = true;
+      continue;
+    }
     if (!value.is_number() || !std::isfinite(value.get<double>())) {
       return PointError(source, index, "'" + key + "' must be a finite number");
     }
     double number = value.get<double>();
-    if (key == "N" || key == "D" || key == "C" || key == "x" || key == "step") {
+    if (key == "N" || key == "D" || key == "C" || key == "M" || key == "x" || key == "step") {
       scale_keys = true;
-      std::string variable = key == "x" ? power_x : key;
-      if (variable == "N" || variable == "n") point.n_params = number;
-      if (variable == "D" || variable == "d") point.n_tokens = number;
-      if (variable == "C" || variable == "c") point.flops = number;
-      if (variable == "step") point.metrics["step"] = number;
+      std::string variable = key == "x" ? x_variable : key;
+      if (variable == "N" || variable == "n") {
+        point.n_params = number;
+      } else if (variable == "D" || variable == "d") {
+        point.n_tokens = number;
+      } else if (variable == "C" || variable == "c") {
+        point.flops = number;
+      } else if (variable == "M" || variable == "m") {
+        per_param = number;
+      } else {
+        point.metrics[variable] = number;  // step, or the metric a law predicts from
+      }
     } else if (!weights) {
       point.weights[key] = number;  // a bare mixture
     } else {
@@ -58,6 +77,17 @@ Result<RunPoint> ReadPoint(const json& item, const std::string& source, size_t i
                       "mixing scale keys and domain names; put the mixture under "
                       "\"weights\"");
   }
+  if (!std::isnan(per_param)) {
+    if (!(per_param > 0)) return PointError(source, index, "'M' must be positive");
+    // D = M·N; with C instead of N: C = 6·N·M·N, so N = √(C/(6M)).
+    if (std::isnan(point.n_params) && !std::isnan(point.flops)) {
+      point.n_params = std::sqrt(point.flops / (6 * per_param));
+    }
+    if (std::isnan(point.n_params) || !std::isnan(point.n_tokens)) {
+      return PointError(source, index, "'M' goes with N or C, and without D (D = M·N)");
+    }
+    point.n_tokens = per_param * point.n_params;
+  }
   if (std::isnan(point.flops) && !std::isnan(point.n_params) && !std::isnan(point.n_tokens)) {
     point.flops = 6 * point.n_params * point.n_tokens;
   }
@@ -70,7 +100,7 @@ Result<RunPoint> ReadPoint(const json& item, const std::string& source, size_t i
 }  // namespace
 
 Result<std::vector<RunPoint>> ReadPredictionPoints(const std::string& source,
-                                                   const std::string& power_x) {
+                                                   const std::string& x_variable) {
   std::string text = source;
   std::string name = "--predict";
   size_t first = source.find_first_not_of(" \t\n");
@@ -89,7 +119,7 @@ Result<std::vector<RunPoint>> ReadPredictionPoints(const std::string& source,
   }
   std::vector<RunPoint> points;
   for (size_t i = 0; i < parsed.size(); ++i) {
-    MIXRUN_ASSIGN_OR_RETURN(RunPoint point, ReadPoint(parsed[i], name, i, power_x));
+    MIXRUN_ASSIGN_OR_RETURN(RunPoint point, ReadPoint(parsed[i], name, i, x_variable));
     points.push_back(std::move(point));
   }
   return points;
@@ -103,7 +133,7 @@ std::string DescribePoint(const RunPoint& point) {
   add("N", point.n_params);
   add("D", point.n_tokens);
   add("C", point.flops);
-  if (point.metrics.count("step")) add("step", point.metrics.at("step"));
+  for (const auto& [metric, value] : point.metrics) add(metric, value);
   for (const auto& [domain, weight] : point.weights) {
     text += (text.empty() ? "" : " ") + domain + "=" + FormatSignificant(weight, 3);
   }

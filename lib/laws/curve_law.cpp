@@ -33,7 +33,12 @@ class CurvePredictor : public Predictor {
     std::vector<double> predictions(rows);
     const size_t features = feature_count();
     for (size_t r = 0; r < rows; ++r) {
-      predictions[r] = std::exp(spec_->model->Predict(params_.data(), x + r * features));
+      const double predicted = spec_->model->Predict(params_.data(), x + r * features);
+      predictions[r] = spec_->log_target ? std::exp(predicted) : predicted;
+      if (!std::isfinite(predictions[r])) {
+        return Status::InvalidInput(spec_->law + ": the fitted law is undefined at this point" +
+                                    (spec_->undefined_hint.empty() ? "" : " (" + spec_->undefined_hint + ")"));
+      }
     }
     return predictions;
   }
@@ -49,15 +54,17 @@ class CurvePredictor : public Predictor {
   std::vector<double> params_;
 };
 
-// Log-loss observations of the rows with weight > 0, weighted by it (a bootstrap's counts).
-Observations LogObservations(const FitRows& rows, const std::vector<double>* weights) {
+// The observations in the fitting space (log y, or y) of the rows with weight > 0, weighted by it
+// (a bootstrap's counts).
+Observations FittingObservations(const FitRows& rows, const std::vector<double>* weights,
+                                 bool log_target) {
   Observations observations;
   observations.num_features = rows.num_features;
   for (size_t i = 0; i < rows.size(); ++i) {
     const double weight = weights ? (*weights)[i] : 1.0;
     if (weight == 0) continue;
     observations.x.insert(observations.x.end(), rows.row(i), rows.row(i) + rows.num_features);
-    observations.y.push_back(std::log(rows.y[i]));
+    observations.y.push_back(log_target ? std::log(rows.y[i]) : rows.y[i]);
     if (weights) observations.multiplicity.push_back(weight);
   }
   return observations;
@@ -74,7 +81,7 @@ class CurveEstimator : public Estimator {
     EngineOptions engine;
     engine.huber_delta = spec_->huber_delta;
     engine.threads = threads_;
-    const Observations observations = LogObservations(rows, nullptr);
+    const Observations observations = FittingObservations(rows, nullptr, spec_->log_target);
     MIXRUN_ASSIGN_OR_RETURN(EngineFit fit,
                             FitMultiStart(*spec_->model, observations, spec_->starts, engine));
     best_ = fit.params;
@@ -90,7 +97,7 @@ class CurveEstimator : public Estimator {
   // candidate of the full fit, keeping the best (a fold may prefer another basin).
   Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
                                            Purpose purpose) const override {
-    const Observations observations = LogObservations(rows, &weights);
+    const Observations observations = FittingObservations(rows, &weights, spec_->log_target);
     if (purpose == Purpose::kBootstrap) {
       RefitResult refit = RefitTightly(*spec_->model, observations, best_, spec_->huber_delta);
       if (!refit.usable) return Status::Failed(spec_->law + ": bootstrap refit did not converge");
@@ -125,8 +132,18 @@ Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
   const size_t fewest =
       spec->min_points > 0 ? spec->min_points : static_cast<size_t>(spec->model->num_params()) + 1;
   MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(law.train.size(), fewest - 1, spec->law + " law"));
-  law.estimator = std::make_unique<CurveEstimator>(std::move(spec), request.threads);
+  law.estimator = NewCurveEstimator(std::move(spec), request.threads);
   return law;
+}
+
+std::unique_ptr<Estimator> NewCurveEstimator(std::shared_ptr<const CurveLawSpec> spec,
+                                             int threads) {
+  return std::make_unique<CurveEstimator>(std::move(spec), threads);
+}
+
+std::unique_ptr<Predictor> NewCurvePredictor(std::shared_ptr<const CurveLawSpec> spec,
+                                             std::vector<double> params) {
+  return std::make_unique<CurvePredictor>(std::move(spec), std::move(params));
 }
 
 LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec) {
@@ -144,7 +161,7 @@ LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec) {
         return Status::InvalidInput("stored " + spec->law + " fit: not a number");
       params.push_back(value.get<double>());
     }
-    return std::unique_ptr<Predictor>(new CurvePredictor(spec, std::move(params)));
+    return NewCurvePredictor(spec, std::move(params));
   };
   return loader;
 }

@@ -1,5 +1,6 @@
-// Laws of scale fitted on log loss with one LawModel (chinchilla, power), as an Estimator of the
-// fit protocol: the multi-start fit, tight refits for the bootstrap and the folds, and the
+// Laws fitted with one LawModel on log loss (chinchilla, power, overtrain, loss2loss) or on the
+// target itself (the task law's link from loss to a task metric), as an Estimator of the fit
+// protocol: the multi-start fit, tight refits for the bootstrap and the folds, and the
 // predictor a stored fit is brought back as.
 #pragma once
 
@@ -17,7 +18,10 @@ namespace mixrun {
 
 struct CurveLawSpec {
   std::string law;
-  std::unique_ptr<LawModel> model;  // predicts log L from features
+  std::unique_ptr<LawModel> model;  // predicts log y from features (y itself if !log_target)
+  // Whether the model and its Huber loss work on log y (losses: relative errors, y > 0) or on y
+  // (a task accuracy, which may be near 0 or negative when centred).
+  bool log_target = true;
   int num_features = 1;
   std::vector<std::vector<double>> starts;
   double huber_delta = 1e-3;
@@ -31,6 +35,8 @@ struct CurveLawSpec {
   // Readable parameters and derived quantities from the fitted vector.
   std::function<std::map<std::string, double>(const std::vector<double>&)> named;
   std::function<std::map<std::string, double>(const std::vector<double>&)> derived;
+  // Why a prediction may be undefined (loss2loss below E_A), for the error that says so.
+  std::string undefined_hint;
 };
 
 // The law prepared on the training runs: fails when there are too few rows for its parameters.
@@ -39,5 +45,12 @@ Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
 
 // The reader and decoder of a stored fit (each parameter set is the fitted vector).
 LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec);
+
+// The pieces, for laws built of curve laws (loss2loss, task): the spec's estimator, and its
+// predictor at a fitted vector (a prediction that is not finite is an error naming the law).
+std::unique_ptr<Estimator> NewCurveEstimator(std::shared_ptr<const CurveLawSpec> spec,
+                                             int threads);
+std::unique_ptr<Predictor> NewCurvePredictor(std::shared_ptr<const CurveLawSpec> spec,
+                                             std::vector<double> params);
 
 }  // namespace mixrun

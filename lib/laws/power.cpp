@@ -13,6 +13,7 @@ Result<double> ScaleOf(const RunPoint& run, const std::string& x) {
   if (x == "n") value = run.n_params;
   if (x == "d") value = run.TokensOrFromCompute();
   if (x == "c") value = std::isfinite(run.flops) ? run.flops : 6 * run.n_params * run.n_tokens;
+  if (x == "m") value = run.TokensOrFromCompute() / run.n_params;
   if (x == "step") {
     auto it = run.metrics.find("step");
     if (it != run.metrics.end()) value = it->second;
@@ -69,8 +70,8 @@ Result<FitRows> PowerRows(const std::vector<RunPoint>& runs, const std::string& 
 Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request,
                                                       size_t min_points) {
   const std::string x = request.x;
-  if (x != "n" && x != "d" && x != "c" && x != "step") {
-    return Status::InvalidInput("power law: x must be n, d, c or step, not '" + x + "'");
+  if (x != "n" && x != "d" && x != "c" && x != "m" && x != "step") {
+    return Status::InvalidInput("power law: x must be n, d, c, m or step, not '" + x + "'");
   }
   auto spec = std::make_shared<CurveLawSpec>();
   spec->law = "power";

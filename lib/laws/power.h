@@ -1,4 +1,5 @@
-// The power law L(x) = E + A/x^α in one scaling variable x: model size N, tokens D, compute C, or
+// The power law L(x) = E + A/x^α in one scaling variable x: model size N, tokens D, compute C,
+// tokens per parameter M = D/N, or
 // training step (then it fits every point of the runs' metric histories: a per-run law for one
 // run). Fitted like Chinchilla on log loss: log L̂ = LSE(a − α·log x, e), A = eᵃ, E = eᵉ.
 #pragma once
@@ -27,7 +28,7 @@ struct PowerFunctor {
 
 inline constexpr int kPowerParams = 3;
 
-// Fails for an x other than n, d, c, step. Rows: feature log x, y the metric; for x = step one
+// Fails for an x other than n, d, c, m, step. Rows: feature log x, y the metric; for x = step one
 // row per history sample (step > 0) of every run. `min_points`: CurveLawSpec's (0: P + 1).
 Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request,
                                                       size_t min_points = 0);
