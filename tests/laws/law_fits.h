@@ -7,17 +7,21 @@
 #include <vector>
 
 #include "laws/chinchilla.h"
+#include "laws/loss2loss.h"
 #include "laws/mixing.h"
 #include "laws/mixscale.h"
+#include "laws/overtrain.h"
 #include "laws/pipeline.h"
 #include "laws/power.h"
+#include "laws/task_law.h"
 #include "testing/law_fits.h"
 
 namespace mixrun::testing {
 
 inline Result<const LawEntry*> LawsEntry(const std::string& law) {
   for (const LawEntry* entry :
-       {&ChinchillaLaw(), &PowerLaw(), &MixingLaw(), &MixscaleLaw(), &PipelineLaw()}) {
+       {&ChinchillaLaw(), &PowerLaw(), &OvertrainLaw(), &Loss2LossLaw(), &TaskLaw(), &MixingLaw(),
+        &MixscaleLaw(), &PipelineLaw()}) {
     if (entry->name == law) return entry;
   }
   return Status::InvalidInput("unknown law '" + law + "'");
@@ -47,3 +51,10 @@ inline Result<std::pair<FitReport, FitReport>> FitWithOneAndTwoThreads(
 }
 
 }  // namespace mixrun::testing
+
+// Ceres brings in glog, whose CHECK aborts the test binary at the first failure; the tests mean
+// doctest's, which reports the values and goes on.
+#ifdef DOCTEST_CHECK
+#undef CHECK
+#define CHECK DOCTEST_CHECK
+#endif
