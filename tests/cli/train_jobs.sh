@@ -34,13 +34,20 @@ expect_exit 0 "$MIXRUN" train "$WORK/six.json" --store "$WORK/ref/ref.db" --jobs
 reference="$(final_metrics "$WORK/ref/ref.db")"
 
 store="$WORK/killed/k.db"
-for delay in 0.7 1.3 0.4 1.9; do
+# Four kills at random moments; on a loaded machine (sanitizers, parallel tests) workers start
+# late, so later kills follow until one has landed in the middle of a run.
+kills=0
+for delay in 0.7 1.3 0.4 1.9 2.6 3.4 4.2 5.0; do
   "$MIXRUN" train "$WORK/six.json" --store "$store" --jobs 2 > /dev/null 2>> "$WORK/killed.err" &
   sweep=$!
   sleep "$delay"
   kill -9 "$sweep" 2>/dev/null || true
   wait "$sweep" 2>/dev/null || true
   sleep 0.3  # the orphaned workers checkpoint and return their runs
+  kills=$((kills + 1))
+  if [ "$kills" -ge 4 ] && grep -q "interrupted; it resumes from its checkpoint" "$WORK/killed.err"; then
+    break
+  fi
 done
 expect_exit 0 "$MIXRUN" train "$WORK/six.json" --store "$store" --jobs 2
 [ "$(final_metrics "$store")" = "$reference" ] || fail "killed-and-resumed sweep differs:
