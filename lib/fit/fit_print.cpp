@@ -114,8 +114,8 @@ void PrintPredictions(std::ostream& out,
   }
   out << '\n';
   table.Print(out);
-  out << "mean 95%: where the law's expected loss lies (bootstrap refits); prediction 95%: where "
-         "one new run's loss will lie";
+  out << "mean 95%: where the law's expected value lies (bootstrap refits); prediction 95%: where "
+         "one new run's value will lie";
   if (!method.empty()) out << " (" << method << ")";
   out << '\n';
 }
