@@ -14,7 +14,7 @@ namespace mixrun {
 
 const std::vector<const LawEntry*>& LawCatalog() {
   static const std::vector<const LawEntry*> catalog = {
-      &ChinchillaLaw(), &PowerLaw(),   &OvertrainLaw(), &Loss2LossLaw(), &TaskLaw(),
+      &ChinchillaLaw(), &PowerLaw(),    &OvertrainLaw(), &Loss2LossLaw(), &TaskLaw(),
       &MixingLaw(),     &MixscaleLaw(), &PipelineLaw(),  &RegmixLaw()};
   return catalog;
 }

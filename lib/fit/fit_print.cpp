@@ -22,9 +22,9 @@ std::string FormatInterval(const std::optional<Interval>& interval, int digits) 
 
 void PrintHeldOut(std::ostream& out, const std::string& title, const HeldOut& held_out) {
   const Accuracy& a = held_out.accuracy;
-  out << title << ": n " << a.n << ", Spearman " << FormatSignificant(a.spearman, 4)
-      << ", Pearson " << FormatSignificant(a.pearson, 4) << ", MAE " << FormatSignificant(a.mae, 4)
-      << ", MRE " << FormatSignificant(a.mre, 4) << '\n';
+  out << title << ": n " << a.n << ", Spearman " << FormatSignificant(a.spearman, 4) << ", Pearson "
+      << FormatSignificant(a.pearson, 4) << ", MAE " << FormatSignificant(a.mae, 4) << ", MRE "
+      << FormatSignificant(a.mre, 4) << '\n';
   if (a.n > 0 && a.n < 5) {
     out << "  (" << a.n << " runs: the correlations mean little)\n";
   }
@@ -43,8 +43,8 @@ void PrintHeldOut(std::ostream& out, const std::string& title, const HeldOut& he
 void PrintFitReport(std::ostream& out, int64_t fit_id, const FitReport& report,
                     const std::string& experiment) {
   const FitStats& stats = report.stats;
-  out << "fit " << fit_id << ": " << report.law << " on " << experiment << " ("
-      << stats.in_sample.n << " runs)\n\n";
+  out << "fit " << fit_id << ": " << report.law << " on " << experiment << " (" << stats.in_sample.n
+      << " runs)\n\n";
   TextTable table({"parameter", "value", "SE", "95% interval"});
   for (const auto& [name, value] : report.params) {
     auto se = report.standard_errors.find(name);
@@ -61,11 +61,11 @@ void PrintFitReport(std::ostream& out, int64_t fit_id, const FitReport& report,
     TextTable derived({"derived", "value", "95% interval"});
     for (const auto& [name, value] : report.derived) {
       auto interval = report.intervals.find(name);
-      derived.AddRow({name, FormatSignificant(value, 6),
-                      interval == report.intervals.end()
-                          ? "-"
-                          : FormatInterval(
-                                Interval{interval->second.first, interval->second.second})});
+      derived.AddRow(
+          {name, FormatSignificant(value, 6),
+           interval == report.intervals.end()
+               ? "-"
+               : FormatInterval(Interval{interval->second.first, interval->second.second})});
     }
     derived.Print(out);
   }
@@ -90,13 +90,11 @@ void PrintFitReport(std::ostream& out, int64_t fit_id, const FitReport& report,
         << FormatSignificant(stage.in_sample.mre, 4);
     for (const char* key : {"held_out_steps", "leave_one_size_out"}) {
       if (!stage.extra.contains(key) || stage.extra[key].is_null()) continue;
-      const nlohmann::json& held = stage.extra[key].contains("accuracy")
-                                       ? stage.extra[key]["accuracy"]
-                                       : stage.extra[key];
+      const nlohmann::json& held =
+          stage.extra[key].contains("accuracy") ? stage.extra[key]["accuracy"] : stage.extra[key];
       const bool steps = std::string(key) == "held_out_steps";
-      out << "; " << (steps ? "held-out last steps" : "leave one size out")
-          << " MRE " << FormatSignificant(held.value("mre", 0.0), 4) << " (n "
-          << held.value("n", 0) << ")";
+      out << "; " << (steps ? "held-out last steps" : "leave one size out") << " MRE "
+          << FormatSignificant(held.value("mre", 0.0), 4) << " (n " << held.value("n", 0) << ")";
     }
     out << '\n';
   }

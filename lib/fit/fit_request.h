@@ -15,8 +15,8 @@
 namespace mixrun {
 
 struct FitRequest {
-  std::string law;  // a name in the catalog: chinchilla | power | overtrain | loss2loss | task |
-                    // mixing | mixscale | pipeline | regmix
+  std::string law;     // a name in the catalog: chinchilla | power | overtrain | loss2loss | task |
+                       // mixing | mixscale | pipeline | regmix
   std::string metric;  // the target metric; for mixing optional (held-out accuracy is then
                        // measured against it; without it against Σ w_i · domain metric)
   // mixing, mixscale: one law per domain metric, combined as Σ target_weights[metric] · L_metric.

@@ -36,8 +36,9 @@ class CurvePredictor : public Predictor {
       const double predicted = spec_->model->Predict(params_.data(), x + r * features);
       predictions[r] = spec_->log_target ? std::exp(predicted) : predicted;
       if (!std::isfinite(predictions[r])) {
-        return Status::InvalidInput(spec_->law + ": the fitted law is undefined at this point" +
-                                    (spec_->undefined_hint.empty() ? "" : " (" + spec_->undefined_hint + ")"));
+        return Status::InvalidInput(
+            spec_->law + ": the fitted law is undefined at this point" +
+            (spec_->undefined_hint.empty() ? "" : " (" + spec_->undefined_hint + ")"));
       }
     }
     return predictions;

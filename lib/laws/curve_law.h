@@ -48,8 +48,7 @@ LawLoader LoadCurveLaw(std::shared_ptr<const CurveLawSpec> spec);
 
 // The pieces, for laws built of curve laws (loss2loss, task): the spec's estimator, and its
 // predictor at a fitted vector (a prediction that is not finite is an error naming the law).
-std::unique_ptr<Estimator> NewCurveEstimator(std::shared_ptr<const CurveLawSpec> spec,
-                                             int threads);
+std::unique_ptr<Estimator> NewCurveEstimator(std::shared_ptr<const CurveLawSpec> spec, int threads);
 std::unique_ptr<Predictor> NewCurvePredictor(std::shared_ptr<const CurveLawSpec> spec,
                                              std::vector<double> params);
 

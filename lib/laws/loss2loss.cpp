@@ -31,8 +31,8 @@ std::shared_ptr<const CurveLawSpec> Loss2LossSpec(const FitRequest& request, dou
                                                   double min_b = 0) {
   auto spec = std::make_shared<CurveLawSpec>();
   spec->law = "loss2loss";
-  const double ceiling = min_a > 0 ? kFreeOffsetCeiling * min_a
-                                   : std::numeric_limits<double>::infinity();
+  const double ceiling =
+      min_a > 0 ? kFreeOffsetCeiling * min_a : std::numeric_limits<double>::infinity();
   spec->model = std::make_unique<JetLawModel<Loss2LossFunctor, kLoss2LossParams>>(
       Loss2LossFunctor{},
       std::vector<ParamSpec>{{"log_k"}, {"kappa"}, {"e_a", 0.0, ceiling}, {"log_e_b"}});
@@ -106,8 +106,8 @@ class ScalingOffsetsEstimator : public Estimator {
     EngineOptions engine;
     engine.huber_delta = spec_->huber_delta;
     engine.threads = threads_;
-    MIXRUN_ASSIGN_OR_RETURN(EngineFit fit,
-                            FitMultiStart(model_, Observe(rows, nullptr, e_a, e_b), starts, engine));
+    MIXRUN_ASSIGN_OR_RETURN(
+        EngineFit fit, FitMultiStart(model_, Observe(rows, nullptr, e_a, e_b), starts, engine));
     best_ = fit.params;
     EstimatorFit out;
     out.predictor = NewCurvePredictor(spec_, {fit.params[0], fit.params[1], e_a, std::log(e_b)});
@@ -178,9 +178,8 @@ Result<PreparedLaw> PrepareLoss2Loss(const FitRequest& request,
     own.metric = metric;
     auto law = PrepareCurveLaw(ChinchillaSpec(own), own, train);
     if (!law.ok()) {
-      return law.status().WithContext(
-          "loss2loss --offsets scaling fits the Chinchilla law of '" + metric +
-          "' for its offset (or pass --offsets free)");
+      return law.status().WithContext("loss2loss --offsets scaling fits the Chinchilla law of '" +
+                                      metric + "' for its offset (or pass --offsets free)");
     }
     return law;
   };
@@ -212,8 +211,9 @@ const LawEntry& Loss2LossLaw() {
   static const LawEntry entry = {
       .name = "loss2loss",
       .family = "loss-to-loss law (Ceres)",
-      .reads = "--from (L_A) and --metric (L_B) of each run; with --from-experiment L_A of that "
-               "experiment's run at the same N and D; N and D for --offsets scaling",
+      .reads =
+          "--from (L_A) and --metric (L_B) of each run; with --from-experiment L_A of that "
+          "experiment's run at the same N and D; N and D for --offsets scaling",
       .prepare = PrepareLoss2Loss,
       .load = [](const FitRequest& request, const nlohmann::json&) -> Result<LawLoader> {
         return LoadCurveLaw(Loss2LossSpec(request));

@@ -47,7 +47,8 @@ Result<std::vector<double>> OvertrainFeatures(const RunPoint& run) {
 }
 
 std::map<std::string, double> OvertrainParams(const std::vector<double>& fit) {
-  return {{"a", std::exp(fit[0])}, {"b", std::exp(fit[1])}, {"E", std::exp(fit[2])}, {"eta", fit[3]}};
+  return {
+      {"a", std::exp(fit[0])}, {"b", std::exp(fit[1])}, {"E", std::exp(fit[2])}, {"eta", fit[3]}};
 }
 
 std::map<std::string, double> OvertrainDerived(const std::vector<double>& fit) {

@@ -33,7 +33,8 @@ Result<std::vector<double>> OvertrainFeatures(const RunPoint& run);
 std::map<std::string, double> OvertrainParams(const std::vector<double>& fit);
 
 // The loss-optimal tokens per parameter at any fixed compute, M* = (b/a)^(1/(2η)) (the law's
-// minimum over M), and the Chinchilla exponents it implies (α = β = 2η, since N, D ∝ √C at fixed M).
+// minimum over M), and the Chinchilla exponents it implies (α = β = 2η, since N, D ∝ √C at fixed
+// M).
 std::map<std::string, double> OvertrainDerived(const std::vector<double>& fit);
 
 // The law as the curve pipeline fits it (δ from the request or 1e-3) on `metric`.

@@ -144,9 +144,7 @@ class TaskEstimator : public Estimator {
   TaskEstimator(PreparedLaw loss, std::shared_ptr<const CurveLawSpec> link, int threads)
       : loss_(std::move(loss)), link_(NewCurveEstimator(std::move(link), threads)) {}
 
-  int num_params() const override {
-    return loss_.estimator->num_params() + link_->num_params();
-  }
+  int num_params() const override { return loss_.estimator->num_params() + link_->num_params(); }
 
   Result<EstimatorFit> Fit(const FitRows& rows) override {
     MIXRUN_ASSIGN_OR_RETURN(EstimatorFit loss_fit, loss_.estimator->Fit(loss_.train));
@@ -187,8 +185,7 @@ Result<PreparedLaw> PrepareTask(const FitRequest& request, const std::vector<Run
   MIXRUN_ASSIGN_OR_RETURN(TaskSpecs specs, Specs(request));
   MIXRUN_ASSIGN_OR_RETURN(PreparedLaw loss, PrepareCurveLaw(specs.loss, request, train));
   PreparedLaw law;
-  law.reader =
-      std::make_shared<TaskReader>(specs.loss, request.task_metrics, request.task_error);
+  law.reader = std::make_shared<TaskReader>(specs.loss, request.task_metrics, request.task_error);
   MIXRUN_ASSIGN_OR_RETURN(law.train, law.reader->Rows(train, "train"));
   MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(
       law.train.size(), static_cast<size_t>(specs.link->model->num_params()), "task link"));

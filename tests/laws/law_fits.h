@@ -19,9 +19,8 @@
 namespace mixrun::testing {
 
 inline Result<const LawEntry*> LawsEntry(const std::string& law) {
-  for (const LawEntry* entry :
-       {&ChinchillaLaw(), &PowerLaw(), &OvertrainLaw(), &Loss2LossLaw(), &TaskLaw(), &MixingLaw(),
-        &MixscaleLaw(), &PipelineLaw()}) {
+  for (const LawEntry* entry : {&ChinchillaLaw(), &PowerLaw(), &OvertrainLaw(), &Loss2LossLaw(),
+                                &TaskLaw(), &MixingLaw(), &MixscaleLaw(), &PipelineLaw()}) {
     if (entry->name == law) return entry;
   }
   return Status::InvalidInput("unknown law '" + law + "'");

@@ -73,9 +73,8 @@ TEST_CASE("loss2loss with offsets from the scaling laws: E_A is L_A's Chinchilla
   auto bootstrapped = testing::FitLaw(request, PairedRuns(0.001, 2), {});
   REQUIRE(bootstrapped.ok());
   CHECK(bootstrapped->standard_errors.at("E_A") > 0);
-  auto fitted =
-      testing::LoadFit("loss2loss", nlohmann::json::parse(bootstrapped->options.dump()),
-                       nlohmann::json::parse(bootstrapped->ParamsJson().dump()));
+  auto fitted = testing::LoadFit("loss2loss", nlohmann::json::parse(bootstrapped->options.dump()),
+                                 nlohmann::json::parse(bootstrapped->ParamsJson().dump()));
   REQUIRE(fitted.ok());
   RunPoint point;
   point.metrics["loss/a"] = 3.0;
