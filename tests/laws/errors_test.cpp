@@ -103,7 +103,7 @@ TEST_CASE("missing N or D, unknown law, bad power x and bad kfold are errors") {
   FitRequest power = Chinchilla();
   power.law = "power";
   power.x = "flops";
-  CHECK(Mentions(testing::FitLaw(power, ScaleRuns(12), {}).status(), "n, d, c or step"));
+  CHECK(Mentions(testing::FitLaw(power, ScaleRuns(12), {}).status(), "n, d, c, m or step"));
   FitRequest kfold = Chinchilla();
   kfold.kfold = 1;
   CHECK_FALSE(testing::FitLaw(kfold, ScaleRuns(12), {}).ok());

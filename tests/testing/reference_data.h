@@ -116,4 +116,32 @@ inline Result<std::vector<RunPoint>> LoadSlimpajama(double min_n, double max_n) 
   return runs;
 }
 
+// Gadre et al.'s over-trained models (openlm-scaling/runs.csv) of one training set (`dataset`:
+// c4_original, rpj, rw_original) with N in [min_n, max_n]: N = params, D = tokens, and every
+// loss/ and task/ column as a metric of that name.
+inline Result<std::vector<RunPoint>> LoadOpenlmScaling(const std::string& dataset, double min_n,
+                                                       double max_n) {
+  MIXRUN_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(SharedData("openlm-scaling/runs.csv")));
+  const auto set_col = table.Column("dataset"), n_col = table.Column("params"),
+             d_col = table.Column("tokens");
+  if (!set_col || !n_col || !d_col) return Status::InvalidInput("openlm csv: missing columns");
+  std::vector<RunPoint> runs;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    if (table.rows[r][*set_col] != dataset) continue;
+    RunPoint run;
+    run.run_id = static_cast<int64_t>(r + 1);
+    MIXRUN_ASSIGN_OR_RETURN(run.n_params, table.Number(r, *n_col));
+    if (run.n_params < min_n || run.n_params > max_n) continue;
+    MIXRUN_ASSIGN_OR_RETURN(run.n_tokens, table.Number(r, *d_col));
+    run.flops = 6 * run.n_params * run.n_tokens;
+    for (size_t c = 0; c < table.header.size(); ++c) {
+      const std::string& name = table.header[c];
+      if (name.rfind("loss/", 0) != 0 && name.rfind("task/", 0) != 0) continue;
+      MIXRUN_ASSIGN_OR_RETURN(run.metrics[name], table.Number(r, c));
+    }
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
 }  // namespace mixrun::testing
