@@ -107,7 +107,8 @@ void PrintTransferSummary(const RankTransfer& transfer) {
   const std::string n = std::to_string(transfer.n());
   const std::vector<std::pair<std::string, std::string>> lines = {
       {"paired mixtures", n},
-      {"Spearman rho", FormatSignificant(transfer.spearman, 4)},
+      {"Spearman rho", FormatSignificant(transfer.spearman, 4) +
+                           (transfer.n() < 5 ? " (fewer than 5 mixtures: means little)" : "")},
       {"Kendall tau-b", FormatSignificant(transfer.kendall_tau_b, 4)},
       {"top-" + std::to_string(transfer.top_k) + " overlap",
        std::to_string(transfer.top_k_shared) + " of " + std::to_string(transfer.top_k) + " (" +
@@ -219,13 +220,18 @@ Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
                       {"metric", metric},
                       {"runs", rows},
                       {"accuracy", held_out.ToJson()},
-                      {"interval_method", method}}
+                      {"interval_method", method},
+                      {"fit_warnings", fit->stats.warnings}}
                      .dump(2)
               << '\n';
     return Status::Ok();
   }
   std::cout << "fit " << fit->id << " (" << fit->Describe() << ") on " << options.experiment << ", "
-            << metric << "\n\n";
+            << metric << "\n";
+  for (const std::string& warning : fit->stats.warnings) {
+    std::cout << "(!) the fit warned: " << warning << '\n';
+  }
+  std::cout << '\n';
   table.Print(std::cout);
   std::cout << '\n';
   PrintHeldOut(std::cout, "accuracy", held_out);

@@ -2,6 +2,7 @@
 
 #include "catalog/catalog.h"
 #include "common/metric_names.h"
+#include "laws/task_law.h"
 
 namespace mixrun {
 
@@ -13,10 +14,21 @@ std::string StoredFit::Describe() const {
 }
 
 std::string StoredFit::TargetMetric() const {
+  if (law == "task") {  // the mean of its task metrics, from its loss
+    std::string text = request.task_error ? "1 - mean(" : "mean(";
+    for (size_t i = 0; i < request.task_metrics.size(); ++i) {
+      text.append(i ? ", " : "").append(request.task_metrics[i]);
+    }
+    return text.append(")");
+  }
   return request.metric.empty() ? kTargetLossMetric : request.metric;
 }
 
 std::optional<double> StoredFit::ObservedTarget(const RunPoint& run) const {
+  if (law == "task") {
+    auto target = TaskTarget(run, request.task_metrics, request.task_error);
+    return target.ok() ? std::optional<double>(*target) : std::nullopt;
+  }
   if (!request.metric.empty()) {
     auto found = run.metrics.find(request.metric);
     if (found == run.metrics.end()) return std::nullopt;

@@ -1,5 +1,7 @@
 #include "fit/calibration.h"
 
+#include <sstream>
+
 #include <algorithm>
 #include <cmath>
 
@@ -109,11 +111,26 @@ std::optional<Interval> MeanInterval(const std::vector<double>& predictions) {
 }
 
 nlohmann::json PointPrediction::ToJson() const {
-  return {{"prediction", value},
-          {"mean_interval", IntervalJson(mean_interval)},
-          {"prediction_interval", IntervalJson(prediction_interval)},
-          {"interval", IntervalJson(prediction_interval)},
-          {"interval_method", interval_method}};
+  nlohmann::json json = {{"prediction", value},
+                         {"mean_interval", IntervalJson(mean_interval)},
+                         {"prediction_interval", IntervalJson(prediction_interval)},
+                         {"interval", IntervalJson(prediction_interval)},
+                         {"interval_method", interval_method}};
+  if (warning) json["warning"] = *warning;
+  return json;
+}
+
+std::optional<std::string> ImplausibleInterval(double prediction, const Interval& interval) {
+  const bool wider = interval.width() > std::abs(prediction);
+  const bool below_zero = prediction > 0 && interval.low < 0;
+  if (!wider && !below_zero) return std::nullopt;
+  std::ostringstream text;
+  text << "the 95% interval [" << interval.low << ", " << interval.high << "] "
+       << (wider ? "is wider than the prediction " : "reaches below 0 around the prediction ")
+       << prediction
+       << " itself: the law is far outside its runs here, or its calibration was measured at other "
+          "scales; do not act on this interval";
+  return text.str();
 }
 
 }  // namespace mixrun

@@ -66,11 +66,18 @@ double BootstrapSpread(const std::vector<double>& predictions);
 std::optional<Interval> MeanInterval(const std::vector<double>& predictions);
 
 // A prediction with both intervals, as every command prints and writes it.
+// Why a 95% interval around a prediction is too wide to act on, or nullopt: it is wider than the
+// prediction itself, or it reaches below 0 around a positive prediction (a loss, an error or an
+// accuracy cannot). It happens when a law is extrapolated far beyond its runs or its calibration
+// was measured at other scales; the message says so, to be shown next to the interval.
+std::optional<std::string> ImplausibleInterval(double prediction, const Interval& interval);
+
 struct PointPrediction {
   double value = 0;
   std::optional<Interval> mean_interval;        // needs bootstrap refits
   std::optional<Interval> prediction_interval;  // needs a calibration
   std::string interval_method;                  // Calibration::Describe()
+  std::optional<std::string> warning;           // ImplausibleInterval of the prediction interval
 
   // {"prediction", "mean_interval", "prediction_interval", "interval" (alias of the prediction
   // interval), "interval_method"}; absent intervals are null.

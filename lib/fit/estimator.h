@@ -23,11 +23,16 @@ struct FitRows {
   int num_features = 0;
   std::vector<double> x;  // size() × num_features, row-major
   std::vector<double> y;
+  // What each feature is ("log N"), for messages; empty when the law does not say.
+  std::vector<std::string> feature_names;
 
   size_t size() const { return y.size(); }
   const double* row(size_t i) const { return x.data() + i * num_features; }
   // One key per row, equal for rows with equal features.
   std::vector<std::string> Groups() const;
+  // The features that take one value in every row (with two rows or more): a law cannot tell
+  // their effect, and the parameters tied to them are not determined. Named when known.
+  std::vector<std::string> ConstantFeatures() const;
 };
 
 class RunReader {

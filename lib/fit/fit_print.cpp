@@ -104,14 +104,17 @@ void PrintPredictions(std::ostream& out,
                       const std::vector<std::pair<std::string, PointPrediction>>& predictions) {
   TextTable table({"point", "prediction", "mean 95%", "prediction 95%"});
   std::string method;
+  std::vector<std::string> warnings;
   for (const auto& [point, prediction] : predictions) {
     table.AddRow({point, FormatSignificant(prediction.value, 6),
                   FormatInterval(prediction.mean_interval),
-                  FormatInterval(prediction.prediction_interval)});
+                  FormatInterval(prediction.prediction_interval) + (prediction.warning ? " (!)" : "")});
     if (method.empty()) method = prediction.interval_method;
+    if (prediction.warning) warnings.push_back(point + ": " + *prediction.warning);
   }
   out << '\n';
   table.Print(out);
+  for (const std::string& warning : warnings) out << "(!) " << warning << '\n';
   out << "mean 95%: where the law's expected value lies (bootstrap refits); prediction 95%: where "
          "one new run's value will lie";
   if (!method.empty()) out << " (" << method << ")";

@@ -40,6 +40,7 @@ Result<PointPrediction> FittedLaw::PredictWithIntervals(const RunPoint& run) con
   if (calibration_) {
     out.prediction_interval = calibration_->Around(out.value, BootstrapSpread(refits));
     out.interval_method = calibration_->Describe();
+    out.warning = ImplausibleInterval(out.value, *out.prediction_interval);
   }
   return out;
 }

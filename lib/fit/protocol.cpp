@@ -245,6 +245,11 @@ Result<FitReport> RunFitProtocol(Estimator& estimator, const FitRows& train, con
   stats.in_sample = MeasureAccuracy(fitted, train.y);
   stats.extra = fit.extra;
   stats.warnings = fit.warnings;
+  for (const std::string& feature : train.ConstantFeatures()) {
+    stats.warnings.push_back(feature + " takes one value in all " + std::to_string(train.size()) +
+                             " training rows: the law cannot tell its effect, and the parameters "
+                             "tied to it are not determined by these runs");
+  }
 
   // 2. Bootstrap.
   Predictors refits;

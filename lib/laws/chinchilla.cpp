@@ -86,6 +86,7 @@ std::shared_ptr<const CurveLawSpec> ChinchillaSpec(const FitRequest& request) {
   spec->law = "chinchilla";
   spec->model = NewChinchillaModel();
   spec->num_features = 2;
+  spec->feature_names = {"log N", "log D"};
   spec->starts = ChinchillaStarts();
   spec->huber_delta = request.huber_delta.value_or(kChinchillaHuberDelta);
   spec->features = ChinchillaFeatures;

@@ -17,7 +17,9 @@ class CurveReader : public RunReader {
   }
   Result<FitRows> Rows(const std::vector<RunPoint>& runs,
                        const std::string& set_name) const override {
-    return spec_->rows(runs, set_name);
+    MIXRUN_ASSIGN_OR_RETURN(FitRows rows, spec_->rows(runs, set_name));
+    rows.feature_names = spec_->feature_names;
+    return rows;
   }
 
  private:
@@ -91,6 +93,7 @@ class CurveEstimator : public Estimator {
     out.predictor = std::make_unique<CurvePredictor>(spec_, fit.params);
     out.objective = fit.objective;
     out.extra = {{"huber_delta", spec_->huber_delta}};
+    out.warnings = BoundWarnings(*spec_->model, fit.params, spec_->law);
     return out;
   }
 

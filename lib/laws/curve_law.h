@@ -23,6 +23,7 @@ struct CurveLawSpec {
   // (a task accuracy, which may be near 0 or negative when centred).
   bool log_target = true;
   int num_features = 1;
+  std::vector<std::string> feature_names;  // e.g. "log N", for messages
   std::vector<std::vector<double>> starts;
   double huber_delta = 1e-3;
   // The fewest rows it is fitted on; 0: one more than its parameters. A law fitted as one stage

@@ -3,6 +3,7 @@
 #include <glog/logging.h>
 
 #include <algorithm>
+#include <sstream>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -147,6 +148,25 @@ Result<EngineFit> FitMultiStart(const LawModel& model, const Observations& obser
     if (std::isfinite(polished_objective[j])) fit.candidates.push_back(polished[j]);
   }
   return fit;
+}
+
+std::vector<std::string> BoundWarnings(const LawModel& model, const std::vector<double>& params,
+                                       const std::string& law) {
+  std::vector<std::string> warnings;
+  const auto& specs = model.params();
+  for (size_t k = 0; k < specs.size() && k < params.size(); ++k) {
+    for (const auto& [bound, side] :
+         {std::pair{specs[k].lower, "lower"}, std::pair{specs[k].upper, "upper"}}) {
+      if (!std::isfinite(bound)) continue;
+      if (std::abs(params[k] - bound) > 1e-7 * std::max(1.0, std::abs(bound))) continue;
+      std::ostringstream text;
+      text << law << ": parameter " << specs[k].name << " is at its " << side << " bound "
+           << bound << ": the best fit lies beyond what the law allows, so its value and interval "
+           << "mean little";
+      warnings.push_back(text.str());
+    }
+  }
+  return warnings;
 }
 
 }  // namespace mixrun

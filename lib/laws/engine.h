@@ -3,6 +3,7 @@
 // Results depend only on the inputs (never on the number of threads or their scheduling).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "common/status.h"
@@ -45,6 +46,12 @@ struct RefitResult {
 RefitResult RefitTightly(const LawModel& model, const Observations& observations,
                          const std::vector<double>& start, double huber_delta,
                          int max_iterations = kTightIterations);
+
+// One warning per parameter that ended on one of its bounds: the optimum lies beyond what the
+// law allows there, so that parameter's value and interval mean little ("PARAM is at its upper
+// bound 2.16 (LAW)"). Empty when every parameter is inside.
+std::vector<std::string> BoundWarnings(const LawModel& model, const std::vector<double>& params,
+                                       const std::string& law);
 
 // Σ multiplicity·huber_δ(prediction − y) at params.
 double Objective(const LawModel& model, const Observations& observations,

@@ -57,6 +57,7 @@ std::shared_ptr<const CurveLawSpec> Loss2LossSpec(const FitRequest& request, dou
         {"K", std::exp(p[0])}, {"kappa", p[1]}, {"E_A", p[2]}, {"E_B", std::exp(p[3])}};
   };
   spec->undefined_hint = "L_A must be above the fitted E_A";
+  spec->feature_names = {"L_A (" + input + ")"};
   if (min_a > 0 && min_b > 0) {
     for (double log_k = -3; log_k <= 3; log_k += 1) {
       for (double kappa : {0.5, 1.0, 1.5, 2.0, 3.0}) {
@@ -190,6 +191,7 @@ Result<PreparedLaw> PrepareLoss2Loss(const FitRequest& request,
   PreparedLaw law;
   law.reader = LoadCurveLaw(spec).reader;
   law.train = std::move(rows);
+  law.train.feature_names = spec->feature_names;
   law.estimator = std::make_unique<ScalingOffsetsEstimator>(
       spec, std::move(law_a), std::move(law_b), input, request.metric, request.threads);
   return law;

@@ -65,6 +65,7 @@ std::shared_ptr<const CurveLawSpec> OvertrainSpec(const FitRequest& request) {
   spec->model = std::make_unique<JetLawModel<OvertrainFunctor, kOvertrainParams>>(
       OvertrainFunctor{}, std::vector<ParamSpec>{{"a"}, {"b"}, {"e"}, {"eta"}});
   spec->num_features = 2;
+  spec->feature_names = {"log C", "log M"};
   spec->starts = OvertrainStarts();
   spec->huber_delta = request.huber_delta.value_or(kChinchillaHuberDelta);
   spec->features = OvertrainFeatures;

@@ -1,6 +1,7 @@
 #include "laws/power.h"
 
 #include <cmath>
+#include <map>
 
 #include "fit/run_inputs.h"
 
@@ -78,6 +79,9 @@ Result<std::shared_ptr<const CurveLawSpec>> PowerSpec(const FitRequest& request,
   spec->model = std::make_unique<JetLawModel<PowerFunctor, kPowerParams>>(
       PowerFunctor{}, std::vector<ParamSpec>{{"a"}, {"e"}, {"alpha"}});
   spec->num_features = 1;
+  static const std::map<std::string, std::string> kVariables = {
+      {"n", "N"}, {"d", "D"}, {"c", "C"}, {"m", "M"}, {"step", "step"}};
+  spec->feature_names = {"log " + kVariables.at(x)};
   spec->starts = PowerStarts();
   spec->huber_delta = request.huber_delta.value_or(1e-3);
   spec->min_points = min_points;

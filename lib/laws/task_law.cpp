@@ -88,6 +88,7 @@ class TaskReader : public RunReader {
                        const std::string& set_name) const override {
     FitRows rows;
     rows.num_features = loss_->num_features;
+    rows.feature_names = loss_->feature_names;
     for (const RunPoint& run : runs) {
       auto features = loss_->features(run);
       if (!features.ok()) return features.status().WithContext(set_name);

@@ -105,6 +105,7 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
       << r.predicted.mean_source << ")\n"
       << "  95% prediction interval " << PredictionBracket(r.predicted) << "  (one run's loss; "
       << r.predicted.source << ")\n";
+  for (const std::string& warning : r.warnings) out << "  (!) " << warning << '\n';
   if (std::isfinite(r.kl_to_prior)) {
     out << "KL to the prior (" << r.prior->source << "): " << FormatSignificant(r.kl_to_prior, 4)
         << " nats\n";

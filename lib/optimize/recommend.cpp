@@ -310,6 +310,10 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   w = Clean(w, out.constraints);
   out.mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture, request.at));
+  if (auto doubt = ImplausibleInterval(out.predicted.prediction,
+                                       out.predicted.prediction_interval())) {
+    out.warnings.push_back("predicted loss: " + *doubt);
+  }
   out.kl_to_prior = prior.empty() ? NAN : KlDivergence(w.data(), prior);
   out.objective =
       out.predicted.prediction + (request.kl_reg > 0 ? request.kl_reg * out.kl_to_prior : 0.0);
@@ -360,6 +364,7 @@ nlohmann::json Recommendation::ToJson() const {
   nlohmann::json json = {{"method", method}, {"mixture", MixtureJson()}};
   json.update(IntervalJson(predicted));
   json["objective"] = objective;
+  json["warnings"] = warnings;
   if (std::isfinite(kl_to_prior)) json["kl_to_prior"] = kl_to_prior;
   nlohmann::json active_json = nlohmann::json::array();
   for (const ActiveBound& bound : active) {

@@ -86,6 +86,8 @@ struct Recommendation {
   std::optional<Prior> prior;
   nlohmann::json details;                 // the method's statistics (draws, starts, iterations)
   std::optional<ScaleShift> scale_shift;  // with --at
+  // Doubts about the result to show beside it (an implausibly wide interval).
+  std::vector<std::string> warnings;
 
   // Everything, for --json (recommend adds the stored ids).
   nlohmann::json ToJson() const;
