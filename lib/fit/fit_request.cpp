@@ -1,5 +1,7 @@
 #include "fit/fit_request.h"
 
+#include "common/metric_names.h"
+
 namespace mixrun {
 
 nlohmann::json FitRequest::ToJson() const {
@@ -114,5 +116,7 @@ Status FitRequest::CheckCommon(size_t train_rows) const {
   if (max_step && *max_step < 0) return Status::InvalidInput("max-step must be 0 or more");
   return Status::Ok();
 }
+
+std::string FitRequest::TargetMetric() const { return metric.empty() ? kTargetLossMetric : metric; }
 
 }  // namespace mixrun

@@ -19,10 +19,14 @@ std::optional<double> Optional(const nlohmann::json& json, const char* key) {
   return json[key].get<double>();
 }
 
-const char* const kKnownKeys[] = {"objective", "rmse",  "mre",  "spearman",
-                                  "pearson",   "mae",   "n",    "huber_delta",
-                                  "bootstrap", "kfold", "test", "prediction_interval",
-                                  "warnings",  "standard_errors", "intervals", "run_ids"};
+const char* const kKnownKeys[] = {"objective", "rmse",
+                                  "mre",       "spearman",
+                                  "pearson",   "mae",
+                                  "n",         "huber_delta",
+                                  "bootstrap", "kfold",
+                                  "test",      "prediction_interval",
+                                  "warnings",  "standard_errors",
+                                  "intervals", "run_ids"};
 
 }  // namespace
 
@@ -86,7 +90,8 @@ Result<FitStats> FitStats::FromJson(const nlohmann::json& json) {
   if (json.contains("kfold") && json["kfold"].is_object()) {
     stats.kfold = HeldOut::FromJson(json["kfold"]);
   }
-  if (json.contains("test") && json["test"].is_object()) stats.test = HeldOut::FromJson(json["test"]);
+  if (json.contains("test") && json["test"].is_object())
+    stats.test = HeldOut::FromJson(json["test"]);
   if (json.contains("prediction_interval") && json["prediction_interval"].is_object()) {
     MIXRUN_ASSIGN_OR_RETURN(Calibration calibration,
                             Calibration::FromJson(json["prediction_interval"]));
@@ -109,6 +114,12 @@ std::optional<double> FitStats::HeldOutRmse() const {
   if (test && std::isfinite(test->accuracy.rmse)) return test->accuracy.rmse;
   if (kfold && std::isfinite(kfold->accuracy.rmse)) return kfold->accuracy.rmse;
   return std::nullopt;
+}
+
+HeadlineAccuracy FitStats::Headline() const {
+  if (test) return {"test", test->accuracy.n, test->accuracy.mre, test->coverage_95};
+  if (kfold) return {"k-fold", kfold->accuracy.n, kfold->accuracy.mre, kfold->coverage_95};
+  return {"in-sample", in_sample.n, in_sample.mre, std::nullopt};
 }
 
 }  // namespace mixrun
