@@ -45,11 +45,20 @@ Result<RunRow> FindRun(Store& store, const std::string& query) {
   if (matches.size() == 1) return *matches.front();
   const std::string where = store.path() + ": ";
   if (matches.empty()) {
-    std::vector<const RunRow*> some;
-    for (const RunRow& run : runs) some.push_back(&run);
+    // Candidates: the runs whose label contains the query (a mistyped or partial label), else
+    // the store's first runs.
+    std::vector<const RunRow*> similar, some;
+    for (const RunRow& run : runs) {
+      if (run.spec.label.find(query) != std::string::npos) similar.push_back(&run);
+      some.push_back(&run);
+    }
     std::string message = where + "no run '" + query + "' (a run id, a run key prefix of " +
                           std::to_string(kMinRunKeyPrefix) + " hex digits or more, or a label)";
     if (runs.empty()) return Status::NotFound(message + "; the store has no runs");
+    if (!similar.empty()) {
+      return Status::NotFound(message +
+                              "; runs whose label contains it:" + DescribeSome(similar, 10));
+    }
     return Status::NotFound(message + "; its runs include:" + DescribeSome(some, 5));
   }
   return Status::InvalidInput(

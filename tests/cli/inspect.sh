@@ -140,6 +140,9 @@ expect_exit 2 "$MIXRUN" show "${key:0:4}" --store "$store"
 expect_in "$WORK/err" "no run '${key:0:4}'"
 expect_exit 2 "$MIXRUN" show no-such-run --store "$store"
 expect_in "$WORK/err" "its runs include"
+expect_exit 2 "$MIXRUN" show small-40K --store "$store"
+expect_in "$WORK/err" "runs whose label contains it"
+expect_in "$WORK/err" "(label mix0-small-40K-s0, experiment tiny"
 # Imported runs' labels are numbers, repeated across experiments: an id names its run first; a
 # label several runs share is ambiguous, and the error names each.
 expect_exit 0 "$MIXRUN" show 1 --store "$store" --json

@@ -73,6 +73,12 @@ TEST_CASE("several matches are an error naming each; none names some of the stor
   CHECK(short_prefix.status().code() == Status::Code::kNotFound);
   CHECK(short_prefix.status().message().find("no run 'abcde'") != std::string::npos);
   CHECK(short_prefix.status().message().find("label small") != std::string::npos);
+  // A partial label: the runs whose label contains it are the candidates.
+  auto partial = FindRun(*s.store, "lar");
+  REQUIRE(!partial.ok());
+  CHECK(partial.status().message().find("whose label contains it:\n  run 2 (label large") !=
+        std::string::npos);
+  CHECK(partial.status().message().find("label small") == std::string::npos);
 }
 
 }  // namespace
