@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "common/run_settings.h"
 #include "common/sparkline.h"
 #include "common/subprocess.h"
 #include "common/text_table.h"
@@ -78,8 +79,17 @@ void PrintRun(const RunRow& run, bool interrupted, const Histories& histories, s
     out << ' ' << domain << ' ' << FormatSignificant(weight, 4);
   }
   out << '\n';
-  if (!run.spec.settings_json.empty()) out << "settings    " << run.spec.settings_json << '\n';
-  if (!run.spec.spec_json.empty()) out << "spec        " << run.spec.spec_json << '\n';
+  // Flat KEY value lines; the spec's settings are shown once, under settings.
+  const std::map<std::string, std::string> settings = FlattenSettings(run.spec.settings_json);
+  if (!settings.empty()) out << "settings\n";
+  for (const auto& [key, value] : settings) out << "  " << key << "  " << value << '\n';
+  bool spec_heading = false;
+  for (const auto& [key, value] : FlattenSettings(run.spec.spec_json)) {
+    if (settings.count(key)) continue;
+    if (!spec_heading) out << "spec (besides the settings)\n";
+    spec_heading = true;
+    out << "  " << key << "  " << value << '\n';
+  }
   if (histories.empty()) {
     out << "\nno metrics\n";
     return;

@@ -59,6 +59,25 @@ expect_exit 2 "$MIXRUN" fits show 99 --store "$store"
 expect_in "$WORK/err" "no fit with id 99"
 expect_in "$WORK/err" "$store"
 
+# A chain's stages (pipeline) are fits of their own, named by the fit that uses them; here made
+# by hand: fit 4 a stage, fit 5 the chain's last fit naming it.
+sqlite3 "$store" "INSERT INTO fits (experiment_id, law, options_json, params_json, stats_json)
+  SELECT experiment_id, 'pipeline/step', options_json, params_json, stats_json FROM fits WHERE id = 1;
+  INSERT INTO fits (experiment_id, law, options_json, params_json, stats_json)
+  SELECT experiment_id, law, options_json, params_json,
+         json_set(stats_json, '\$.stages', json('[{\"law\": \"pipeline/step\", \"fit_id\": 4}]'))
+  FROM fits WHERE id = 2"
+expect_exit 0 "$MIXRUN" fits --store "$store" --json
+json_check "$WORK/out" "assert [f['stage_of'] for f in j] == [None, None, None, 5, None], j"
+expect_exit 0 "$MIXRUN" fits --store "$store" --law pipeline/step
+expect_in "$WORK/out" "fit 5"
+expect_exit 0 "$MIXRUN" fits show 5 --store "$store"
+expect_in "$WORK/out" "stage pipeline/step (fit 4): 240 points, in-sample MRE"
+sqlite3 "$store" "UPDATE fits SET stats_json = json_set(stats_json, '\$.stages[0].fit_id', 5)
+                  WHERE id = 5"
+expect_exit 2 "$MIXRUN" fits show 5 --store "$store"
+expect_in "$WORK/err" "fit 5: stats \"stages\" names no earlier fit"
+
 # Runs with histories: two tiny trained runs.
 copy_example_data
 cat > "$WORK/tiny.json" <<'JSON'
