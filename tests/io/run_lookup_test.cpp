@@ -57,7 +57,7 @@ TEST_CASE("a run id names its run even where another run's label is that number"
   CHECK(by_label->spec.label == "1");
 }
 
-TEST_CASE("several matches are an error naming each; none names some of the store's runs") {
+TEST_CASE("several matches are an error naming each - none names some of the store's runs") {
   StoreWithRuns s;
   auto prefix = FindRun(*s.store, "abcdef");
   REQUIRE(!prefix.ok());
