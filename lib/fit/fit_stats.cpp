@@ -19,14 +19,10 @@ std::optional<double> Optional(const nlohmann::json& json, const char* key) {
   return json[key].get<double>();
 }
 
-const char* const kKnownKeys[] = {"objective", "rmse",
-                                  "mre",       "spearman",
-                                  "pearson",   "mae",
-                                  "n",         "huber_delta",
-                                  "bootstrap", "kfold",
-                                  "test",      "prediction_interval",
-                                  "warnings",  "standard_errors",
-                                  "intervals", "run_ids"};
+const char* const kKnownKeys[] = {"objective", "rmse",  "mre",  "spearman",
+                                  "pearson",   "mae",   "n",    "huber_delta",
+                                  "bootstrap", "kfold", "test", "prediction_interval",
+                                  "warnings",  "standard_errors", "intervals", "run_ids"};
 
 }  // namespace
 
@@ -90,8 +86,7 @@ Result<FitStats> FitStats::FromJson(const nlohmann::json& json) {
   if (json.contains("kfold") && json["kfold"].is_object()) {
     stats.kfold = HeldOut::FromJson(json["kfold"]);
   }
-  if (json.contains("test") && json["test"].is_object())
-    stats.test = HeldOut::FromJson(json["test"]);
+  if (json.contains("test") && json["test"].is_object()) stats.test = HeldOut::FromJson(json["test"]);
   if (json.contains("prediction_interval") && json["prediction_interval"].is_object()) {
     MIXRUN_ASSIGN_OR_RETURN(Calibration calibration,
                             Calibration::FromJson(json["prediction_interval"]));
