@@ -65,7 +65,9 @@ int Main(int argc, char** argv) {
   plan_command->add_option("config", plan.config, "Experiment config (JSON)")->required();
   plan_command->add_flag("--dry-run", plan.dry_run, "Validate and show the plan; register nothing");
   AddStoreAndJson(plan_command, global);
-  plan_command->footer("Example:\n  mixrun plan configs/examples/two-text-domains.json --dry-run");
+  plan_command->footer(
+      "With -v, each planned run's mixture (domain weights) is listed too.\n\n"
+      "Example:\n  mixrun plan configs/examples/two-text-domains.json --dry-run -v");
 
   auto* train_command = app.add_subcommand("train", "Train every pending run of an experiment");
   TrainSweepRequest train;  // bound straight into the library's request
@@ -337,14 +339,54 @@ int Main(int argc, char** argv) {
   AddStoreAndJson(status_command, global);
   status_command->footer("Example:\n  mixrun status study.json");
 
-  RunFilter runs;  // runs and export filter alike
+  RunsOptions runs;  // --experiment and --status filter as export's do
   auto* runs_command = app.add_subcommand("runs", "List the runs in a store");
-  runs_command->add_option("--experiment", runs.experiment, "Only this experiment");
-  AddRunStatusOption(runs_command, runs.status);
+  runs_command->add_option("--experiment", runs.filter.experiment, "Only this experiment");
+  AddRunStatusOption(runs_command, runs.filter.status);
+  runs_command->add_option("--sort", runs.sort,
+                           "Order by id | loss | wall | status | label ('-' first: descending, "
+                           "e.g. --sort=-wall)");
+  runs_command->add_option("--limit", runs.limit, "Only the first N runs (after sorting)")
+      ->check(CLI::PositiveNumber);
   AddStoreAndJson(runs_command, global);
   runs_command->footer(
-      "Example:\n  mixrun runs --store runs.db --experiment regmix-1m --status "
-      "done");
+      "loss is the final eval/target/loss (else the experiment's first eval/<domain>/loss); wall\n"
+      "is the training time. A run whose process is gone before it finished is 'interrupted':\n"
+      "the next train resumes it.\n\n"
+      "Examples:\n  mixrun runs --store runs.db --experiment regmix-1m --status done\n"
+      "  mixrun runs --store runs.db --sort loss --limit 5");
+
+  FitsOptions fits;
+  auto* fits_command = app.add_subcommand(
+      "fits", "List the stored fits with their accuracy, or show one as fit-law printed it");
+  fits_command->add_option("--experiment", fits.experiment, "Only this experiment's fits");
+  fits_command->add_option("--law", fits.law, "Only fits of this law (e.g. mixing, pipeline/step)");
+  fits_command->add_flag("--last", fits.last, "Only the newest fit listed");
+  fits_command->add_flag("--id-only", fits.id_only, "Print only the fit ids, one a line");
+  AddStoreAndJson(fits_command, global);
+  auto* fits_show_command = fits_command->add_subcommand("show", "Print a stored fit");
+  fits_show_command->add_option("id", fits.show_id, "Fit id")->required();
+  AddStoreAndJson(fits_show_command, global);
+  fits_show_command->footer("Example:\n  mixrun fits show 3 --store runs.db");
+  fits_command->footer(
+      "MRE is the mean relative error on the 'accuracy on' runs: a --test-experiment's when the\n"
+      "fit had one, else its --kfold folds', else in-sample; coverage 95% is how often the 95%\n"
+      "prediction interval held those runs. A chain's earlier stages (pipeline/step, ...) are\n"
+      "fits too, marked with the fit that uses them. Oldest first.\n\n"
+      "Examples:\n  mixrun fits --store runs.db --experiment regmix-1m\n"
+      "  mixrun fits --store runs.db --law mixing --last --id-only\n"
+      "  mixrun fits show 3 --store runs.db --json");
+
+  ShowOptions show;
+  auto* show_command =
+      app.add_subcommand("show", "Show a run: spec, status, final metrics and loss curves");
+  show_command
+      ->add_option("run", show.run, "Run id, run key prefix (6 hex digits or more) or label")
+      ->required();
+  AddStoreAndJson(show_command, global);
+  show_command->footer(
+      "--json gives every metric's full history (step, tokens, value).\n\n"
+      "Examples:\n  mixrun show 12 --store runs.db\n  mixrun show 3fa94c --store runs.db --json");
 
   ImportCommandOptions import;
   auto* import_command =
@@ -451,10 +493,13 @@ int Main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   SetUpLogging(verbose, quiet);
+  plan.list_runs = verbose > 0;
 
   auto run = [&]() -> Status {
     if (plan_command->parsed()) return RunPlan(global, plan);
     if (runs_command->parsed()) return RunRuns(global, runs);
+    if (fits_command->parsed()) return RunFits(global, fits);
+    if (show_command->parsed()) return RunShow(global, show);
     if (import_command->parsed()) return RunImport(global, import);
     if (export_command->parsed()) return RunExport(global, exporting);
     if (train_command->parsed()) return RunTrain(global, train);

@@ -138,6 +138,38 @@ void PrintHeader(const json& header, std::ostream& out) {
   }
 }
 
+// Each planned run with its mixture (plan -v): label, model, tokens, seed and weights.
+json PlannedRunsJson(const std::vector<PlannedRun>& runs) {
+  json rows = json::array();
+  for (const PlannedRun& run : runs) {
+    rows.push_back({{"label", run.spec.label},
+                    {"model", run.model.name},
+                    {"tokens", run.tokens},
+                    {"seed", run.seed},
+                    {"weights", run.spec.weights}});
+  }
+  return rows;
+}
+
+// One row per planned run, one column per domain (in the config's order) with its weight.
+void PrintPlannedRuns(const json& runs, const Experiment& experiment, std::ostream& out) {
+  std::vector<std::string> header = {"#", "label", "model", "tokens", "seed"};
+  for (const auto& domain : experiment.domains) header.push_back(domain.name);
+  TextTable table(header);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const json& run = runs[i];
+    std::vector<std::string> row = {std::to_string(i + 1), run["label"], run["model"],
+                                    HumanCount(run["tokens"].get<double>()),
+                                    std::to_string(run["seed"].get<uint64_t>())};
+    for (const auto& domain : experiment.domains) {
+      row.push_back(FormatSignificant(run["weights"].value(domain.name, 0.0), 3));
+    }
+    table.AddRow(row);
+  }
+  out << '\n';
+  table.Print(out);
+}
+
 }  // namespace
 
 Status RunPlan(const GlobalOptions& global, const PlanOptions& options) {
@@ -152,12 +184,14 @@ Status RunPlan(const GlobalOptions& global, const PlanOptions& options) {
   // Timing the models (below) builds them: a model that cannot fit is refused first.
   MIXRUN_RETURN_IF_ERROR(CheckExperimentMemory(*experiment, ReadAvailableMemory()));
   json header = HeaderJson(*experiment, store_path, tokens, *runs);
+  if (options.list_runs) header["planned_runs"] = PlannedRunsJson(*runs);
 
   if (options.dry_run) {
     if (global.json) {
       std::cout << header.dump(2) << '\n';
     } else {
       PrintHeader(header, std::cout);
+      if (options.list_runs) PrintPlannedRuns(header["planned_runs"], *experiment, std::cout);
       std::cout << "(dry run: nothing registered)\n";
     }
     return Status::Ok();
@@ -184,6 +218,7 @@ Status RunPlan(const GlobalOptions& global, const PlanOptions& options) {
     std::cout << header.dump(2) << '\n';
   } else {
     PrintHeader(header, std::cout);
+    if (options.list_runs) PrintPlannedRuns(header["planned_runs"], *experiment, std::cout);
     std::cout << "store now  ";
     for (const auto& [status, count] : counts) std::cout << " " << count << " " << status;
     std::cout << " (of this config's " << runs->size() << " runs) in " << store_path << '\n';

@@ -27,6 +27,28 @@ struct GlobalOptions {
 struct PlanOptions {
   std::string config;
   bool dry_run = false;
+  bool list_runs = false;  // -v: each planned run's mixture
+};
+
+// fits lists the stored fits (filtered), or with `show ID` prints one as fit-law printed it.
+struct FitsOptions {
+  std::optional<std::string> experiment;
+  std::optional<std::string> law;
+  bool last = false;               // only the newest fit listed
+  bool id_only = false;            // only the ids, one a line (for scripts)
+  std::optional<int64_t> show_id;  // fits show ID
+};
+
+// runs binds --experiment and --status straight into the store's RunFilter.
+struct RunsOptions {
+  RunFilter filter;
+  std::string sort = "id";  // id | loss | wall | status | label; a leading '-' for descending
+  std::optional<size_t> limit;
+};
+
+// show RUN: a run id, an unambiguous run key prefix (6 hex digits or more), or a label.
+struct ShowOptions {
+  std::string run;
 };
 
 struct ImportCommandOptions {
@@ -52,8 +74,8 @@ struct RecommendOptions {
   std::vector<std::string> min_bounds;  // DOMAIN=W, as typed
   std::vector<std::string> max_bounds;
   std::vector<std::string> fixed;
-  std::string out;  // mixture JSON to write
-  std::string at, proxy_at;  // N,D as typed (mixscale fits)
+  std::string out;            // mixture JSON to write
+  std::string at, proxy_at;   // N,D as typed (mixscale fits)
   std::string domain_tokens;  // FILE.json of available tokens per domain
 };
 
@@ -89,9 +111,11 @@ struct ReportOptions {
   RankTransferRequest transfer;                   // of a metric in two experiments
 };
 
-// train, runs and export take the library's own request: their flags are bound straight into it.
+// train and export take the library's own request: their flags are bound straight into it.
 Status RunPlan(const GlobalOptions& global, const PlanOptions& options);
-Status RunRuns(const GlobalOptions& global, const RunFilter& filter);
+Status RunRuns(const GlobalOptions& global, const RunsOptions& options);
+Status RunFits(const GlobalOptions& global, const FitsOptions& options);
+Status RunShow(const GlobalOptions& global, const ShowOptions& options);
 Status RunImport(const GlobalOptions& global, ImportCommandOptions options);
 Status RunExport(const GlobalOptions& global, const ExportOptions& options);
 Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request);

@@ -24,15 +24,18 @@ step "train the proxy runs (2 worker processes)"
 
 step "fit the data mixing law (Ye et al. 2024) to the per-domain losses"
 "$mixrun" fit-law mixing --store "$store" --experiment demo --kfold 5 --bootstrap 200
-fit_id="$(sqlite3 "$store" "SELECT MAX(id) FROM fits WHERE law = 'mixing'")"
+fit_id="$("$mixrun" fits --store "$store" --experiment demo --law mixing --last --id-only)"
 
 step "recommend the mixture for the target"
 "$mixrun" recommend --store "$store" --fit "$fit_id" --method optimize --out "$demo/recommended.json"
 
 step "verify: train the recommended, natural and uniform mixtures"
-sqlite3 "$store" "SELECT json_group_object(d.name, CAST(d.tokens AS REAL) / (SELECT SUM(tokens)
-  FROM domains WHERE experiment_id = e.id)) FROM domains AS d JOIN experiments AS e
-  ON e.id = d.experiment_id WHERE e.name = 'demo'" > "$demo/natural.json"
+# The natural mixture: each domain's share of the corpus's tokens, as plan counts them.
+"$mixrun" plan "$config" --dry-run --json | python3 -c '
+import json, sys
+domains = json.load(sys.stdin)["domains"]
+total = sum(d["tokens"] for d in domains)
+print(json.dumps({d["name"]: d["tokens"] / total for d in domains}))' > "$demo/natural.json"
 cat > "$demo/verify.json" <<JSON
 {
   "name": "demo-verify",
@@ -52,6 +55,10 @@ cat > "$demo/verify.json" <<JSON
 }
 JSON
 "$mixrun" train "$demo/verify.json" --jobs 2
+
+step "the fits made, and the verification runs by target loss"
+"$mixrun" fits --store "$store" --experiment demo
+"$mixrun" runs --store "$store" --experiment demo-verify --sort loss
 
 step "predicted vs actual target loss (mix0 = recommended, mix1 = natural, mix2 = uniform)"
 "$mixrun" report --store "$store" --fit "$fit_id" --experiment demo-verify

@@ -1,7 +1,6 @@
 #include "catalog/stored_fit.h"
 
 #include "catalog/catalog.h"
-#include "common/metric_names.h"
 #include "laws/task_law.h"
 
 namespace mixrun {
@@ -13,16 +12,7 @@ std::string StoredFit::Describe() const {
   return text;
 }
 
-std::string StoredFit::TargetMetric() const {
-  if (law == "task") {  // the mean of its task metrics, from its loss
-    std::string text = request.task_error ? "1 - mean(" : "mean(";
-    for (size_t i = 0; i < request.task_metrics.size(); ++i) {
-      text.append(i ? ", " : "").append(request.task_metrics[i]);
-    }
-    return text.append(")");
-  }
-  return request.metric.empty() ? kTargetLossMetric : request.metric;
-}
+std::string StoredFit::TargetMetric() const { return request.TargetMetric(); }
 
 std::optional<double> StoredFit::ObservedTarget(const RunPoint& run) const {
   if (law == "task") {
@@ -68,6 +58,31 @@ Result<StoredFit> LoadStoredFit(Store& store, int64_t id) {
   if (!fitted.ok()) return fitted.status().WithContext(where);
   fit.fitted = std::move(*fitted);
   return fit;
+}
+
+Result<FitReport> LoadFitReport(Store& store, int64_t id) {
+  MIXRUN_ASSIGN_OR_RETURN(FitRow row, store.GetFit(id));
+  const std::string where = "fit " + std::to_string(id);
+  const nlohmann::json options = nlohmann::json::parse(row.options_json, nullptr, false);
+  const nlohmann::json params = nlohmann::json::parse(row.params_json, nullptr, false);
+  const nlohmann::json stats = nlohmann::json::parse(row.stats_json, nullptr, false);
+  if (options.is_discarded() || params.is_discarded() || stats.is_discarded()) {
+    return Status::InvalidInput(where + ": stored JSON does not parse");
+  }
+  auto report = FitReport::FromStored(row.law, options, params, stats);
+  if (!report.ok()) return report.status().WithContext(where);
+  // A chain's last stage names the earlier ones, each stored as a fit of its own.
+  for (const nlohmann::json& stage : report->stats.extra.value("stages", nlohmann::json::array())) {
+    // Stages are stored before the fit naming them: an id not below `id` is damage (a cycle).
+    if (!stage.is_object() || !stage.contains("fit_id") || !stage["fit_id"].is_number_integer() ||
+        stage["fit_id"].get<int64_t>() >= id) {
+      return Status::InvalidInput(where + ": stats \"stages\" names no earlier fit");
+    }
+    MIXRUN_ASSIGN_OR_RETURN(FitReport earlier,
+                            LoadFitReport(store, stage["fit_id"].get<int64_t>()));
+    report->stages.push_back(std::move(earlier));
+  }
+  return report;
 }
 
 }  // namespace mixrun

@@ -10,6 +10,7 @@
 
 #include "common/run_point.h"
 #include "common/status.h"
+#include "fit/fit_report.h"
 #include "fit/fit_request.h"
 #include "fit/fit_stats.h"
 #include "fit/fitted_law.h"
@@ -34,6 +35,10 @@ struct StoredFit {
   // target-weighted sum of its domain metrics; nullopt when the run lacks them.
   std::optional<double> ObservedTarget(const RunPoint& run) const;
 };
+
+// The report fit-law printed when it made fit `id` (FitReport::FromStored), with its chain's
+// earlier stages; NotFound when there is none, InvalidInput when its JSON is damaged.
+Result<FitReport> LoadFitReport(Store& store, int64_t id);
 
 // Fit `id` of the store; NotFound when there is none, InvalidInput when its JSON is damaged.
 Result<StoredFit> LoadStoredFit(Store& store, int64_t id);

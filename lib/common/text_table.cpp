@@ -14,21 +14,28 @@ bool LooksNumeric(const std::string& cell) {
          first == '.';
 }
 
+// Columns a cell takes on a terminal: one per UTF-8 code point (…, ▁▂▃), not per byte.
+size_t DisplayWidth(const std::string& cell) {
+  return static_cast<size_t>(std::count_if(cell.begin(), cell.end(), [](char byte) {
+    return (static_cast<unsigned char>(byte) & 0xC0) != 0x80;  // not a continuation byte
+  }));
+}
+
 }  // namespace
 
 void TextTable::Print(std::ostream& out) const {
   std::vector<size_t> widths(header_.size(), 0);
-  for (size_t c = 0; c < header_.size(); ++c) widths[c] = header_[c].size();
+  for (size_t c = 0; c < header_.size(); ++c) widths[c] = DisplayWidth(header_[c]);
   for (const auto& row : rows_) {
     for (size_t c = 0; c < row.size() && c < widths.size(); ++c) {
-      widths[c] = std::max(widths[c], row[c].size());
+      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
     }
   }
   auto print_row = [&](const std::vector<std::string>& row) {
     std::string line;
     for (size_t c = 0; c < widths.size(); ++c) {
       const std::string cell = c < row.size() ? row[c] : "";
-      std::string padding(widths[c] - std::min(widths[c], cell.size()), ' ');
+      std::string padding(widths[c] - std::min(widths[c], DisplayWidth(cell)), ' ');
       line += LooksNumeric(cell) ? padding + cell : cell + padding;
       if (c + 1 < widths.size()) line += "  ";
     }

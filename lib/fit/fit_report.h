@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "fit/fit_stats.h"
 
 namespace mixrun {
@@ -36,6 +37,13 @@ struct FitReport {
   nlohmann::json StatsJson() const;
   // Everything, for --json: law, options, params, derived, standard_errors, intervals, stats.
   nlohmann::json ToJson() const;
+
+  // The inverse of ParamsJson and StatsJson: the report a stored fit was made from, without its
+  // stages (each is a fit of its own, named in stats "stages"). InvalidInput when the JSON is not
+  // what they write.
+  static Result<FitReport> FromStored(const std::string& law, const nlohmann::json& options,
+                                      const nlohmann::json& params_json,
+                                      const nlohmann::json& stats_json);
 };
 
 }  // namespace mixrun

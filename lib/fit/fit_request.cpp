@@ -1,5 +1,7 @@
 #include "fit/fit_request.h"
 
+#include "common/metric_names.h"
+
 namespace mixrun {
 
 nlohmann::json FitRequest::ToJson() const {
@@ -113,6 +115,17 @@ Status FitRequest::CheckCommon(size_t train_rows) const {
   if (drop_highest < 0) return Status::InvalidInput("drop-highest must be 0 or more");
   if (max_step && *max_step < 0) return Status::InvalidInput("max-step must be 0 or more");
   return Status::Ok();
+}
+
+std::string FitRequest::TargetMetric() const {
+  if (law == "task") {  // the mean of its task metrics, predicted from its loss
+    std::string text = task_error ? "1 - mean(" : "mean(";
+    for (size_t i = 0; i < task_metrics.size(); ++i) {
+      text.append(i ? ", " : "").append(task_metrics[i]);
+    }
+    return text.append(")");
+  }
+  return metric.empty() ? kTargetLossMetric : metric;
 }
 
 }  // namespace mixrun

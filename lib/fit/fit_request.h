@@ -73,6 +73,9 @@ struct FitRequest {
   std::string mixrun_version;  // of the mixrun that made the fit (set when fitting)
 
   // The request as stored in fits.options_json (every field, defaults resolved).
+  // The metric whose values the fit predicts ("eval/target/loss" for a mixing fit without one).
+  std::string TargetMetric() const;
+
   nlohmann::json ToJson() const;
   static Result<FitRequest> FromJson(const nlohmann::json& json);
   // Checks shared by every law: threads, bootstrap, folds and δ in range.

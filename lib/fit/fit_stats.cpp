@@ -111,4 +111,10 @@ std::optional<double> FitStats::HeldOutRmse() const {
   return std::nullopt;
 }
 
+HeadlineAccuracy FitStats::Headline() const {
+  if (test) return {"test", test->accuracy.n, test->accuracy.mre, test->coverage_95};
+  if (kfold) return {"k-fold", kfold->accuracy.n, kfold->accuracy.mre, kfold->coverage_95};
+  return {"in-sample", in_sample.n, in_sample.mre, std::nullopt};
+}
+
 }  // namespace mixrun

@@ -19,8 +19,8 @@ namespace mixrun {
 // often their measured loss fell inside the intervals.
 struct HeldOut {
   Accuracy accuracy;
-  int k = 0;                           // folds (k-fold only)
-  std::optional<double> coverage_95;   // fraction inside the 95% prediction interval
+  int k = 0;                          // folds (k-fold only)
+  std::optional<double> coverage_95;  // fraction inside the 95% prediction interval
   std::optional<double> mean_prediction_width;
   std::optional<double> mean_interval_coverage;  // fraction inside the mean interval (bootstrap)
   std::optional<double> mean_mean_width;
@@ -29,6 +29,15 @@ struct HeldOut {
   //  "mean_interval_coverage","mean_interval_width", "k" for k-fold}; missing values are null.
   nlohmann::json ToJson() const;
   static HeldOut FromJson(const nlohmann::json& json);
+};
+
+// The accuracy a fit is best judged by: on a test experiment when it had one, else of its k-fold
+// cross-validation, else in-sample; the coverage of the 95% prediction interval where measured.
+struct HeadlineAccuracy {
+  std::string on;  // "test" | "k-fold" | "in-sample"
+  size_t n = 0;
+  double mre = 0;
+  std::optional<double> coverage_95;  // test or k-fold only
 };
 
 struct FitStats {
@@ -48,6 +57,7 @@ struct FitStats {
   static Result<FitStats> FromJson(const nlohmann::json& json);
   // The best held-out RMSE there is: test, else k-fold; nullopt without either.
   std::optional<double> HeldOutRmse() const;
+  HeadlineAccuracy Headline() const;
 };
 
 }  // namespace mixrun

@@ -50,6 +50,29 @@ Status ExportHistory(Store& store, const ExportOptions& options, std::ostream& o
 
 }  // namespace
 
+json RunJson(const RunRow& run, const std::map<std::string, double>& final_metrics) {
+  json metrics = json::object();
+  for (const auto& [name, value] : final_metrics) metrics[name] = NumberOrNull(value);
+  return {
+      {"run_id", run.id},
+      {"experiment", run.experiment},
+      {"run_key", run.spec.run_key},
+      {"label", run.spec.label},
+      {"status", RunStatusName(run.spec.status)},
+      {"source", run.spec.source},
+      {"n_params", NumberOrNull(run.spec.n_params)},
+      {"n_params_nonembed", NumberOrNull(run.spec.n_params_nonembed)},
+      {"n_tokens", NumberOrNull(run.spec.n_tokens)},
+      {"flops", NumberOrNull(run.spec.flops)},
+      {"seed", run.spec.seed ? json(*run.spec.seed) : json(nullptr)},
+      {"wall_s", NumberOrNull(run.wall_s)},
+      {"error", run.error.empty() ? json(nullptr) : json(run.error)},
+      {"settings_id", run.spec.settings_id.empty() ? json(nullptr) : json(run.spec.settings_id)},
+      {"settings", FlattenSettings(run.spec.settings_json)},
+      {"weights", run.spec.weights},
+      {"metrics", metrics}};
+}
+
 Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out) {
   if (options.format != "csv" && options.format != "json") {
     return Status::InvalidInput("--format: '" + options.format + "' is not csv or json");
@@ -60,28 +83,7 @@ Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out)
 
   if (options.format == "json") {
     json rows = json::array();
-    for (const RunRow& run : runs) {
-      json metrics = json::object();
-      for (const auto& [name, value] : finals[run.id]) metrics[name] = NumberOrNull(value);
-      rows.push_back({{"run_id", run.id},
-                      {"experiment", run.experiment},
-                      {"run_key", run.spec.run_key},
-                      {"label", run.spec.label},
-                      {"status", RunStatusName(run.spec.status)},
-                      {"source", run.spec.source},
-                      {"n_params", NumberOrNull(run.spec.n_params)},
-                      {"n_params_nonembed", NumberOrNull(run.spec.n_params_nonembed)},
-                      {"n_tokens", NumberOrNull(run.spec.n_tokens)},
-                      {"flops", NumberOrNull(run.spec.flops)},
-                      {"seed", run.spec.seed ? json(*run.spec.seed) : json(nullptr)},
-                      {"wall_s", NumberOrNull(run.wall_s)},
-                      {"error", run.error.empty() ? json(nullptr) : json(run.error)},
-                      {"settings_id",
-                       run.spec.settings_id.empty() ? json(nullptr) : json(run.spec.settings_id)},
-                      {"settings", FlattenSettings(run.spec.settings_json)},
-                      {"weights", run.spec.weights},
-                      {"metrics", metrics}});
-    }
+    for (const RunRow& run : runs) rows.push_back(RunJson(run, finals[run.id]));
     out << rows.dump(2) << '\n';
     return Status::Ok();
   }

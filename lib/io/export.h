@@ -2,6 +2,8 @@
 // One row per run (scale, `weight/<domain>` and `metric/<name>` columns), or every metric row.
 #pragma once
 
+#include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -18,6 +20,9 @@ struct ExportOptions {
 };
 
 Status ExportRuns(Store& store, const ExportOptions& options, std::ostream& out);
+
+// One run as a JSON export row: its spec, bookkeeping, settings, weights and final metrics.
+nlohmann::json RunJson(const RunRow& run, const std::map<std::string, double>& final_metrics);
 
 // Prefixes of the wide table's columns; `mixrun import` reads them back with the same prefixes.
 inline constexpr const char* kWeightColumnPrefix = "weight/";

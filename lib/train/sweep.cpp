@@ -41,8 +41,7 @@ Claimability Assess(const RunRow& run, const std::string& host, bool retry_faile
     case RunStatus::kRunning:
       break;
   }
-  // Running: its owner may have been killed; only an owner on this host can be checked.
-  if (run.host == host && !ProcessIsAlive(run.pid)) {
+  if (IsInterruptedRun(run, host)) {
     return run.attempts >= kMaxRunAttempts ? Claimability::kGiveUp : Claimability::kClaim;
   }
   return Claimability::kBusy;
@@ -98,6 +97,11 @@ CommandRunRequest CommandRequest(const Experiment& experiment, const PlannedRun&
 }
 
 }  // namespace
+
+bool IsInterruptedRun(const RunRow& run, const std::string& host) {
+  // Only an owner on this host can be checked: its process may have been killed.
+  return run.spec.status == RunStatus::kRunning && run.host == host && !ProcessIsAlive(run.pid);
+}
 
 std::string RunDirectory(const std::string& store_path, const std::string& experiment,
                          const std::string& run_key) {

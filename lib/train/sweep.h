@@ -53,6 +53,11 @@ class SweepObserver {
 // rather than retried for ever.
 constexpr int kMaxRunAttempts = 3;
 
+// A run left `running` by a process on this host (`host`) that is gone: interrupted — killed, or
+// stopped without being released — so the next sweep resumes it from its checkpoint. A run
+// running on another host cannot be checked from here and is not called interrupted.
+bool IsInterruptedRun(const RunRow& run, const std::string& host);
+
 // Registers the experiment's runs (as `mixrun plan` does), loads the corpora once, records their
 // token counts, then trains every claimable run: pending, interrupted (running, but its owner on
 // this host is gone) and, with retry_failed, failed. A failed run is recorded and the sweep goes

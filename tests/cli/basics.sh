@@ -5,7 +5,7 @@ source "$(dirname "$0")/common.bash"
 expect_exit 0 "$MIXRUN" --version
 expect_in "$WORK/out" "mixrun "
 expect_exit 0 "$MIXRUN" --help
-commands="plan train fit-law recommend runs import export submit collect status"
+commands="plan train fit-law recommend runs fits show import export submit collect status"
 for command in $commands; do expect_in "$WORK/out" "$command"; done
 for command in $commands; do
   expect_exit 0 "$MIXRUN" "$command" --help
