@@ -52,8 +52,8 @@ struct RecommendOptions {
   std::vector<std::string> min_bounds;  // DOMAIN=W, as typed
   std::vector<std::string> max_bounds;
   std::vector<std::string> fixed;
-  std::string out;  // mixture JSON to write
-  std::string at, proxy_at;  // N,D as typed (mixscale fits)
+  std::string out;            // mixture JSON to write
+  std::string at, proxy_at;   // N,D as typed (mixscale fits)
   std::string domain_tokens;  // FILE.json of available tokens per domain
 };
 
@@ -87,6 +87,7 @@ struct ReportOptions {
   std::string experiment;                         // the experiment's runs, or
   std::vector<std::string> transfer_experiments;  // --transfer SMALL LARGE: compare the rankings
   RankTransferRequest transfer;                   // of a metric in two experiments
+  std::string out;  // --out DIR: write the HTML report (figures, their CSV and gnuplot scripts)
 };
 
 // train, runs and export take the library's own request: their flags are bound straight into it.

@@ -1,0 +1,121 @@
+#include "report/fit_figures.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mixrun {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const std::vector<std::string> kColumns = {"run_id",  "held_out", "predicted",
+                                           "actual",  "residual", "pi_low",
+                                           "pi_high", "mean_low", "mean_high"};
+
+// The rows shared by both figures: one per run with the target. `skipped` counts the others.
+Status AddRunRows(const StoredFit& fit, const std::vector<RunPoint>& runs, bool held_out,
+                  Figure& figure, size_t& skipped) {
+  for (const RunPoint& run : runs) {
+    const std::optional<double> actual = fit.ObservedTarget(run);
+    if (!actual) {
+      ++skipped;
+      continue;
+    }
+    auto prediction = fit.fitted->PredictWithIntervals(run);
+    if (!prediction.ok()) {
+      return prediction.status().WithContext("fit " + std::to_string(fit.id) + ", run " +
+                                             std::to_string(run.run_id));
+    }
+    const auto& pi = prediction->prediction_interval;
+    const auto& mean = prediction->mean_interval;
+    figure.AddRow({static_cast<double>(run.run_id), held_out ? 1.0 : 0.0, prediction->value,
+                   *actual, *actual - prediction->value, pi ? pi->low : kNaN, pi ? pi->high : kNaN,
+                   mean ? mean->low : kNaN, mean ? mean->high : kNaN});
+  }
+  return Status::Ok();
+}
+
+// The two series of a plot clause: the training runs (column held_out 0) and the held-out ones.
+struct Series {
+  int held_out;
+  std::string colour, point, title;
+};
+
+std::vector<Series> SeriesOf(const FitFigureRuns& runs, size_t held_out_rows) {
+  std::vector<Series> series = {{0, "#1f77b4", "pt 7 ps 0.6", "training runs of the fit"}};
+  if (held_out_rows > 0) {
+    series.push_back(
+        {1, "#d62728", "pt 5 ps 0.9",
+         "held-out runs" +
+             (runs.held_out_name.empty() ? std::string() : " (" + runs.held_out_name + ")")});
+  }
+  return series;
+}
+
+std::string Only(const Series& series, const std::string& column) {
+  return "($2==" + std::to_string(series.held_out) + " ? " + column + " : 1/0)";
+}
+
+}  // namespace
+
+Result<std::vector<Figure>> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns& runs) {
+  const std::string metric = fit.TargetMetric();
+  Figure data;
+  data.columns = kColumns;
+  size_t skipped = 0;
+  MIXRUN_RETURN_IF_ERROR(AddRunRows(fit, runs.training, false, data, skipped));
+  const size_t training_rows = data.rows.size();
+  MIXRUN_RETURN_IF_ERROR(AddRunRows(fit, runs.held_out, true, data, skipped));
+  if (data.rows.empty()) return std::vector<Figure>{};
+  const std::vector<Series> series = SeriesOf(runs, data.rows.size() - training_rows);
+  const bool intervals = fit.fitted->calibration().has_value();
+  const std::string without =
+      skipped ? " " + std::to_string(skipped) + " runs without " + metric + " are left out." : "";
+  const std::string interval_text =
+      intervals
+          ? " Bars: each run's 95% prediction interval (where one new run's value will lie; " +
+                fit.fitted->calibration()->Describe() + ")."
+          : " The fit was stored without a calibration: no prediction interval.";
+
+  Figure scatter = data;
+  scatter.name = "predicted_vs_actual";
+  scatter.title = "Predicted against actual " + metric + " (fit " + std::to_string(fit.id) + ", " +
+                  fit.Describe() + ")";
+  scatter.caption = "Each point is a run: its measured " + metric +
+                    " (x) and the fit's prediction (y); on the dashed line y = x the law is "
+                    "exact." +
+                    interval_text + without;
+  scatter.plot = "set xlabel " + GnuplotQuote("actual " + metric) + "\nset ylabel " +
+                 GnuplotQuote("predicted " + metric) + "\nplot ";
+  for (const Series& s : series) {
+    scatter.plot += "data using 4:" + Only(s, "$3") +
+                    (intervals ? ":6:7 with yerrorbars " : " with points ") + s.point +
+                    " lc rgb '" + s.colour + "' title " + GnuplotQuote(s.title) + ", \\\n  ";
+  }
+  scatter.plot += "x with lines dt 2 lc rgb '#555555' title 'y = x'\n";
+
+  Figure residuals = data;
+  residuals.name = "residuals";
+  residuals.title = "Residuals of fit " + std::to_string(fit.id) + ": actual − predicted";
+  residuals.caption =
+      "Each point is a run: the fit's prediction (x) and how far the measured " + metric +
+      " lies from it (y, actual − predicted). A pattern along x means the law misses a trend." +
+      (intervals ? " Grey bars: the 95% prediction interval around each prediction, drawn around "
+                   "0 (a point outside its bar fell outside the interval)."
+                 : "") +
+      without;
+  residuals.plot = "set xlabel " + GnuplotQuote("predicted " + metric) +
+                   "\nset ylabel 'actual - predicted'\nplot ";
+  if (intervals) {
+    residuals.plot +=
+        "data using 3:(0):($6-$3):($7-$3) with yerrorbars pt -1 lc rgb '#bbbbbb' "
+        "title '95% prediction interval', \\\n  ";
+  }
+  for (const Series& s : series) {
+    residuals.plot += "data using 3:" + Only(s, "$5") + " with points " + s.point + " lc rgb '" +
+                      s.colour + "' title " + GnuplotQuote(s.title) + ", \\\n  ";
+  }
+  residuals.plot += "0 with lines dt 2 lc rgb '#555555' notitle\n";
+  return std::vector<Figure>{std::move(scatter), std::move(residuals)};
+}
+
+}  // namespace mixrun
