@@ -1,7 +1,10 @@
 #include "report/fit_figures.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "common/format.h"
 
 namespace mixrun {
 namespace {
@@ -51,6 +54,29 @@ std::vector<Series> SeriesOf(const FitFigureRuns& runs, size_t held_out_rows) {
   return series;
 }
 
+// "[low:high]" around the values of `columns` of the rows and `include` (5% margin either side): a
+// plot's range set by the points, not by the widest interval bar, which is clipped at the edge
+// instead.
+std::string RangeOf(const Figure& figure, const std::vector<size_t>& columns,
+                    std::optional<double> include = std::nullopt) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  if (include) low = high = *include;
+  for (const auto& row : figure.rows) {
+    for (size_t column : columns) {
+      const double value = std::stod(row[column]);
+      low = std::min(low, value);
+      high = std::max(high, value);
+    }
+  }
+  const double margin = 0.05 * std::max(high - low, 1e-9 * std::max(1.0, std::abs(high)));
+  // append, not operator+: GCC 12 warns (-Wrestrict) on a temporary's concatenation.
+  std::string range = "[";
+  return range.append(FormatDouble(low - margin))
+      .append(":")
+      .append(FormatDouble(high + margin))
+      .append("]");
+}
+
 std::string Only(const Series& series, const std::string& column) {
   return "($2==" + std::to_string(series.held_out) + " ? " + column + " : 1/0)";
 }
@@ -84,8 +110,11 @@ Result<std::vector<Figure>> FitAccuracyFigures(const StoredFit& fit, const FitFi
                     " (x) and the fit's prediction (y); on the dashed line y = x the law is "
                     "exact." +
                     interval_text + without;
+  // One range for both axes: y = x is the diagonal, and the points set it (not the bars).
+  const std::string square = RangeOf(data, {2, 3});
   scatter.plot = "set xlabel " + GnuplotQuote("actual " + metric) + "\nset ylabel " +
-                 GnuplotQuote("predicted " + metric) + "\nplot ";
+                 GnuplotQuote("predicted " + metric) + "\nset xrange " + square + "\nset yrange " +
+                 square + "\nset size ratio -1\nset key below\nplot ";
   for (const Series& s : series) {
     scatter.plot += "data using 4:" + Only(s, "$3") +
                     (intervals ? ":6:7 with yerrorbars " : " with points ") + s.point +
@@ -99,12 +128,15 @@ Result<std::vector<Figure>> FitAccuracyFigures(const StoredFit& fit, const FitFi
   residuals.caption =
       "Each point is a run: the fit's prediction (x) and how far the measured " + metric +
       " lies from it (y, actual − predicted). A pattern along x means the law misses a trend." +
-      (intervals ? " Grey bars: the 95% prediction interval around each prediction, drawn around "
-                   "0 (a point outside its bar fell outside the interval)."
-                 : "") +
+      (intervals
+           ? " Grey bars: the 95% prediction interval around each prediction, drawn around "
+             "0 (a point outside its bar fell outside the interval; bars are clipped at the plot's "
+             "edge)."
+           : "") +
       without;
   residuals.plot = "set xlabel " + GnuplotQuote("predicted " + metric) +
-                   "\nset ylabel 'actual - predicted'\nplot ";
+                   "\nset ylabel 'actual - predicted'\nset yrange " + RangeOf(data, {4}, 0.0) +
+                   "\nset key below\nplot ";
   if (intervals) {
     residuals.plot +=
         "data using 3:(0):($6-$3):($7-$3) with yerrorbars pt -1 lc rgb '#bbbbbb' "

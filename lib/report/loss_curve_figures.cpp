@@ -90,7 +90,7 @@ std::optional<Figure> LossCurveFigure(const std::vector<RunPoint>& runs, const s
                 "\n"
                 // viridis's ends and middle: ordered in lightness, readable in grey
                 "set palette defined (0 '#440154', 0.5 '#21918c', 1 '#fde725')\n" +
-                "set key top right\nplot for [i=0:" + std::to_string(drawn.size() - 1) +
+                "unset key\nplot for [i=0:" + std::to_string(drawn.size() - 1) +
                 "] data using ($1==i ? " + x + " : 1/0):6:3 with lines lw 1.5 lc palette notitle\n";
   return figure;
 }
