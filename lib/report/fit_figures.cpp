@@ -14,19 +14,44 @@ const std::vector<std::string> kColumns = {"run_id",  "held_out", "predicted",
                                            "actual",  "residual", "pi_low",
                                            "pi_high", "mean_low", "mean_high"};
 
-// The rows shared by both figures: one per run with the target. `skipped` counts the others.
-Status AddRunRows(const StoredFit& fit, const std::vector<RunPoint>& runs, bool held_out,
-                  Figure& figure, size_t& skipped) {
+// The runs left out of the figures, and why.
+struct LeftOut {
+  size_t without_target = 0;
+  size_t unreadable = 0;     // the law cannot predict them (e.g. a run lacking what it reads)
+  std::string first_reason;  // the first unreadable run's error
+
+  // append, not operator+: GCC 12 warns (-Wrestrict) on a temporary's concatenation.
+  std::string Describe(const std::string& metric) const {
+    std::string text;
+    if (without_target) {
+      text.append(" ").append(std::to_string(without_target)).append(" runs without ");
+      text.append(metric).append(" are left out.");
+    }
+    if (unreadable) {
+      text.append(" ").append(std::to_string(unreadable));
+      text.append(" runs the law cannot predict are left out (").append(first_reason).append(").");
+    }
+    return text;
+  }
+};
+
+// The rows shared by both figures: one per run with the target and a finite prediction.
+void AddRunRows(const StoredFit& fit, const std::vector<RunPoint>& runs, bool held_out,
+                Figure& figure, LeftOut& left_out) {
   for (const RunPoint& run : runs) {
     const std::optional<double> actual = fit.ObservedTarget(run);
-    if (!actual) {
-      ++skipped;
+    if (!actual || !std::isfinite(*actual)) {
+      ++left_out.without_target;
       continue;
     }
     auto prediction = fit.fitted->PredictWithIntervals(run);
-    if (!prediction.ok()) {
-      return prediction.status().WithContext("fit " + std::to_string(fit.id) + ", run " +
-                                             std::to_string(run.run_id));
+    if (!prediction.ok() || !std::isfinite(prediction->value)) {
+      if (left_out.unreadable++ == 0) {
+        left_out.first_reason =
+            "run " + std::to_string(run.run_id) + ": " +
+            (prediction.ok() ? "not a finite prediction" : prediction.status().message());
+      }
+      continue;
     }
     const auto& pi = prediction->prediction_interval;
     const auto& mean = prediction->mean_interval;
@@ -34,7 +59,6 @@ Status AddRunRows(const StoredFit& fit, const std::vector<RunPoint>& runs, bool 
                    *actual, *actual - prediction->value, pi ? pi->low : kNaN, pi ? pi->high : kNaN,
                    mean ? mean->low : kNaN, mean ? mean->high : kNaN});
   }
-  return Status::Ok();
 }
 
 // The two series of a plot clause: the training runs (column held_out 0) and the held-out ones.
@@ -63,6 +87,7 @@ std::string RangeOf(const Figure& figure, const std::vector<size_t>& columns,
   if (include) low = high = *include;
   for (const auto& row : figure.rows) {
     for (size_t column : columns) {
+      if (row[column].empty()) continue;  // NaN, written as nothing
       const double value = std::stod(row[column]);
       low = std::min(low, value);
       high = std::max(high, value);
@@ -83,19 +108,18 @@ std::string Only(const Series& series, const std::string& column) {
 
 }  // namespace
 
-Result<std::vector<Figure>> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns& runs) {
+std::vector<Figure> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns& runs) {
   const std::string metric = fit.TargetMetric();
   Figure data;
   data.columns = kColumns;
-  size_t skipped = 0;
-  MIXRUN_RETURN_IF_ERROR(AddRunRows(fit, runs.training, false, data, skipped));
+  LeftOut left_out;
+  AddRunRows(fit, runs.training, false, data, left_out);
   const size_t training_rows = data.rows.size();
-  MIXRUN_RETURN_IF_ERROR(AddRunRows(fit, runs.held_out, true, data, skipped));
-  if (data.rows.empty()) return std::vector<Figure>{};
+  AddRunRows(fit, runs.held_out, true, data, left_out);
+  if (data.rows.empty()) return {};
   const std::vector<Series> series = SeriesOf(runs, data.rows.size() - training_rows);
   const bool intervals = fit.fitted->calibration().has_value();
-  const std::string without =
-      skipped ? " " + std::to_string(skipped) + " runs without " + metric + " are left out." : "";
+  const std::string without = left_out.Describe(metric);
   const std::string interval_text =
       intervals
           ? " Bars: each run's 95% prediction interval (where one new run's value will lie; " +
@@ -147,7 +171,7 @@ Result<std::vector<Figure>> FitAccuracyFigures(const StoredFit& fit, const FitFi
                       s.colour + "' title " + GnuplotQuote(s.title) + ", \\\n  ";
   }
   residuals.plot += "0 with lines dt 2 lc rgb '#555555' notitle\n";
-  return std::vector<Figure>{std::move(scatter), std::move(residuals)};
+  return {std::move(scatter), std::move(residuals)};
 }
 
 }  // namespace mixrun

@@ -1,7 +1,7 @@
 // The figures of a stored fit against measured runs: predicted against actual, and the residuals,
 // with each run's 95% prediction interval (where one new run's value will lie) and the fit's
-// training runs marked apart from held-out runs. Contract: runs lacking the fit's target are left
-// out (counted in the caption); a run the law cannot read is an error naming it.
+// training runs marked apart from held-out runs. Contract: runs lacking the fit's target, or that
+// the law cannot predict, are left out and counted in the caption (with the first one's reason).
 #pragma once
 
 #include <string>
@@ -21,6 +21,6 @@ struct FitFigureRuns {
 };
 
 // "predicted_vs_actual" and "residuals"; none when no run has the fit's target.
-Result<std::vector<Figure>> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns& runs);
+std::vector<Figure> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns& runs);
 
 }  // namespace mixrun

@@ -56,8 +56,7 @@ Result<std::string> AddFitFigures(Store& store, const ReportRequest& request, Re
       "Two kinds of interval, always named: the mean interval is where the law's expected value "
       "lies (2.5–97.5% of the bootstrap refits); the prediction interval is where one new run's "
       "value will lie (calibrated on cross-validated residuals).");
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<Figure> accuracy, FitAccuracyFigures(fit, runs));
-  Append(page.figures, std::move(accuracy));
+  Append(page.figures, FitAccuracyFigures(fit, runs));
   if (ReadsModelAndTokens(fit)) {
     MIXRUN_ASSIGN_OR_RETURN(std::vector<Figure> scaling, ScalingFigures(fit, runs.training));
     Append(page.figures, std::move(scaling));
