@@ -479,10 +479,9 @@ int Main(int argc, char** argv) {
     if (collect_command->parsed()) return RunCollect(global, collect);
     if (status_command->parsed()) return RunStudyStatus(global, status);
     if (report_command->parsed()) {
-      const bool fit_and_runs = report.fit_id && !report.experiment.empty();
-      const bool either = report.fit_id || !report.experiment.empty();
-      if (report.transfer_experiments.empty() && !fit_and_runs &&
-          !(either && !report.out.empty())) {
+      const bool text_report = report.fit_id && !report.experiment.empty();
+      const bool html_report = !report.out.empty() && (report.fit_id || !report.experiment.empty());
+      if (report.transfer_experiments.empty() && !text_report && !html_report) {
         return Status::InvalidInput(
             "report: give --fit ID --experiment E, or --transfer EXP_SMALL EXP_LARGE --metric M "
             "(with --out DIR, --fit or --experiment alone)");
