@@ -54,7 +54,11 @@ std::optional<Figure> LossCurveFigure(const std::vector<RunPoint>& runs, const s
     auto history = run.history.find(metric);
     if (history == run.history.end() || history->second.size() < 2) continue;
     drawn.push_back(&run);
-    for (const MetricSample& sample : history->second) tokens_known &= sample.tokens > 0;
+    // The evaluation before the first step has seen no tokens: it says nothing of whether
+    // the trainer counts them.
+    for (const MetricSample& sample : history->second) {
+      tokens_known &= sample.step == 0 || sample.tokens > 0;
+    }
   }
   if (drawn.empty()) return std::nullopt;
   std::vector<RunPoint> drawn_runs;
