@@ -471,6 +471,10 @@ int Main(int argc, char** argv) {
   auto* report_higher = report_command->add_flag(
       "--higher-is-better", report.transfer.higher_is_better,
       "With --transfer: a higher metric is better (an accuracy; default: lower, a loss)");
+  report_command->add_option(
+      "--out", report.out,
+      "Write DIR/index.html: the figures that apply (inline SVG drawn by gnuplot), each one's CSV "
+      "and gnuplot script beside it; prints the page's path");
   report_fit->excludes(report_transfer);
   report_experiment->excludes(report_transfer);
   report_transfer->needs(report_metric);
@@ -484,7 +488,12 @@ int Main(int argc, char** argv) {
       "overlap and the rank at each scale of the other's best mixture.\n\n"
       "Examples:\n"
       "  mixrun report --store runs.db --fit 3 --experiment demo-verify\n"
-      "  mixrun report --store runs.db --transfer regmix-1m regmix-60m --metric pile_cc_val_loss");
+      "  mixrun report --store runs.db --transfer regmix-1m regmix-60m --metric pile_cc_val_loss\n"
+      "  mixrun report --store runs.db --fit 3 --experiment demo-verify --out report\n\n"
+      "With --out: --fit alone (its training runs), --experiment alone (loss curves) or "
+      "--transfer.\n"
+      "Without gnuplot (or with MIXRUN_GNUPLOT naming none) the data and scripts are still "
+      "written.");
 
   try {
     app.parse(argc, argv);
@@ -515,9 +524,12 @@ int Main(int argc, char** argv) {
     if (collect_command->parsed()) return RunCollect(global, collect);
     if (status_command->parsed()) return RunStudyStatus(global, status);
     if (report_command->parsed()) {
-      if (report.transfer_experiments.empty() && (!report.fit_id || report.experiment.empty())) {
+      const bool text_report = report.fit_id && !report.experiment.empty();
+      const bool html_report = !report.out.empty() && (report.fit_id || !report.experiment.empty());
+      if (report.transfer_experiments.empty() && !text_report && !html_report) {
         return Status::InvalidInput(
-            "report: give --fit ID --experiment E, or --transfer EXP_SMALL EXP_LARGE --metric M");
+            "report: give --fit ID --experiment E, or --transfer EXP_SMALL EXP_LARGE --metric M "
+            "(with --out DIR, --fit or --experiment alone)");
       }
       return RunReport(global, report);
     }

@@ -13,6 +13,8 @@
 #include "fit/fit_print.h"
 #include "fit/held_out.h"
 #include "fit/rank_transfer.h"
+#include "report/html_report.h"
+#include "report/report_page.h"
 
 namespace mixrun {
 namespace {
@@ -158,9 +160,34 @@ Status ReportRankTransfer(const GlobalOptions& global, const RankTransferRequest
   return Status::Ok();
 }
 
+// --out: the figures that apply, as a page with their data beside it; prints the page's path.
+Status WriteReport(const GlobalOptions& global, const ReportOptions& options) {
+  auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kReadOnly);
+  if (!store.ok()) return store.status();
+  ReportRequest request{options.fit_id, options.experiment, options.transfer_experiments,
+                        options.transfer};
+  auto page = BuildReportPage(**store, request);
+  if (!page.ok()) return page.status();
+  auto written = WriteHtmlReport(options.out, *page, GnuplotRenderer());
+  if (!written.ok()) return written.status();
+  if (global.json) {
+    std::cout << json{{"index", written->index_path},
+                      {"figures", written->figures},
+                      {"drawn", written->drawn},
+                      {"notes", written->notes}}
+                     .dump(2)
+              << '\n';
+    return Status::Ok();
+  }
+  for (const std::string& note : written->notes) std::cerr << "report: " << note << '\n';
+  std::cout << written->index_path << '\n';
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
+  if (!options.out.empty()) return WriteReport(global, options);
   if (!options.transfer_experiments.empty()) {
     if (options.transfer_experiments.size() != 2) {
       return Status::InvalidInput("report --transfer takes two experiments, EXP_SMALL EXP_LARGE");

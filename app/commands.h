@@ -109,6 +109,7 @@ struct ReportOptions {
   std::string experiment;                         // the experiment's runs, or
   std::vector<std::string> transfer_experiments;  // --transfer SMALL LARGE: compare the rankings
   RankTransferRequest transfer;                   // of a metric in two experiments
+  std::string out;  // --out DIR: write the HTML report (figures, their CSV and gnuplot scripts)
 };
 
 // train and export take the library's own request: their flags are bound straight into it.

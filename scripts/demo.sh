@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo on a new machine: install, build, make the corpus, then the whole loop — plan, train
 # 17 proxy runs, fit the data mixing law, recommend a mixture, train it beside the natural and
-# uniform mixtures, and compare predicted with actual target loss. About 5 minutes on 2 cores.
+# uniform mixtures, compare predicted with actual target loss and write the HTML report. About 5
+# minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 start=$(date +%s)
@@ -62,5 +63,10 @@ step "the fits made, and the verification runs by target loss"
 
 step "predicted vs actual target loss (mix0 = recommended, mix1 = natural, mix2 = uniform)"
 "$mixrun" report --store "$store" --fit "$fit_id" --experiment demo-verify
+
+step "the report: figures (gnuplot, inline SVG) with their data"
+report="$("$mixrun" report --store "$store" --fit "$fit_id" --experiment demo-verify \
+  --out "$demo/report")"
+echo "report: $report"
 echo
 echo "demo finished in $(( $(date +%s) - start )) s; the store is $store"

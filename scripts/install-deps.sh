@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev libceres-dev libeigen3-dev libspdlog-dev libsqlite3-dev
   doctest-dev libopenblas-dev libomp-dev libxgboost-dev
-  sqlite3 gnuplot-nox python3 python3-jsonschema
+  sqlite3 gnuplot-nox python3 python3-jsonschema python3-pil chromium
   slurmctld slurmd slurm-client munge
   clang libclang-rt-14-dev
 )

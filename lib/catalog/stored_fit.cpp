@@ -54,6 +54,11 @@ Result<StoredFit> LoadStoredFit(Store& store, int64_t id) {
   auto typed = FitStats::FromJson(stats.is_object() ? stats : nlohmann::json::object());
   if (!typed.ok()) return typed.status().WithContext(where);
   fit.stats = *typed;
+  if (stats.contains("run_ids") && stats["run_ids"].is_array()) {
+    for (const nlohmann::json& run_id : stats["run_ids"]) {
+      if (run_id.is_number_integer()) fit.run_ids.push_back(run_id.get<int64_t>());
+    }
+  }
   auto fitted = LoadFit(row.law, fit.options, params);
   if (!fitted.ok()) return fitted.status().WithContext(where);
   fit.fitted = std::move(*fitted);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/run_point.h"
 #include "common/status.h"
@@ -26,6 +27,7 @@ struct StoredFit {
   FitRequest request;      // the same, typed
   FitStats stats;          // fits.stats_json, typed
   std::shared_ptr<const FittedLaw> fitted;
+  std::vector<int64_t> run_ids;  // the runs fitted (stats "run_ids"); empty when not recorded
 
   // "regmix gbdt", "mixing", ...
   std::string Describe() const;
