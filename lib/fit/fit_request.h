@@ -72,10 +72,11 @@ struct FitRequest {
   bool allow_mixed_settings = false;
   std::string mixrun_version;  // of the mixrun that made the fit (set when fitting)
 
-  // The request as stored in fits.options_json (every field, defaults resolved).
-  // The metric whose values the fit predicts ("eval/target/loss" for a mixing fit without one).
+  // The metric whose values the fit predicts ("eval/target/loss" for a mixing fit without one;
+  // "mean(task/a, task/b)" for a task fit).
   std::string TargetMetric() const;
 
+  // The request as stored in fits.options_json (every field, defaults resolved).
   nlohmann::json ToJson() const;
   static Result<FitRequest> FromJson(const nlohmann::json& json);
   // Checks shared by every law: threads, bootstrap, folds and δ in range.
