@@ -1,10 +1,15 @@
-// The command line: every subcommand, its flags and its help. The only file that includes CLI11.
+// The command line: every subcommand, its flags and its help. With cli_conventions.cpp, the only
+// files that include CLI11.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iterator>
+#include <sstream>
 
 #include "catalog/catalog.h"
+#include "cli_conventions.h"
 #include "commands.h"
 
 namespace mixrun {
@@ -495,11 +500,37 @@ int Main(int argc, char** argv) {
       "Without gnuplot (or with MIXRUN_GNUPLOT naming none) the data and scripts are still "
       "written.");
 
+  std::string completion_shell;
+  auto* completion_command =
+      app.add_subcommand("completion", "Print a shell completion script (bash or zsh)");
+  completion_command->add_option("shell", completion_shell, "bash | zsh")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh"}));
+  completion_command->footer(
+      "Example:\n  eval \"$(mixrun completion bash)\"    # in ~/.bashrc (zsh: ~/.zshrc)");
+
+  const std::vector<std::string> args = RewriteHelpCommand(argc, argv);
+  if (const std::string unknown = UnknownCommand(app, args); !unknown.empty()) {
+    std::fprintf(stderr, "mixrun: %s\n", unknown.c_str());
+    return 2;
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11 pops from the back
+    app.parse(reversed);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
+    if (dynamic_cast<const CLI::ExtrasError*>(&error)) {
+      const std::string text = error.what();
+      std::istringstream words(text.substr(text.find(": ") + 2));
+      std::vector<std::string> unexpected{std::istream_iterator<std::string>(words), {}};
+      const std::string hint = SuggestFlags(app, unexpected);
+      if (!hint.empty()) std::fprintf(stderr, "%s\n", hint.c_str());
+    }
     return code == 0 ? 0 : 2;
+  }
+  if (completion_command->parsed()) {
+    std::fputs(CompletionScript(app, completion_shell).c_str(), stdout);
+    return 0;
   }
   SetUpLogging(verbose, quiet);
   plan.list_runs = verbose > 0;
@@ -535,7 +566,7 @@ int Main(int argc, char** argv) {
     }
     return Status::InvalidInput("");  // unreachable: CLI11 requires one subcommand
   };
-  return ExitCode(run());
+  return ExitCode(run(), global);
 }
 
 }  // namespace mixrun

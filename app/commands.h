@@ -20,7 +20,7 @@
 namespace mixrun {
 
 struct GlobalOptions {
-  std::string store;  // --store; empty: the config's store, else mixrun.db
+  std::string store;  // --store; empty: see ChooseStorePath
   bool json = false;  // --json: the result as JSON on stdout
 };
 
@@ -127,12 +127,15 @@ Status RunCollect(const GlobalOptions& global, const CollectOptions& options);
 Status RunStudyStatus(const GlobalOptions& global, const StatusOptions& options);
 Status RunReport(const GlobalOptions& global, const ReportOptions& options);
 
-// The store path a command uses: --store, else the config's, else mixrun.db.
+// The store path a command uses: --store, else the config's (`config_store`: a command given a
+// config), else $MIXRUN_STORE, else the store named by the one experiment config in the current
+// folder, else mixrun.db. A store not given by --store is announced on stderr (unless --json).
 std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store);
 
 // The exit code of a command's status (Status::exit_code()); a non-ok status's message is printed
-// on stderr first, one error line per line of it. An empty message prints nothing: a command whose
-// failures were reported as they happened (train's failed runs) returns Status::Failed("").
-int ExitCode(const Status& status);
+// on stderr first, one error line per line of it, and with --json also as {"error", "exit_code"}
+// on stdout. An empty message prints nothing: a command whose failures were reported as they
+// happened (train's failed runs) returns Status::Failed("").
+int ExitCode(const Status& status, const GlobalOptions& global);
 
 }  // namespace mixrun

@@ -2,17 +2,60 @@
 // exit code and an error message.
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
 #include "commands.h"
+#include "config/config.h"
 
 namespace mixrun {
 
-std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store) {
-  if (!global.store.empty()) return global.store;
-  if (!config_store.empty()) return config_store;
-  return "mixrun.db";
+namespace {
+
+// The store of the one experiment config (a *.json that loads as one and names a store) in the
+// current folder, with the config's name; nothing when there are none or several.
+std::optional<std::pair<std::string, std::string>> CurrentFolderConfigStore() {
+  std::optional<std::pair<std::string, std::string>> found;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(".", error)) {
+    if (!entry.is_regular_file(error) || entry.path().extension() != ".json") continue;
+    auto experiment = LoadExperiment(entry.path().string());
+    if (!experiment.ok() || experiment->store.empty()) continue;
+    if (found) return std::nullopt;  // several: the user must say which
+    found = std::make_pair(experiment->store, entry.path().filename().string());
+  }
+  return found;
 }
 
-int ExitCode(const Status& status) {
+}  // namespace
+
+std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store) {
+  if (!global.store.empty()) return global.store;
+  std::string path = "mixrun.db", why = "the default";
+  if (!config_store.empty()) {
+    path = config_store;
+    why = "the config's";
+  } else if (const char* from_env = std::getenv("MIXRUN_STORE"); from_env && *from_env) {
+    path = from_env;
+    why = "$MIXRUN_STORE";
+  } else if (auto from_folder = CurrentFolderConfigStore()) {
+    path = from_folder->first;
+    why = "the store of " + from_folder->second + " in this folder";
+  }
+  if (!global.json) spdlog::info("store {} ({}; --store to choose another)", path, why);
+  return path;
+}
+
+int ExitCode(const Status& status, const GlobalOptions& global) {
+  if (!status.ok() && global.json && !status.message().empty()) {
+    std::cout
+        << nlohmann::json{{"error", status.message()}, {"exit_code", status.exit_code()}}.dump(2)
+        << '\n';
+  }
   if (status.ok() || status.message().empty()) return status.exit_code();
   // Multi-line messages (a config's list of faults) print one fault per line.
   const std::string& message = status.message();

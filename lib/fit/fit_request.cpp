@@ -120,6 +120,12 @@ Status FitRequest::CheckCommon(size_t train_rows) const {
 std::string FitRequest::TargetMetric() const {
   if (law == "task") {  // the mean of its task metrics, predicted from its loss
     std::string text = task_error ? "1 - mean(" : "mean(";
+    if (task_metrics.size() > 2) {  // a table column, not a list
+      return text.append(task_metrics.front())
+          .append(" … ")
+          .append(std::to_string(task_metrics.size()))
+          .append(" task metrics)");
+    }
     for (size_t i = 0; i < task_metrics.size(); ++i) {
       text.append(i ? ", " : "").append(task_metrics[i]);
     }
