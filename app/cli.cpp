@@ -446,7 +446,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "json"}));
   export_command->add_flag("--history", exporting.history,
                            "Every metric row (run, name, step, tokens, value)");
-  export_command->add_option("--store", global.store, "SQLite store (default: mixrun.db)");
+  AddStoreAndJson(export_command, global);  // --json: the same as --format json
   export_command->footer(
       "Example:\n  mixrun export --store runs.db --experiment regmix-1m > "
       "runs.csv\n  (read with pandas.read_csv)");

@@ -12,7 +12,9 @@ Status RunExport(const GlobalOptions& global, const ExportOptions& options) {
     auto id = (*store)->ExperimentId(*options.filter.experiment);
     if (!id.ok()) return id.status();
   }
-  return ExportRuns(**store, options, std::cout);
+  ExportOptions chosen = options;
+  if (global.json) chosen.format = "json";
+  return ExportRuns(**store, chosen, std::cout);
 }
 
 }  // namespace mixrun

@@ -44,21 +44,31 @@ Result<std::pair<int64_t, int64_t>> ParseStepWindow(const std::string& text) {
 
 using Predictions = std::vector<std::pair<std::string, PointPrediction>>;
 
-Result<Predictions> Predict(const FittedLaw& fit, const std::string& source, const std::string& x) {
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> points, ReadPredictionPoints(source, x));
+// The points (as read) and their predictions, labelled as the table shows them.
+struct PredictedPoints {
+  std::vector<RunPoint> points;
   Predictions predictions;
-  for (const RunPoint& point : points) {
+  bool empty() const { return points.empty(); }
+};
+
+Result<PredictedPoints> Predict(const FittedLaw& fit, const std::string& source,
+                                const std::string& x) {
+  PredictedPoints out;
+  MIXRUN_ASSIGN_OR_RETURN(out.points, ReadPredictionPoints(source, x));
+  for (const RunPoint& point : out.points) {
     MIXRUN_ASSIGN_OR_RETURN(PointPrediction prediction, fit.PredictWithIntervals(point));
-    predictions.emplace_back(DescribePoint(point), prediction);
+    out.predictions.emplace_back(DescribePoint(point), prediction);
   }
-  return predictions;
+  return out;
 }
 
-json PredictionsJson(const Predictions& predictions) {
+// Each prediction with its point as fields ("at": {"N": ..., "D": ...}) and as text ("point").
+json PredictionsJson(const PredictedPoints& predicted) {
   json rows = json::array();
-  for (const auto& [point, prediction] : predictions) {
-    json row = prediction.ToJson();
-    row["point"] = point;
+  for (size_t i = 0; i < predicted.points.size(); ++i) {
+    json row = predicted.predictions[i].second.ToJson();
+    row["point"] = predicted.predictions[i].first;
+    row["at"] = PointJson(predicted.points[i]);
     rows.push_back(row);
   }
   return rows;
@@ -81,7 +91,7 @@ Status PredictWithStoredFit(Store& store, const GlobalOptions& global,
               << '\n';
   } else {
     std::cout << "fit " << fit->id << " (" << fit->Describe() << ")\n";
-    PrintPredictions(std::cout, *predictions);
+    PrintPredictions(std::cout, predictions->predictions);
   }
   return Status::Ok();
 }
@@ -106,7 +116,7 @@ Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
   auto fit = FitExperiment(**store, request);
   if (!fit.ok()) return fit.status();
 
-  Predictions predictions;
+  PredictedPoints predictions;
   if (!options.predict.empty()) {
     auto stored = LoadStoredFit(**store, fit->fit_id);
     if (!stored.ok()) return stored.status();
@@ -121,7 +131,7 @@ Status RunFitLaw(const GlobalOptions& global, const FitLawOptions& options) {
     std::cout << output.dump(2) << '\n';
   } else {
     PrintFitReport(std::cout, fit->fit_id, fit->report, fit->request.experiment);
-    if (!predictions.empty()) PrintPredictions(std::cout, predictions);
+    if (!predictions.empty()) PrintPredictions(std::cout, predictions.predictions);
   }
   return Status::Ok();
 }

@@ -140,4 +140,14 @@ std::string DescribePoint(const RunPoint& point) {
   return text;
 }
 
+nlohmann::json PointJson(const RunPoint& point) {
+  nlohmann::json json = nlohmann::json::object();
+  if (!std::isnan(point.n_params)) json["N"] = point.n_params;
+  if (!std::isnan(point.n_tokens)) json["D"] = point.n_tokens;
+  if (!std::isnan(point.flops)) json["C"] = point.flops;
+  if (!point.weights.empty()) json["weights"] = point.weights;
+  if (!point.metrics.empty()) json["metrics"] = point.metrics;
+  return json;
+}
+
 }  // namespace mixrun

@@ -3,6 +3,7 @@
 // between metrics, a mixture for the rest.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,9 @@ Result<std::vector<RunPoint>> ReadPredictionPoints(const std::string& source,
 // How a point is shown next to its prediction: "N=7e+10 D=1.4e+12", "loss/c4_val=3.1",
 // "web=0.6 code=0.4".
 std::string DescribePoint(const RunPoint& point);
+
+// A point as fields, as a point file gives it: {"N", "D", "C", "weights", "metrics"}, each when
+// the point has it.
+nlohmann::json PointJson(const RunPoint& point);
 
 }  // namespace mixrun

@@ -54,3 +54,8 @@ import json, sys
 error = json.load(open(sys.argv[1]))
 assert error['exit_code'] == 2 and 'no fit with id 99' in error['error'], error
 " "$WORK/out" || fail "--json error"
+
+# export --json is export --format json.
+expect_exit 0 "$MIXRUN" export --store "$WORK/env.db" --experiment c --json
+/usr/bin/python3 -c "import json,sys; rows = json.load(open(sys.argv[1])); assert len(rows) == 245, len(rows)" \
+  "$WORK/out" || fail "export --json"

@@ -85,6 +85,7 @@ observed = float(rows["rpj-open_lm_1b-32.0"]["loss/c4_val"])
 predictions = json.load(open(sys.argv[1]))["predictions"]
 assert abs(predictions[0]["prediction"] - observed) / observed < 0.01, predictions[0]
 assert predictions[0]["prediction_interval"] is not None
+assert abs(predictions[0]["at"]["D"] - 640 * 1439795200) < 1, predictions[0]["at"]  # as fields
 assert predictions[1]["point"].startswith("N=6.89B D=138B"), predictions[1]  # N = √(C/(6M))
 PY
 
