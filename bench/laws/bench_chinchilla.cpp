@@ -8,15 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench_timing.h"
 #include "catalog/catalog.h"
 #include "python_reference.h"
 #include "testing/reference_data.h"
 
 namespace {
-
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
 
 void PrintParams(const char* who, double seconds, double objective,
                  const std::map<std::string, double>& p) {
@@ -25,6 +22,9 @@ void PrintParams(const char* who, double seconds, double objective,
 }
 
 }  // namespace
+
+using mixrun::bench::BestOf;
+using mixrun::bench::Seconds;
 
 int main(int argc, char** argv) {
   bool run_python = true;
@@ -44,14 +44,8 @@ int main(int argc, char** argv) {
   request.metric = "loss";
   request.threads = threads;
 
-  // The full fit, best of `repeats` (the machine is shared; the minimum is the least disturbed).
-  double fit_seconds = 1e300;
   mixrun::Result<mixrun::FitReport> report = mixrun::Status::Failed("not run");
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    report = mixrun::FitLaw(request, *runs, {});
-    fit_seconds = std::min(fit_seconds, Seconds(start));
-  }
+  const double fit_seconds = BestOf(repeats, [&] { report = mixrun::FitLaw(request, *runs, {}); });
   if (!report.ok()) {
     std::fprintf(stderr, "%s\n", report.status().message().c_str());
     return 1;

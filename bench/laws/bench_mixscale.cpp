@@ -11,17 +11,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench_timing.h"
 #include "catalog/catalog.h"
 #include "python_reference.h"
 #include "testing/reference_data.h"
 
-namespace {
-
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-}  // namespace
+using mixrun::bench::Seconds;
 
 int main(int argc, char** argv) {
   bool run_python = true;

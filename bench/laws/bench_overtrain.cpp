@@ -9,17 +9,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench_timing.h"
 #include "catalog/catalog.h"
 #include "python_reference.h"
 #include "testing/reference_data.h"
 
-namespace {
-
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-}  // namespace
+using mixrun::bench::BestOf;
+using mixrun::bench::Seconds;
 
 int main(int argc, char** argv) {
   bool run_python = true;
@@ -41,14 +37,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", runs.status().message().c_str());
       return 1;
     }
-    // Best of `repeats` (the machine is shared; the minimum is the least disturbed).
-    double seconds = 1e300;
     mixrun::Result<mixrun::FitReport> report = mixrun::Status::Failed("not run");
-    for (int r = 0; r < repeats; ++r) {
-      const auto start = std::chrono::steady_clock::now();
-      report = mixrun::FitLaw(request, *runs, {});
-      seconds = std::min(seconds, Seconds(start));
-    }
+    const double seconds = BestOf(repeats, [&] { report = mixrun::FitLaw(request, *runs, {}); });
     if (!report.ok()) {
       std::fprintf(stderr, "%s\n", report.status().message().c_str());
       return 1;

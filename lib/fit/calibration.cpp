@@ -96,12 +96,7 @@ double ConformalQuantile(std::vector<double> scores, double level) {
 double BootstrapSpread(const std::vector<double>& predictions) {
   const std::vector<double> finite = Finite(predictions);
   if (finite.size() < kMinBootstrapForSpread) return NAN;
-  double mean = 0;
-  for (double v : finite) mean += v;
-  mean /= static_cast<double>(finite.size());
-  double squares = 0;
-  for (double v : finite) squares += (v - mean) * (v - mean);
-  return std::sqrt(squares / static_cast<double>(finite.size() - 1));
+  return (Percentile(finite, 0.975) - Percentile(finite, 0.025)) / (2 * 1.959963984540054);
 }
 
 std::optional<Interval> MeanInterval(const std::vector<double>& predictions) {

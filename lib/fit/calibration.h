@@ -60,7 +60,10 @@ struct Calibration {
 // exceeds n); NaN for no scores.
 double ConformalQuantile(std::vector<double> scores, double level);
 
-// The bootstrap predictions' SD (NaN when fewer than kMinBootstrapForSpread are finite) and their
+// The bootstrap predictions' spread — the width of their central 95% over 2·1.96, which is their
+// SD when they are normal, but is not blown up by the few refits that land in another basin (a
+// mixing law's t at its bound predicted ±30 nats at a weight of 0 and made a 2.3-nat prediction's
+// interval [−30, 35]) — NaN when fewer than kMinBootstrapForSpread are finite; and their
 // 2.5/97.5% percentiles: the mean interval.
 double BootstrapSpread(const std::vector<double>& predictions);
 std::optional<Interval> MeanInterval(const std::vector<double>& predictions);

@@ -52,6 +52,16 @@ Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
   return values;
 }
 
+Result<RunScale> PositiveScale(const RunPoint& run, const std::string& law) {
+  const RunScale scale{run.n_params, run.TokensOrFromCompute()};
+  if (!(std::isfinite(scale.n) && scale.n > 0 && std::isfinite(scale.d) && scale.d > 0)) {
+    return Status::InvalidInput(RunLabel(run) + ": " + law +
+                                " needs a positive parameter count N and token count D (or "
+                                "compute C, or tokens per parameter M)");
+  }
+  return scale;
+}
+
 Status CheckEnoughPoints(size_t points, size_t params, const std::string& what) {
   if (points > params) return Status::Ok();
   return Status::InvalidInput(what + ": " + std::to_string(points) + " points are too few for " +

@@ -29,6 +29,13 @@ Status CheckLoss(double value, const std::string& where, const std::string& metr
 Result<std::vector<double>> PositiveMetric(const std::vector<RunPoint>& runs,
                                            const std::string& metric, const std::string& set_name);
 
+// A run's N and D (D = C/(6N) when only C is known), or an error naming the run and `law`, which
+// needs both positive.
+struct RunScale {
+  double n = 0, d = 0;
+};
+Result<RunScale> PositiveScale(const RunPoint& run, const std::string& law);
+
 // Fails unless there are more points than parameters.
 Status CheckEnoughPoints(size_t points, size_t params, const std::string& what);
 

@@ -57,26 +57,8 @@ std::map<std::string, double> ChinchillaDerived(const std::vector<double>& fit, 
 namespace {
 
 Result<std::vector<double>> ChinchillaFeatures(const RunPoint& run) {
-  const double n = run.n_params;
-  const double d = run.TokensOrFromCompute();
-  if (!(std::isfinite(n) && n > 0 && std::isfinite(d) && d > 0)) {
-    return Status::InvalidInput(RunLabel(run) +
-                                ": chinchilla needs a positive parameter count N and token count "
-                                "D (or compute C)");
-  }
-  return std::vector<double>{std::log(n), std::log(d)};
-}
-
-Result<FitRows> ChinchillaRows(const std::vector<RunPoint>& runs, const std::string& metric,
-                               const std::string& set_name) {
-  FitRows rows;
-  rows.num_features = 2;
-  MIXRUN_ASSIGN_OR_RETURN(rows.y, PositiveMetric(runs, metric, set_name));
-  for (const RunPoint& run : runs) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> features, ChinchillaFeatures(run));
-    rows.x.insert(rows.x.end(), features.begin(), features.end());
-  }
-  return rows;
+  MIXRUN_ASSIGN_OR_RETURN(RunScale scale, PositiveScale(run, "chinchilla"));
+  return std::vector<double>{std::log(scale.n), std::log(scale.d)};
 }
 
 }  // namespace
@@ -92,7 +74,7 @@ std::shared_ptr<const CurveLawSpec> ChinchillaSpec(const FitRequest& request) {
   spec->features = ChinchillaFeatures;
   const std::string metric = request.metric;
   spec->rows = [metric](const std::vector<RunPoint>& runs, const std::string& set_name) {
-    return ChinchillaRows(runs, metric, set_name);
+    return MetricRows(runs, metric, set_name, 2, ChinchillaFeatures);
   };
   spec->named = ChinchillaParams;
   const double compute = request.compute;

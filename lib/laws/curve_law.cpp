@@ -128,6 +128,19 @@ class CurveEstimator : public Estimator {
 
 }  // namespace
 
+Result<FitRows> MetricRows(
+    const std::vector<RunPoint>& runs, const std::string& metric, const std::string& set_name,
+    int num_features, const std::function<Result<std::vector<double>>(const RunPoint&)>& features) {
+  FitRows rows;
+  rows.num_features = num_features;
+  MIXRUN_ASSIGN_OR_RETURN(rows.y, PositiveMetric(runs, metric, set_name));
+  for (const RunPoint& run : runs) {
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> row, features(run));
+    rows.x.insert(rows.x.end(), row.begin(), row.end());
+  }
+  return rows;
+}
+
 Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
                                     const FitRequest& request, const std::vector<RunPoint>& train) {
   PreparedLaw law;

@@ -40,6 +40,12 @@ struct CurveLawSpec {
   std::string undefined_hint;
 };
 
+// One row per run: the features `features` gives it, and its `metric` as y (a positive loss);
+// what a law of scale reads (chinchilla, overtrain).
+Result<FitRows> MetricRows(
+    const std::vector<RunPoint>& runs, const std::string& metric, const std::string& set_name,
+    int num_features, const std::function<Result<std::vector<double>>(const RunPoint&)>& features);
+
 // The law prepared on the training runs: fails when there are too few rows for its parameters.
 Result<PreparedLaw> PrepareCurveLaw(std::shared_ptr<const CurveLawSpec> spec,
                                     const FitRequest& request, const std::vector<RunPoint>& train);

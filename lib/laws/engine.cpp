@@ -3,10 +3,10 @@
 #include <glog/logging.h>
 
 #include <algorithm>
-#include <sstream>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 
 #include "common/parallel.h"
 
@@ -160,8 +160,8 @@ std::vector<std::string> BoundWarnings(const LawModel& model, const std::vector<
       if (!std::isfinite(bound)) continue;
       if (std::abs(params[k] - bound) > 1e-7 * std::max(1.0, std::abs(bound))) continue;
       std::ostringstream text;
-      text << law << ": parameter " << specs[k].name << " is at its " << side << " bound "
-           << bound << ": the best fit lies beyond what the law allows, so its value and interval "
+      text << law << ": parameter " << specs[k].name << " is at its " << side << " bound " << bound
+           << ": the best fit lies beyond what the law allows, so its value and interval "
            << "mean little";
       warnings.push_back(text.str());
     }

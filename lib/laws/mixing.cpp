@@ -139,8 +139,8 @@ class MixingEstimator : public MixingStage {
       domain_stats[context_->target.metrics[i]] = {
           {"objective", fit->objective}, {"rmse", accuracy.rmse}, {"mre", accuracy.mre}};
       out.objective += fit->objective;
-      for (std::string& warning : BoundWarnings(*model_, fit->params, "mixing law of " +
-                                                                       context_->target.metrics[i])) {
+      for (std::string& warning :
+           BoundWarnings(*model_, fit->params, "mixing law of " + context_->target.metrics[i])) {
         out.warnings.push_back(std::move(warning));
       }
       best_.push_back(fit->params);

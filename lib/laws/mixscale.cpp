@@ -125,15 +125,10 @@ Result<std::vector<double>> RunFeatures(const RunPoint& run,
                                         const std::string& set_name) {
   MIXRUN_ASSIGN_OR_RETURN(std::vector<double> row,
                           MixtureMatrix({run}, domains, set_name, /*warn=*/false));
-  const double n = run.n_params;
-  const double d = run.TokensOrFromCompute();
-  if (!(std::isfinite(n) && n > 0 && std::isfinite(d) && d > 0)) {
-    return Status::InvalidInput(set_name + " " + RunLabel(run) +
-                                ": mixscale needs a positive parameter count N and token count D "
-                                "(or compute C)");
-  }
-  row.push_back(std::log(n));
-  row.push_back(std::log(d));
+  auto scale = PositiveScale(run, "mixscale");
+  if (!scale.ok()) return scale.status().WithContext(set_name);
+  row.push_back(std::log(scale->n));
+  row.push_back(std::log(scale->d));
   return row;
 }
 

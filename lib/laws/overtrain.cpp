@@ -21,29 +21,11 @@ std::vector<std::vector<double>> OvertrainStarts() {
   return starts;
 }
 
-Result<FitRows> OvertrainRows(const std::vector<RunPoint>& runs, const std::string& metric,
-                              const std::string& set_name) {
-  FitRows rows;
-  rows.num_features = 2;
-  MIXRUN_ASSIGN_OR_RETURN(rows.y, PositiveMetric(runs, metric, set_name));
-  for (const RunPoint& run : runs) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> features, OvertrainFeatures(run));
-    rows.x.insert(rows.x.end(), features.begin(), features.end());
-  }
-  return rows;
-}
-
 }  // namespace
 
 Result<std::vector<double>> OvertrainFeatures(const RunPoint& run) {
-  const double n = run.n_params;
-  const double d = run.TokensOrFromCompute();
-  if (!(std::isfinite(n) && n > 0 && std::isfinite(d) && d > 0)) {
-    return Status::InvalidInput(RunLabel(run) +
-                                ": overtrain needs a positive parameter count N and token count D "
-                                "(or compute C, or tokens per parameter M)");
-  }
-  return std::vector<double>{std::log(6.0 * n * d), std::log(d / n)};
+  MIXRUN_ASSIGN_OR_RETURN(RunScale scale, PositiveScale(run, "overtrain"));
+  return std::vector<double>{std::log(6.0 * scale.n * scale.d), std::log(scale.d / scale.n)};
 }
 
 std::map<std::string, double> OvertrainParams(const std::vector<double>& fit) {
@@ -71,7 +53,7 @@ std::shared_ptr<const CurveLawSpec> OvertrainSpec(const FitRequest& request) {
   spec->features = OvertrainFeatures;
   const std::string metric = request.metric;
   spec->rows = [metric](const std::vector<RunPoint>& runs, const std::string& set_name) {
-    return OvertrainRows(runs, metric, set_name);
+    return MetricRows(runs, metric, set_name, 2, OvertrainFeatures);
   };
   spec->named = OvertrainParams;
   spec->derived = OvertrainDerived;
