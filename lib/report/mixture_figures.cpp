@@ -151,6 +151,8 @@ Figure BaselinesFigure(const StoredFit& fit, const MixtureContext& context) {
       context.reference_text + ".";
   for (const std::string& note : context.notes) figure.caption += " " + note;
   figure.caption += AtScale(context);
+  // A mixscale fit's runs differ in scale: the measured value belongs to the run's own.
+  if (context.scale) figure.caption += " The observed value was measured at the run's own scale.";
   figure.columns = {"index",    "mixture",   "predicted", "pi_low", "pi_high",
                     "mean_low", "mean_high", "observed",  "note"};
   std::string tics;

@@ -98,4 +98,22 @@ for want, got in pairs:
 print("recommended", bars["recommended"]["predicted"], "uniform", bars["uniform"]["predicted"])
 PY
 render "$WORK/recommended"
+
+# A mixture-and-scale fit (SlimPajama, joint): every mixture is predicted at the largest training
+# run's N and D, which the captions name.
+domains="arxiv book c4 github commoncrawl stackexchange wikipedia"
+metrics=() target=()
+for d in $domains; do
+  metrics+=(--metric "eval/$d/loss=${d}_loss")
+  target+=(--target "eval/$d/loss=0.142857142857143")
+done
+expect_exit 0 "$MIXRUN" import -q --store "$store" --experiment slim --weights-prefix weight_ \
+  "${metrics[@]}" --n model_size --d n_tokens "$SHARED_DATA/slimpajama-mixtures/runs.csv"
+expect_exit 0 "$MIXRUN" fit-law mixscale --form joint --store "$store" --experiment slim \
+  "${target[@]}" --bootstrap 10 --kfold 5 --json
+scale_fit="$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['fit_id'])" "$WORK/out")"
+expect_exit 0 "$MIXRUN" report --store "$store" --fit "$scale_fit" --out "$WORK/scale"
+check_report "$WORK/scale" predicted_vs_actual residuals mixture_sweep mixture_baselines
+expect_in "$WORK/scale/index.html" "the training run of the largest compute"
+[ "$(grep -c ',1$' "$WORK/scale/mixture_sweep.csv")" = 7 ] || fail "not one reference dot per domain"
 echo "ok"
