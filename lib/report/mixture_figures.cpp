@@ -71,7 +71,7 @@ Result<Figure> SweepFigure(const StoredFit& fit, const MixtureContext& context) 
     bool reference;
   };
   std::vector<Row> rows;
-  std::vector<double> batch;
+  std::vector<double> batch;  // rows × domains weights, row-major
   for (size_t j = 0; j < domains.size(); ++j) {
     for (int i = 0; i <= kSweepPoints; ++i) {
       const bool at_reference = i == kSweepPoints;
@@ -92,13 +92,15 @@ Result<Figure> SweepFigure(const StoredFit& fit, const MixtureContext& context) 
       "proportions in the reference mixture, " +
       context.reference_text +
       " (renormalised to fill the rest); the dot on each line is the reference itself. Far from "
-      "the weights the training runs had, the law extrapolates. " +
+      "the weights the training runs had, the law extrapolates (bands are clipped at the plot's "
+      "edge). " +
       MeanBandText(fit) + AtScale(context);
   figure.columns = {"domain_index", "domain",    "weight",   "predicted",
                     "mean_low",     "mean_high", "reference"};
   for (size_t r = 0; r < rows.size(); ++r) {
+    const auto row_weights = batch.begin() + static_cast<std::ptrdiff_t>(r * domains.size());
     const RunPoint point =
-        PointOf(domains, WithWeight(reference, rows[r].domain, rows[r].weight), context.scale);
+        PointOf(domains, WeightVector(row_weights, row_weights + domains.size()), context.scale);
     const std::optional<Interval> band = MeanInterval(fit.fitted->PredictBootstrap(point));
     figure.rows.push_back({std::to_string(rows[r].domain), domains[rows[r].domain],
                            Cell(rows[r].weight), Cell(predicted[r]), Cell(band ? band->low : kNaN),
@@ -107,8 +109,8 @@ Result<Figure> SweepFigure(const StoredFit& fit, const MixtureContext& context) 
   figure.plot =
       "set xlabel 'weight of the domain (the others in the reference proportions)'\n"
       "set ylabel " +
-      GnuplotQuote("predicted " + fit.TargetMetric()) +
-      "\nset xrange [0:1]\nset key outside right top\nplot ";
+      GnuplotQuote("predicted " + fit.TargetMetric()) + "\nset xrange [0:1]\nset yrange " +
+      PlotRange(figure, {3}) + "\nset key outside right top\nplot ";
   for (size_t j = 0; j < domains.size(); ++j) {
     const std::string only = "($1==" + std::to_string(j) + " && $7==0 ? $3 : 1/0)";
     const std::string colour = std::string("rgb '") + kColours[j % std::size(kColours)] + "'";
