@@ -137,9 +137,9 @@ Figure BaselinesFigure(const StoredFit& fit, const MixtureContext& context) {
   shown.insert(shown.end(), context.baselines.begin(), context.baselines.end());
   Figure figure;
   figure.name = "mixture_baselines";
-  figure.title = "Predicted " + fit.TargetMetric() + " of the " +
-                 (context.recommended ? "recommendation" : "best observed mixture") +
-                 " beside uniform and natural (fit " + std::to_string(fit.id) + ")";
+  figure.title = "Predicted " + fit.TargetMetric() + " of " +
+                 (context.recommended ? "the recommendation beside " : "") +
+                 "the baseline mixtures (fit " + std::to_string(fit.id) + ")";
   const std::string mean_source =
       shown.empty() ? std::string() : shown.front().predicted.mean_source;
   figure.caption =

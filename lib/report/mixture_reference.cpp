@@ -1,5 +1,6 @@
 #include "report/mixture_reference.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/text_table.h"
@@ -25,6 +26,14 @@ Result<Mixture> ParseMixture(const std::string& json_text, const std::vector<std
   WeightVector weights = ToWeights(mixture, domains);
   if (!Normalise(weights)) return Status::InvalidInput(where + ": its mixture weighs nothing");
   return ToMixture(domains, weights);
+}
+
+// How many fits the recommendation's objective combined (recommend --fit A --fit B), from its
+// recorded options; 1 when unrecorded.
+size_t CombinedFits(const std::string& options_json) {
+  const nlohmann::json options = nlohmann::json::parse(options_json, nullptr, false);
+  if (!options.is_object() || !options.contains("fits") || !options["fits"].is_array()) return 1;
+  return std::max<size_t>(1, options["fits"].size());
 }
 
 // The scale recommend predicted at (--at, recorded in its options), if any.
@@ -90,8 +99,14 @@ Result<MixtureContext> LoadMixtureContext(Store& store, const StoredFit& fit,
     MIXRUN_ASSIGN_OR_RETURN(context.reference_predicted,
                             PredictWithInterval(fits, context.reference, context.scale));
     context.recommended = true;
+    const size_t combined = CombinedFits(recommendation->options_json);
+    // A mixture chosen for several fits together is not this fit's optimum: say so.
     context.reference_text =
-        "the recommended mixture (" + where + ", stored " + recommendation->created_at + ")";
+        "the recommended mixture (" + where + ", stored " + recommendation->created_at +
+        (combined > 1 ? ", chosen for " + std::to_string(combined) +
+                            " fits combined and predicted here by this fit alone"
+                      : std::string()) +
+        ")";
     return context;
   }
   for (const Baseline& baseline : context.baselines) {

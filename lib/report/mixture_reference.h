@@ -21,8 +21,9 @@ namespace mixrun {
 struct MixtureContext {
   // False when the figures cannot be drawn (a mixscale fit with no scale known); notes say why.
   bool drawable = true;
-  std::string reference_text;  // "recommendation 3 (recommend, 2026-…)" or "run 17, best observed"
-  bool recommended = false;    // the reference is a stored recommendation
+  // "the recommended mixture (recommendation 3, stored 2026-…)", or the best observed run's.
+  std::string reference_text;
+  bool recommended = false;  // the reference is a stored recommendation
   Mixture reference;
   PredictionInterval reference_predicted;
   std::vector<Baseline> baselines;  // uniform, natural (when known), best observed (when any)
