@@ -188,21 +188,13 @@ Result<std::vector<double>> Optimum(const std::vector<LoadedFit>& fits,
 // The proxies' scale: --proxy-at, else the training run of the largest compute.
 Result<std::pair<ModelScale, std::string>> ProxyScale(const RecommendRequest& request) {
   if (request.proxy_at) return std::make_pair(*request.proxy_at, std::string("--proxy-at"));
-  const RunPoint* largest = nullptr;
-  for (const RunPoint& run : request.runs) {
-    const double d = run.TokensOrFromCompute();
-    if (!(run.n_params > 0 && d > 0)) continue;
-    if (!largest || run.n_params * d > largest->n_params * largest->TokensOrFromCompute())
-      largest = &run;
-  }
+  auto largest = LargestTrainingScale(request.runs);
   if (!largest) {
     return Status::InvalidInput(
         "recommend --at: the fit's training runs are unknown, so is the proxy scale: give "
         "--proxy-at N,D");
   }
-  return std::make_pair(
-      ModelScale{largest->n_params, largest->TokensOrFromCompute()},
-      "run " + std::to_string(largest->run_id) + ", the training run of the largest compute");
+  return *largest;
 }
 
 // Where the target lies beyond every training run, in N and in D.
@@ -275,6 +267,52 @@ std::map<std::string, std::pair<double, double>> ObservedRanges(
   return ranges;
 }
 
+std::optional<std::pair<ModelScale, std::string>> LargestTrainingScale(
+    const std::vector<RunPoint>& runs) {
+  const RunPoint* largest = nullptr;
+  for (const RunPoint& run : runs) {
+    const double d = run.TokensOrFromCompute();
+    if (!(run.n_params > 0 && d > 0)) continue;
+    if (!largest || run.n_params * d > largest->n_params * largest->TokensOrFromCompute())
+      largest = &run;
+  }
+  if (!largest) return std::nullopt;
+  return std::make_pair(
+      ModelScale{largest->n_params, largest->TokensOrFromCompute()},
+      "run " + std::to_string(largest->run_id) + ", the training run of the largest compute");
+}
+
+Result<std::vector<Baseline>> PredictBaselines(const std::vector<LoadedFit>& fits,
+                                               const std::optional<Prior>& prior,
+                                               const std::vector<RunPoint>& runs,
+                                               const std::optional<ModelScale>& at) {
+  if (fits.empty()) return Status::InvalidInput("recommend: no fit");
+  const std::vector<std::string> domains = fits[0].fitted->domains();
+  std::vector<Baseline> baselines;
+  auto add = [&](std::string name, Mixture mixture, std::optional<double> seen,
+                 std::string note) -> Status {
+    MIXRUN_ASSIGN_OR_RETURN(PredictionInterval predicted, PredictWithInterval(fits, mixture, at));
+    baselines.push_back({std::move(name), std::move(mixture), predicted, seen, std::move(note)});
+    return Status::Ok();
+  };
+  MIXRUN_RETURN_IF_ERROR(
+      add("uniform", ToMixture(domains, std::vector<double>(domains.size(), 1.0 / domains.size())),
+          std::nullopt, ""));
+  if (prior && prior->source != "uniform") {
+    MIXRUN_RETURN_IF_ERROR(
+        add("natural", prior->shares, std::nullopt,
+            prior->source == "tokens" ? "token shares" : "prior " + prior->source));
+  }
+  if (const auto best_run = BestObservedRun(fits, runs)) {
+    const RunPoint& run = *best_run->first;
+    std::string note = "run " + std::to_string(run.run_id);
+    if (at) note += ", observed at " + ScaleText({run.n_params, run.TokensOrFromCompute()});
+    MIXRUN_RETURN_IF_ERROR(
+        add("best observed", NormalisedOver(run.weights, domains), best_run->second, note));
+  }
+  return baselines;
+}
+
 Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request) {
   if (fits.empty()) return Status::InvalidInput("recommend: give --fit ID or --experiment NAME");
   for (const LoadedFit& fit : fits) {
@@ -322,31 +360,22 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   FindEdges(out, w, observed);
 
   // Baselines, each predicted the same way; flagged when they break the constraints.
+  auto flag_outside = [&](Baseline& baseline) {
+    if (!out.constraints.Contains(ToWeights(baseline.mixture, domains), 1e-6)) {
+      baseline.note += std::string(baseline.note.empty() ? "" : "; ") + "outside the bounds";
+    }
+  };
+  MIXRUN_ASSIGN_OR_RETURN(out.baselines,
+                          PredictBaselines(fits, request.prior, request.runs, request.at));
+  for (Baseline& baseline : out.baselines) flag_outside(baseline);
   auto add_baseline = [&](std::string name, Mixture mixture, std::optional<double> seen,
                           std::string note) -> Status {
     MIXRUN_ASSIGN_OR_RETURN(PredictionInterval predicted,
                             PredictWithInterval(fits, mixture, request.at));
-    if (!out.constraints.Contains(ToWeights(mixture, domains), 1e-6)) {
-      note += std::string(note.empty() ? "" : "; ") + "outside the bounds";
-    }
     out.baselines.push_back({std::move(name), std::move(mixture), predicted, seen, note});
+    flag_outside(out.baselines.back());
     return Status::Ok();
   };
-  MIXRUN_RETURN_IF_ERROR(add_baseline(
-      "uniform", ToMixture(domains, std::vector<double>(domains.size(), 1.0 / domains.size())),
-      std::nullopt, ""));
-  if (request.prior && request.prior->source != "uniform") {
-    MIXRUN_RETURN_IF_ERROR(add_baseline(
-        "natural", request.prior->shares, std::nullopt,
-        request.prior->source == "tokens" ? "token shares" : "prior " + request.prior->source));
-  }
-  if (const auto best_run = BestObservedRun(fits, request.runs)) {
-    const RunPoint& run = *best_run->first;
-    std::string note = "run " + std::to_string(run.run_id);
-    if (request.at) note += ", observed at " + ScaleText({run.n_params, run.TokensOrFromCompute()});
-    MIXRUN_RETURN_IF_ERROR(add_baseline("best observed", NormalisedOver(run.weights, domains),
-                                        best_run->second, note));
-  }
   if (request.at) {
     MIXRUN_ASSIGN_OR_RETURN(out.scale_shift,
                             ShiftFromProxy(fits, request, prior, out, domains, add_baseline));

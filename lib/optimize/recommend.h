@@ -97,6 +97,20 @@ struct Recommendation {
 
 Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request);
 
+// The mixtures a recommendation is compared with, each predicted by PredictWithInterval at `at`:
+// uniform, natural (the prior's shares, unless the prior is uniform or absent) and the training
+// run with the best observed target (its measured value in `observed`; absent when no run has
+// every fit's target). Notes name the run and the prior's source.
+Result<std::vector<Baseline>> PredictBaselines(const std::vector<LoadedFit>& fits,
+                                               const std::optional<Prior>& prior,
+                                               const std::vector<RunPoint>& runs,
+                                               const std::optional<ModelScale>& at = {});
+
+// The N and D of the run of the largest compute N·D among `runs`, with "run ID, the training run
+// of the largest compute"; nullopt when no run has both.
+std::optional<std::pair<ModelScale, std::string>> LargestTrainingScale(
+    const std::vector<RunPoint>& runs);
+
 // Per-domain [min, max] of the runs' normalised weights (absent domains weigh 0).
 std::map<std::string, std::pair<double, double>> ObservedRanges(
     const std::vector<RunPoint>& runs, const std::vector<std::string>& domains);

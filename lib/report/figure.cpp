@@ -1,6 +1,9 @@
 #include "report/figure.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <limits>
 
 #include "common/format.h"
 #include "csv/csv.h"
@@ -51,6 +54,27 @@ std::string GnuplotQuote(const std::string& text) {
     if (c != '\n') quoted += c;
   }
   return quoted + "'";
+}
+
+std::string PlotRange(const Figure& figure, const std::vector<size_t>& columns,
+                      std::optional<double> include) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  if (include) low = high = *include;
+  for (const auto& row : figure.rows) {
+    for (size_t column : columns) {
+      if (row[column].empty()) continue;  // NaN, written as nothing
+      const double value = std::stod(row[column]);
+      low = std::min(low, value);
+      high = std::max(high, value);
+    }
+  }
+  const double margin = 0.05 * std::max(high - low, 1e-9 * std::max(1.0, std::abs(high)));
+  // append, not operator+: GCC 12 warns (-Wrestrict) on a temporary's concatenation.
+  std::string range = "[";
+  return range.append(FormatDouble(low - margin))
+      .append(":")
+      .append(FormatDouble(high + margin))
+      .append("]");
 }
 
 bool IsFigureName(const std::string& name) {

@@ -4,6 +4,7 @@
 // DIR/<name>.gp run by gnuplot inside DIR draws the figure from DIR/<name>.csv alone.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ struct Figure {
 
 // `text` as a single-quoted gnuplot string (a quote doubled), for labels from user data.
 std::string GnuplotQuote(const std::string& text);
+
+// "[low:high]" around the values of `columns` of the figure's rows and `include` (5% margin either
+// side): a plot's range set by its points or lines, not by the widest interval, which is clipped
+// at the edge instead.
+std::string PlotRange(const Figure& figure, const std::vector<size_t>& columns,
+                      std::optional<double> include = std::nullopt);
 
 // Whether `name` is usable as a figure's file stem (non-empty, [A-Za-z0-9_-] only).
 bool IsFigureName(const std::string& name);

@@ -78,30 +78,6 @@ std::vector<Series> SeriesOf(const FitFigureRuns& runs, size_t held_out_rows) {
   return series;
 }
 
-// "[low:high]" around the values of `columns` of the rows and `include` (5% margin either side): a
-// plot's range set by the points, not by the widest interval bar, which is clipped at the edge
-// instead.
-std::string RangeOf(const Figure& figure, const std::vector<size_t>& columns,
-                    std::optional<double> include = std::nullopt) {
-  double low = std::numeric_limits<double>::infinity(), high = -low;
-  if (include) low = high = *include;
-  for (const auto& row : figure.rows) {
-    for (size_t column : columns) {
-      if (row[column].empty()) continue;  // NaN, written as nothing
-      const double value = std::stod(row[column]);
-      low = std::min(low, value);
-      high = std::max(high, value);
-    }
-  }
-  const double margin = 0.05 * std::max(high - low, 1e-9 * std::max(1.0, std::abs(high)));
-  // append, not operator+: GCC 12 warns (-Wrestrict) on a temporary's concatenation.
-  std::string range = "[";
-  return range.append(FormatDouble(low - margin))
-      .append(":")
-      .append(FormatDouble(high + margin))
-      .append("]");
-}
-
 std::string Only(const Series& series, const std::string& column) {
   return "($2==" + std::to_string(series.held_out) + " ? " + column + " : 1/0)";
 }
@@ -135,7 +111,7 @@ std::vector<Figure> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns
                     "exact." +
                     interval_text + without;
   // One range for both axes: y = x is the diagonal, and the points set it (not the bars).
-  const std::string square = RangeOf(data, {2, 3});
+  const std::string square = PlotRange(data, {2, 3});
   scatter.plot = "set xlabel " + GnuplotQuote("actual " + metric) + "\nset ylabel " +
                  GnuplotQuote("predicted " + metric) + "\nset xrange " + square + "\nset yrange " +
                  square + "\nset size ratio -1\nset key below\nplot ";
@@ -159,7 +135,7 @@ std::vector<Figure> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns
            : "") +
       without;
   residuals.plot = "set xlabel " + GnuplotQuote("predicted " + metric) +
-                   "\nset ylabel 'actual - predicted'\nset yrange " + RangeOf(data, {4}, 0.0) +
+                   "\nset ylabel 'actual - predicted'\nset yrange " + PlotRange(data, {4}, 0.0) +
                    "\nset key below\nplot ";
   if (intervals) {
     residuals.plot +=

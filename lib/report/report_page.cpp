@@ -6,6 +6,8 @@
 #include "common/version.h"
 #include "report/fit_figures.h"
 #include "report/loss_curve_figures.h"
+#include "report/mixture_figures.h"
+#include "report/mixture_reference.h"
 #include "report/scaling_figures.h"
 #include "report/transfer_figure.h"
 
@@ -60,6 +62,12 @@ Result<std::string> AddFitFigures(Store& store, const ReportRequest& request, Re
   if (ReadsModelAndTokens(fit)) {
     MIXRUN_ASSIGN_OR_RETURN(std::vector<Figure> scaling, ScalingFigures(fit, runs.training));
     Append(page.figures, std::move(scaling));
+  }
+  if (!fit.fitted->domains().empty()) {
+    MIXRUN_ASSIGN_OR_RETURN(MixtureContext context, LoadMixtureContext(store, fit, runs.training));
+    for (const std::string& note : context.notes) page.summary.push_back(note);
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<Figure> mixture, MixtureFigures(fit, context));
+    Append(page.figures, std::move(mixture));
   }
   return fit.request.experiment;
 }

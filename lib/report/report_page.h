@@ -1,9 +1,10 @@
 // The report's page as asked for, built from the store: which figures apply and their data.
 // Contract: a stored fit gives predicted-vs-actual and residuals (its training runs, and the runs
-// of `experiment` — else of its test experiment — as held-out), and for a law of N and D the
-// iso-FLOP and frontier figures; an experiment (else the fit's) gives its runs' loss curves when
-// they have eval histories; `transfer_experiments` give the rank-transfer scatter. Unknown fits
-// and experiments are errors naming them.
+// of `experiment` — else of its test experiment — as held-out); a law of N and D adds the
+// iso-FLOP and frontier figures, a mixture law the weight sweep and the baselines around its
+// latest recommendation (else its best observed run). An experiment (else the fit's) gives its
+// runs' loss curves when they have eval histories; `transfer_experiments` give the rank-transfer
+// scatter. Unknown fits and experiments are errors naming them.
 #pragma once
 
 #include <cstdint>

@@ -315,4 +315,24 @@ Result<int64_t> Store::AddRecommendation(int64_t fit_id, const std::string& mixt
   return db_->LastInsertId();
 }
 
+Result<std::optional<RecommendationRow>> Store::LatestRecommendation(int64_t fit_id) {
+  MIXRUN_ASSIGN_OR_RETURN(
+      Statement query,
+      db_->Prepare("SELECT id, fit_id, mixture_json, predicted_loss, options_json, created_at "
+                   "FROM recommendations WHERE fit_id = ?1 ORDER BY id DESC LIMIT 1"));
+  query.Bind(1, fit_id);
+  if (!query.Step()) {
+    MIXRUN_RETURN_IF_ERROR(query.status());
+    return std::optional<RecommendationRow>();
+  }
+  RecommendationRow row;
+  row.id = query.Int(0);
+  row.fit_id = query.Int(1);
+  row.mixture_json = query.Text(2);
+  row.predicted_loss = query.Double(3);
+  row.options_json = query.Text(4);
+  row.created_at = query.Text(5);
+  return std::optional<RecommendationRow>(std::move(row));
+}
+
 }  // namespace mixrun

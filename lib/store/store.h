@@ -57,6 +57,17 @@ struct FitRow {
   std::string created_at;
 };
 
+// A stored recommendation (mixrun recommend): its mixture and the options it was made with, as
+// JSON text.
+struct RecommendationRow {
+  int64_t id = 0;
+  int64_t fit_id = 0;
+  std::string mixture_json;
+  double predicted_loss = 0;
+  std::string options_json;
+  std::string created_at;
+};
+
 // What merging another store into this one did (Store::MergeFrom).
 struct MergeCounts {
   std::string path;  // the store merged
@@ -186,6 +197,8 @@ class Store {
   Result<int64_t> AddRecommendation(int64_t fit_id, const std::string& mixture_json,
                                     double predicted_loss, double interval_low,
                                     double interval_high, const std::string& options_json);
+  // The latest recommendation stored under fit `fit_id`; nullopt when there is none.
+  Result<std::optional<RecommendationRow>> LatestRecommendation(int64_t fit_id);
 
   // Merging: the stores at `paths` (e.g. a Slurm array's shards) merged into this one by run_key,
   // all in one transaction: all or nothing. A run new to this store is copied whole; a known run

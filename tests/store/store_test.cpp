@@ -242,8 +242,20 @@ TEST_CASE("fits and recommendations round-trip") {
   CHECK(row->params_json == "{\"E\":1.8}");
   CHECK(store->ListFits(experiment).value().size() == 1);
   CHECK(store->GetFit(fit + 1).status().code() == mixrun::Status::Code::kNotFound);
+  CHECK_FALSE(store->LatestRecommendation(fit).value().has_value());
   CHECK(store->AddRecommendation(fit, "{\"code\":1}", 2.0, 1.9, 2.1, "{}").ok());
   CHECK_FALSE(store->AddRecommendation(fit + 7, "{}", 2.0, 1.9, 2.1, "{}").ok());  // foreign key
+  const int64_t later =
+      store->AddRecommendation(fit, "{\"code\":0.5}", 1.5, 1.4, 1.6, "{\"at\":1}").value();
+  auto latest = store->LatestRecommendation(fit);
+  REQUIRE(latest.ok());
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->id == later);
+  CHECK((*latest)->fit_id == fit);
+  CHECK((*latest)->mixture_json == "{\"code\":0.5}");
+  CHECK((*latest)->predicted_loss == 1.5);
+  CHECK((*latest)->options_json == "{\"at\":1}");
+  CHECK_FALSE((*latest)->created_at.empty());
 }
 
 TEST_CASE("a store of schema v1 migrates to v2 with no run lost, and its runs are re-keyed") {
