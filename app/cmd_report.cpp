@@ -13,6 +13,7 @@
 #include "fit/fit_print.h"
 #include "fit/held_out.h"
 #include "fit/rank_transfer.h"
+#include "mixture/mixture.h"
 #include "report/html_report.h"
 #include "report/report_page.h"
 
@@ -20,17 +21,6 @@ namespace mixrun {
 namespace {
 
 using nlohmann::json;
-
-std::string TopWeights(const Mixture& weights) {
-  std::vector<std::pair<double, std::string>> sorted;
-  for (const auto& [domain, weight] : weights) sorted.emplace_back(weight, domain);
-  std::sort(sorted.rbegin(), sorted.rend());
-  std::string text;
-  for (size_t i = 0; i < sorted.size() && i < 4; ++i) {
-    text += (i ? " " : "") + sorted[i].second + ":" + FormatSignificant(sorted[i].first, 2);
-  }
-  return text;
-}
 
 // The finished runs of an experiment as the laws see them, and their labels by run id.
 struct ExperimentRuns {
@@ -97,7 +87,7 @@ void PrintTopMixtures(const RankTransfer& transfer, const ExperimentRuns& small,
     const PairedMixture& pair = transfer.pairs[i];
     top.AddRow({std::to_string(pair.small_rank), std::to_string(pair.large_rank),
                 RunsLabel(pair.small_run_ids, small.labels),
-                RunsLabel(pair.large_run_ids, large.labels), TopWeights(pair.weights),
+                RunsLabel(pair.large_run_ids, large.labels), HeaviestDomains(pair.weights, 4),
                 FormatSignificant(pair.small, 5), FormatSignificant(pair.large, 5)});
   }
   top.Print(std::cout);
@@ -231,7 +221,7 @@ Status RunReport(const GlobalOptions& global, const ReportOptions& options) {
                   {"error", prediction->value - *observed}});
     rows.push_back(entry);
     table.AddRow(
-        {std::to_string(run.run_id), labels[run.run_id], TopWeights(run.weights),
+        {std::to_string(run.run_id), labels[run.run_id], HeaviestDomains(run.weights, 4),
          FormatSignificant(prediction->value, 5), FormatInterval(prediction->mean_interval, 4),
          FormatInterval(prediction->prediction_interval, 4), FormatSignificant(*observed, 5),
          FormatSignificant(prediction->value - *observed, 3)});

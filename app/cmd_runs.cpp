@@ -11,6 +11,7 @@
 #include "common/metric_names.h"
 #include "common/subprocess.h"
 #include "common/text_table.h"
+#include "mixture/mixture.h"
 #include "train/sweep.h"
 
 namespace mixrun {
@@ -81,19 +82,6 @@ Status SortRuns(const std::string& sort, std::vector<ListedRun>& runs) {
   return Status::Ok();
 }
 
-std::string DescribeMixture(const Mixture& weights) {
-  // The heaviest domains first, as that is what a reader scans for.
-  std::vector<std::pair<double, std::string>> sorted;
-  for (const auto& [domain, weight] : weights) sorted.emplace_back(weight, domain);
-  std::sort(sorted.rbegin(), sorted.rend());
-  std::string mixture;
-  for (size_t i = 0; i < sorted.size() && i < 3; ++i) {
-    mixture += (i ? " " : "") + sorted[i].second + ":" + FormatSignificant(sorted[i].first, 2);
-  }
-  if (sorted.size() > 3) mixture += " …";
-  return mixture;
-}
-
 void PrintRuns(const std::vector<ListedRun>& listed, std::ostream& out) {
   TextTable table({"id", "experiment", "label", "status", "source", "N", "D", "seed", "loss",
                    "wall", "mixture", "error"});
@@ -107,7 +95,7 @@ void PrintRuns(const std::vector<ListedRun>& listed, std::ostream& out) {
                   run.spec.seed ? std::to_string(*run.spec.seed) : "-",
                   std::isnan(each.loss) ? "-" : FormatSignificant(each.loss, 5),
                   std::isnan(run.wall_s) ? "-" : FormatSignificant(run.wall_s, 3) + " s",
-                  DescribeMixture(run.spec.weights), FirstLine(run.error, 160)});
+                  HeaviestDomains(run.spec.weights, 3), FirstLine(run.error, 160)});
   }
   table.Print(out);
   out << table.size() << " runs";

@@ -1,6 +1,10 @@
 #include "mixture/mixture.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+
+#include "common/text_table.h"
 
 namespace mixrun {
 
@@ -65,6 +69,18 @@ void AppendDistinct(std::vector<Mixture>& mixtures, const std::vector<Mixture>& 
     }
     if (!duplicate) mixtures.push_back(candidate);
   }
+}
+
+std::string HeaviestDomains(const Mixture& mixture, size_t count) {
+  std::vector<std::pair<double, std::string>> sorted;
+  for (const auto& [domain, weight] : mixture) sorted.emplace_back(weight, domain);
+  std::sort(sorted.rbegin(), sorted.rend());
+  std::string text;
+  for (size_t i = 0; i < sorted.size() && i < count; ++i) {
+    text += (i ? " " : "") + sorted[i].second + ":" + FormatSignificant(sorted[i].first, 2);
+  }
+  if (sorted.size() > count) text += " …";
+  return text;
 }
 
 }  // namespace mixrun

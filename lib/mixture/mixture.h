@@ -36,6 +36,10 @@ WeightVector ApplyTemperature(const WeightVector& prior, double temperature);
 // Σ |a_d − b_d| over the union of domains; a domain absent from one side weighs 0 there.
 double L1Distance(const Mixture& a, const Mixture& b);
 
+// The heaviest `count` domains, heaviest first, as a reader scans a table for them:
+// "python:0.58 changelogs:0.39 c_headers:0.025 …" (… when some are left out).
+std::string HeaviestDomains(const Mixture& mixture, size_t count);
+
 // Appends each mixture of `more` that is not within kDuplicateL1 of one already in `mixtures`
 // (nor of an earlier one of `more`). Quadratic: meant for short lists such as `include`.
 void AppendDistinct(std::vector<Mixture>& mixtures, const std::vector<Mixture>& more);
