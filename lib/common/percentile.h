@@ -8,17 +8,22 @@
 
 namespace mixrun {
 
+// q in [0, 1] of finite values already sorted (several percentiles of one sample sort it once).
+inline double PercentileOfSorted(const std::vector<double>& values, double q) {
+  if (values.empty()) return NAN;
+  const double position = q * static_cast<double>(values.size() - 1);
+  const size_t low = static_cast<size_t>(position);
+  const size_t high = std::min(low + 1, values.size() - 1);
+  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
+}
+
 // q in [0, 1]; the sample is taken by value because it is sorted.
 inline double Percentile(std::vector<double> values, double q) {
   values.erase(std::remove_if(values.begin(), values.end(),
                               [](double value) { return !std::isfinite(value); }),
                values.end());
-  if (values.empty()) return NAN;
   std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const size_t low = static_cast<size_t>(position);
-  const size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
+  return PercentileOfSorted(values, q);
 }
 
 }  // namespace mixrun

@@ -1,9 +1,8 @@
 #include "fit/calibration.h"
 
-#include <sstream>
-
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "common/percentile.h"
 #include "common/text_table.h"
@@ -94,15 +93,15 @@ double ConformalQuantile(std::vector<double> scores, double level) {
 }
 
 double BootstrapSpread(const std::vector<double>& predictions) {
-  const std::vector<double> finite = Finite(predictions);
-  if (finite.size() < kMinBootstrapForSpread) return NAN;
-  return (Percentile(finite, 0.975) - Percentile(finite, 0.025)) / (2 * 1.959963984540054);
+  const std::optional<Interval> central = MeanInterval(predictions);
+  return central ? central->width() / (2 * 1.959963984540054) : NAN;
 }
 
 std::optional<Interval> MeanInterval(const std::vector<double>& predictions) {
-  const std::vector<double> finite = Finite(predictions);
+  std::vector<double> finite = Finite(predictions);
   if (finite.size() < kMinBootstrapForSpread) return std::nullopt;
-  return Interval{Percentile(finite, 0.025), Percentile(finite, 0.975)};
+  std::sort(finite.begin(), finite.end());  // once, for both ends
+  return Interval{PercentileOfSorted(finite, 0.025), PercentileOfSorted(finite, 0.975)};
 }
 
 nlohmann::json PointPrediction::ToJson() const {
