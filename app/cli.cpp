@@ -85,6 +85,10 @@ int Main(int argc, char** argv) {
                  "Train in this process, not in worker processes (what a worker does)")
       ->group("");  // the worker protocol's, not a user's
   train_command
+      ->add_flag("--worker-events", train.worker_events,
+                 "Report as a worker: events on stdout (train/worker_protocol.h)")
+      ->group("");
+  train_command
       ->add_option("--jobs", train.jobs,
                    "Runs in parallel, one worker process each (backend.threads each)")
       ->check(CLI::Range(1, 256));
@@ -97,7 +101,9 @@ int Main(int argc, char** argv) {
   train_command->footer(
       "Registers the config's runs (as plan does), then trains every pending or interrupted\n"
       "one. Safe to re-run: finished runs are skipped, interrupted runs resume from their last\n"
-      "checkpoint. Ctrl-C or SIGTERM stops after the current step; the run resumes next time.\n"
+      "checkpoint. Ctrl-C or SIGTERM stops after the current step (exit 130); the run resumes\n"
+      "next time. On a terminal, one live line per worker and the sweep's progress and ETA;\n"
+      "otherwise one line per finished run with its target loss. Runs left failed: exit 1.\n"
       "Each run trains in a worker process: a run that crashes or is killed for lack of memory\n"
       "is retried, and failed after 3 attempts, while the others go on. backend.timeout bounds\n"
       "a run's time.\n\n"

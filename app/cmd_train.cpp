@@ -1,5 +1,6 @@
 // mixrun train: carry out an experiment's runs (lib/train/train_sweep.h does the work: in this
-// process, or with --jobs N in worker processes); Ctrl-C stops it, and the summary is printed.
+// process, or with --jobs N in worker processes); Ctrl-C stops it (exit 130), and the summary is
+// printed; runs left failed make it exit 1.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +11,7 @@
 #include "common/system_memory.h"
 #include "config/config.h"
 #include "design/run_cost.h"
+#include "train/progress_display.h"
 #include "train/worker_protocol.h"
 
 namespace mixrun {
@@ -40,16 +42,23 @@ Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
 
   MIXRUN_ASSIGN_OR_RETURN(SweepSummary summary,
                           TrainSweep(experiment, *store, store_path, request, &stop_requested));
+  // A worker has sent its summary to the sweep that started it, as its last event.
+  if (request.worker_events) return Status::Ok();
   if (global.json) {
-    // Also the worker protocol: a worker's summary for the sweep that started it.
     std::cout << SweepSummaryJson(experiment.name, store_path, summary).dump(2) << '\n';
   } else {
-    spdlog::info("{}: {} runs planned; {} trained now, {} were done, {} failed, {} busy elsewhere",
-                 experiment.name, summary.planned, summary.trained, summary.already_done,
-                 summary.failed, summary.busy);
+    spdlog::info("{}", DescribeSweepSummary(experiment.name, summary));
   }
-  // The failed runs were reported as they failed: nothing more to print.
-  if (summary.interrupted > 0 || summary.failed > 0) return Status::Failed("");
+  // The runs that failed in this sweep were reported as they failed; those failed before are
+  // counted here, so that a sweep never ends quietly with runs missing.
+  if (summary.failed + summary.failed_before > 0 && !global.json) {
+    spdlog::error(
+        "{} runs of {} are failed: 'mixrun runs --experiment {} --status failed' shows why; "
+        "'mixrun train {} --retry-failed' tries them again",
+        summary.failed + summary.failed_before, experiment.name, experiment.name, request.config);
+  }
+  if (summary.interrupted > 0 || stop_requested) return Status::Interrupted("");
+  if (summary.failed + summary.failed_before > 0) return Status::Failed("");
   return Status::Ok();
 }
 

@@ -18,6 +18,7 @@ class Status {
     kInvalidInput,  // the user's input is wrong (config, CSV, flags): exit code 2
     kNotFound,      // a named thing (experiment, fit, file) does not exist: exit code 2
     kFailed,        // a run or fit failed, or the environment failed us: exit code 1
+    kInterrupted,   // stopped by Ctrl-C or SIGTERM: exit code 130, as a shell reports SIGINT
   };
 
   Status() = default;
@@ -29,18 +30,24 @@ class Status {
     return Status(Code::kNotFound, std::move(message));
   }
   static Status Failed(std::string message) { return Status(Code::kFailed, std::move(message)); }
+  static Status Interrupted(std::string message) {
+    return Status(Code::kInterrupted, std::move(message));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 
-  // The process exit code this status maps to (docs/ARCHITECTURE.md §1: 0 ok, 1 failure, 2 bad input).
+  // The process exit code this status maps to (docs/ARCHITECTURE.md §1: 0 ok, 1 failure, 2 bad
+  // input, 130 interrupted).
   int exit_code() const {
     switch (code_) {
       case Code::kOk:
         return 0;
       case Code::kFailed:
         return 1;
+      case Code::kInterrupted:
+        return 130;
       default:
         return 2;
     }

@@ -91,6 +91,21 @@ void SleepMs(long ms) {
   }
 }
 
+// Closes every descriptor above stderr but `keep_a` and `keep_b` (-1: none): the supervisor
+// does not exec, so without this it would hold mixrun's own descriptors open — among them the
+// read ends of its children's pipes, which would hide mixrun's death from a child writing to
+// it (its writes must fail, EPIPE, so that it knows). Async-signal-safe.
+void CloseAllBut(int keep_a, int keep_b) {
+  int keep[2] = {std::min(keep_a, keep_b), std::max(keep_a, keep_b)};
+  unsigned first = 3;  // the lowest descriptor not yet closed or kept
+  for (int fd : keep) {
+    if (fd < static_cast<int>(first)) continue;
+    if (static_cast<unsigned>(fd) > first) ::close_range(first, static_cast<unsigned>(fd) - 1, 0);
+    first = static_cast<unsigned>(fd) + 1;
+  }
+  ::close_range(first, ~0U, 0);
+}
+
 // In the child, between fork and exec: only async-signal-safe calls. Reports errno through
 // `report_fd` (closed on a successful exec) and exits when a step fails.
 [[noreturn]] void RunChild(char* const* args, const char* working_dir, int stdout_fd, int stderr_fd,
@@ -109,6 +124,7 @@ void SleepMs(long ms) {
   if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
   if (stdout_fd >= 0) ::dup2(stdout_fd, STDOUT_FILENO);
   if (stderr_fd >= 0) ::dup2(stderr_fd, STDERR_FILENO);
+  CloseAllBut(report_fd, options.inherited_fd);
   const pid_t supervisor = ::getpid();
   const pid_t program = ::fork();
   if (program == 0) {

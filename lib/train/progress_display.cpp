@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <map>
 
 #include "common/text_table.h"
 
@@ -40,13 +39,72 @@ void StatusLine::Clear() {
   drawn_ = false;
 }
 
+std::string RunPrefix(const RunRow& run, int index, int count) {
+  return fmt::format("[{}/{} {}]", index, count, run.spec.label);
+}
+
+std::string DescribeRunStart(const RunRow& run) {
+  return fmt::format("training run {} ({} params, {} tokens)", run.id,
+                     HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens));
+}
+
+std::string DescribeResume(const TrainProgress& progress) {
+  if (progress.resumed_from_step <= 0) return "";
+  return fmt::format("resuming from step {} of {} (its checkpoint)", progress.resumed_from_step,
+                     progress.total_steps);
+}
+
+std::vector<LogLine> DescribeRunEnd(const RunRow& run, const Result<RunOutcome>& outcome) {
+  using spdlog::level::level_enum;
+  if (!outcome.ok()) {
+    return {
+        {level_enum::err, fmt::format("run {} failed: {}", run.id, outcome.status().message())}};
+  }
+  if (!outcome->finished) {
+    return {{level_enum::warn,
+             fmt::format("run {} interrupted; it resumes from its checkpoint next time", run.id)}};
+  }
+  // Byte-level domains: nats per byte, and bits per byte beside them (docs/ARCHITECTURE.md §7).
+  std::vector<LogLine> lines = {
+      {level_enum::info,
+       fmt::format("done: target loss {:.4f} nats ({:.4f} bits) per token in {} ({} tok/s)",
+                   outcome->target_loss, outcome->target_loss / std::log(2.0),
+                   FormatDuration(outcome->wall_seconds), HumanCount(outcome->tokens_per_second))}};
+  if (!outcome->warning.empty()) {
+    lines.push_back({level_enum::warn, fmt::format("run {}: {}", run.id, outcome->warning)});
+  }
+  return lines;
+}
+
+std::string DescribeSweepSummary(const std::string& experiment, const SweepSummary& summary) {
+  std::string text =
+      fmt::format("{}: {} runs planned; {} trained now, {} were done, {} failed", experiment,
+                  summary.planned, summary.trained, summary.already_done, summary.failed);
+  if (summary.failed_before > 0) text += fmt::format(" ({} failed earlier)", summary.failed_before);
+  if (summary.interrupted > 0) {
+    text += fmt::format(", {} interrupted (they resume from their checkpoints next time)",
+                        summary.interrupted);
+  }
+  if (summary.busy > 0) text += fmt::format(", {} busy elsewhere", summary.busy);
+  const int not_started = summary.planned - summary.trained - summary.already_done -
+                          summary.failed - summary.failed_before - summary.interrupted -
+                          summary.busy;
+  if (not_started > 0) text += fmt::format(", {} not started", not_started);
+  return text;
+}
+
 void RunProgressLog::RunStarted(const RunRow& run, int index, int count) {
-  prefix_ = fmt::format("[{}/{} {}]", index, count, run.spec.label);
-  spdlog::info("{} training run {} ({} params, {} tokens)", prefix_, run.id,
-               HumanCount(run.spec.n_params), HumanCount(run.spec.n_tokens));
+  prefix_ = RunPrefix(run, index, count);
+  first_progress_ = true;
+  spdlog::info("{} {}", prefix_, DescribeRunStart(run));
 }
 
 bool RunProgressLog::Progress(const RunRow& run, const TrainProgress& progress) {
+  if (first_progress_) {
+    const std::string resume = DescribeResume(progress);
+    if (!resume.empty()) spdlog::info("{} {}", prefix_, resume);
+    first_progress_ = false;
+  }
   double tokens_per_step = run.spec.n_tokens / std::max<int64_t>(progress.total_steps, 1);
   double remaining =
       progress.tokens_per_second > 0
@@ -60,57 +118,14 @@ bool RunProgressLog::Progress(const RunRow& run, const TrainProgress& progress) 
 
 void RunProgressLog::RunFinished(const RunRow& run, const Result<RunOutcome>& outcome) {
   line_.Clear();
-  if (!outcome.ok()) {
-    spdlog::error("{} run {} failed: {}", prefix_, run.id, outcome.status().message());
-  } else if (!outcome->finished) {
-    spdlog::warn("{} run {} interrupted; it resumes from its checkpoint next time", prefix_,
-                 run.id);
-  } else {
-    // Byte-level domains: nats per byte, and bits per byte beside them (docs/ARCHITECTURE.md §7).
-    spdlog::info("{} done: target loss {:.4f} nats ({:.4f} bits) per token in {} ({} tok/s)",
-                 prefix_, outcome->target_loss, outcome->target_loss / std::log(2.0),
-                 FormatDuration(outcome->wall_seconds), HumanCount(outcome->tokens_per_second));
-    if (!outcome->warning.empty()) spdlog::warn("{} run {}: {}", prefix_, run.id, outcome->warning);
+  for (const LogLine& line : DescribeRunEnd(run, outcome)) {
+    spdlog::log(line.level, "{} {}", prefix_, line.text);
   }
 }
 
 void RunProgressLog::RunBusy(const RunRow& run, const std::string& why) {
   line_.Clear();
   spdlog::warn("{} (run {}): {}", run.spec.label, run.id, why);
-}
-
-WorkerSweepProgress::WorkerSweepProgress(Store& store, std::string experiment,
-                                         std::set<std::string> keys)
-    : store_(store), experiment_(std::move(experiment)), keys_(std::move(keys)) {
-  auto runs = store_.ListRuns({experiment_, RunStatus::kDone});
-  if (runs.ok()) {
-    for (const RunRow& run : *runs) done_before_.insert(run.id);
-  }
-}
-
-void WorkerSweepProgress::Tick() {
-  auto runs = store_.ListRuns({experiment_, {}});
-  if (!runs.ok()) return;
-  std::map<RunStatus, int> counts;
-  double remaining_tokens = 0, finished_tokens = 0;
-  for (const RunRow& run : *runs) {
-    if (!keys_.count(run.spec.run_key)) continue;
-    const RunStatus status = run.spec.status;
-    ++counts[status];
-    if (status == RunStatus::kPending || status == RunStatus::kRunning) {
-      remaining_tokens += run.spec.n_tokens;
-    }
-    if (status == RunStatus::kDone && !done_before_.count(run.id)) {
-      finished_tokens += run.spec.n_tokens;
-    }
-  }
-  double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-  double rate = elapsed > 0 ? finished_tokens / elapsed : 0;
-  line_.Show(fmt::format("runs: {} done, {} failed, {} running, {} pending  {} tok/s  ETA {}",
-                         counts[RunStatus::kDone], counts[RunStatus::kFailed],
-                         counts[RunStatus::kRunning], counts[RunStatus::kPending],
-                         rate > 0 ? HumanCount(rate) : "?",
-                         FormatDuration(rate > 0 ? remaining_tokens / rate : NAN)));
 }
 
 }  // namespace mixrun

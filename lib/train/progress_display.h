@@ -1,11 +1,13 @@
-// Progress of a sweep on stderr: one line redrawn in place on a terminal, the same line as a log
-// entry every 10 s otherwise; per run for the in-process sweep, per sweep for worker processes.
+// Progress of an in-process sweep on stderr: one line redrawn in place on a terminal, the same
+// line as a log entry every 10 s otherwise; and the messages about a run every display shares.
 #pragma once
+
+#include <spdlog/common.h>
 
 #include <atomic>
 #include <chrono>
-#include <set>
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 #include "train/sweep.h"
@@ -14,6 +16,31 @@ namespace mixrun {
 
 // "M:SS", or "H:MM:SS" from an hour; "?" when not finite or negative.
 std::string FormatDuration(double seconds);
+
+// A message and the level it is logged at.
+struct LogLine {
+  spdlog::level::level_enum level = spdlog::level::info;
+  std::string text;
+};
+
+// "[index/count label]": how every message about a run of a sweep starts.
+std::string RunPrefix(const RunRow& run, int index, int count);
+
+// "training run 3 (1.2M params, 600k tokens)".
+std::string DescribeRunStart(const RunRow& run);
+
+// "resuming from step 250 of 600 (its checkpoint)" when `progress` is the first of a run that
+// resumed; empty otherwise.
+std::string DescribeResume(const TrainProgress& progress);
+
+// A run's end, after its prefix: "done: target loss 2.3456 nats (3.3840 bits) per token in 0:42
+// (8.1k tok/s)" and its warning, "run 3 interrupted; it resumes from its checkpoint next time",
+// or "run 3 failed: why".
+std::vector<LogLine> DescribeRunEnd(const RunRow& run, const Result<RunOutcome>& outcome);
+
+// The sweep's summary: "demo: 17 runs planned; 5 trained now, 2 were done, 1 failed (3 failed
+// earlier), 2 interrupted (they resume from their checkpoints next time), 7 not started".
+std::string DescribeSweepSummary(const std::string& experiment, const SweepSummary& summary);
 
 // One line of progress on stderr: redrawn in place on a terminal, logged every 10 s otherwise.
 class StatusLine {
@@ -43,23 +70,7 @@ class RunProgressLog : public SweepObserver {
   const std::atomic<bool>* stop_;
   StatusLine line_;
   std::string prefix_;
-};
-
-// Progress of a sweep run by worker processes, read from the store: the counts of the sweep's
-// runs (`keys`) by status, and the throughput of the runs finished since the sweep began.
-class WorkerSweepProgress {
- public:
-  WorkerSweepProgress(Store& store, std::string experiment, std::set<std::string> keys);
-  void Tick();  // reads the store and redraws the line
-  void Clear() { line_.Clear(); }
-
- private:
-  Store& store_;
-  std::string experiment_;
-  std::set<std::string> keys_;
-  std::set<int64_t> done_before_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  StatusLine line_;
+  bool first_progress_ = true;
 };
 
 }  // namespace mixrun

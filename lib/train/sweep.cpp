@@ -165,6 +165,7 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
         ++summary.busy;
         continue;
       case Claimability::kFailed:
+        ++summary.failed_before;
         continue;
       case Claimability::kGiveUp: {
         std::string reason = "process died " + std::to_string(row.attempts) +

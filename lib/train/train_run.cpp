@@ -168,7 +168,7 @@ class Trainer {
         const double steps_done = static_cast<double>(steps_trained_);
         const TrainProgress report{step_, total_steps_,
                                    steps_done * tokens_per_step_ / std::max(train_seconds, 1e-9),
-                                   loss};
+                                   loss, step_ - steps_trained_};
         if (!progress(report) && step_ < total_steps_) {
           // Stopped (Ctrl-C, SIGTERM from Slurm or `timeout`): the next claimant resumes here,
           // not at the last periodic checkpoint.

@@ -11,6 +11,7 @@
 
 #include "common/subprocess.h"
 #include "train/progress_display.h"
+#include "train/sweep_display.h"
 #include "train/worker_pool.h"
 #include "train/worker_protocol.h"
 
@@ -91,18 +92,23 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
     }
   }
   WorkerPoolOptions pool;
-  pool.worker_argv = WorkerArgv(std::filesystem::read_symlink("/proc/self/exe").string(), request,
-                                std::filesystem::absolute(store_path).string());
+  pool.worker_argv =
+      WorkerArgv(std::filesystem::read_symlink("/proc/self/exe").string(), request,
+                 std::filesystem::absolute(store_path).string(), spdlog::get_level());
   pool.jobs = request.jobs;
   pool.max_runs = request.max_runs;
   pool.stop = stop;
-  WorkerSweepProgress display(store, experiment.name, keys);
-  if (request.jobs > 1) pool.tick = [&] { display.Tick(); };
+  SweepDisplay display(store, experiment.name, keys, request.jobs, isatty(STDERR_FILENO));
+  pool.tick = [&] { display.Tick(); };
+  pool.event = [&](int slot, const WorkerEvent& event) { display.Handle(slot, event); };
+  pool.exited = [&](int slot) { display.WorkerExited(slot); };
   pool.crashed = [&](const ExitStatus& status) {
+    display.Clear();
     return SettleCrashedRun(store, experiment.name, keys, status);
   };
-  MIXRUN_ASSIGN_OR_RETURN(WorkerPoolResult result, RunWorkerPool(pool));
+  Result<WorkerPoolResult> pooled = RunWorkerPool(pool);
   display.Clear();
+  MIXRUN_ASSIGN_OR_RETURN(WorkerPoolResult result, std::move(pooled));
   SweepSummary summary;
   summary.planned = static_cast<int>(keys.size());
   summary.trained = result.trained;
@@ -113,11 +119,13 @@ Result<SweepSummary> RunWithWorkers(const Experiment& experiment, Store& store,
   for (const RunRow& run : runs) {
     if (!keys.count(run.spec.run_key)) continue;
     if (run.spec.status == RunStatus::kDone) ++summary.already_done;
+    if (run.spec.status == RunStatus::kFailed) ++summary.failed_before;
     // The workers are gone: a run still running belongs to another process (or an orphaned
     // trainer holds its lock).
     if (run.spec.status == RunStatus::kRunning) ++summary.busy;
   }
   summary.already_done -= summary.trained;
+  summary.failed_before -= summary.failed;
   return summary;
 }
 
@@ -134,7 +142,6 @@ Result<SweepSummary> TrainSweep(const Experiment& experiment, Store& store,
   if (!request.in_process) {
     return RunWithWorkers(experiment, store, store_path, request, shard, stop);
   }
-  RunProgressLog display(stop);
   SweepOptions sweep;
   sweep.max_runs = request.max_runs;
   sweep.retry_failed = request.retry_failed;
@@ -142,7 +149,20 @@ Result<SweepSummary> TrainSweep(const Experiment& experiment, Store& store,
   sweep.shard_count = shard.count;
   sweep.stop = stop;
   sweep.sole_writer = request.sole_writer;
-  return RunSweep(experiment, store, sweep, display);
+  if (!request.worker_events) {
+    RunProgressLog display(stop);
+    return RunSweep(experiment, store, sweep, display);
+  }
+  // A worker: everything it has to say goes to the parent as events on stdout, its log lines
+  // too; a write to a parent that is gone must fail (EPIPE), not kill the worker mid-checkpoint.
+  signal(SIGPIPE, SIG_IGN);
+  WorkerEventWriter events(STDOUT_FILENO);
+  const std::vector<spdlog::sink_ptr> own_sinks = spdlog::default_logger()->sinks();
+  spdlog::default_logger()->sinks() = {events.LogSink()};
+  Result<SweepSummary> summary = RunSweep(experiment, store, sweep, events);
+  spdlog::default_logger()->sinks() = own_sinks;
+  if (summary.ok()) events.Summary(experiment.name, store_path, *summary);
+  return summary;
 }
 
 }  // namespace mixrun

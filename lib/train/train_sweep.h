@@ -20,6 +20,8 @@ struct TrainSweepRequest {
   int jobs = 1;  // worker processes, each training one run at a time
   // Train here, not in worker processes: what a worker itself does (--in-process).
   bool in_process = false;
+  // A worker's: report as events on stdout (train/worker_protocol.h), not on stderr.
+  bool worker_events = false;
   std::string shard;  // "I/N": only the runs whose planned index is I mod N; empty: every run
   bool sole_writer = false;  // the store's only writer: runs left running by anyone resume
 };
@@ -29,7 +31,8 @@ Status CheckTrainSweepRequest(const TrainSweepRequest& request);
 
 // Registers the experiment's runs in `store` (opened at `store_path`), then trains every claimable
 // one by `jobs` worker processes (train/worker_protocol.h), each claiming one run at a time, or
-// in this process with in_process. `stop` set (a signal) interrupts: the runs in flight
+// in this process with in_process (with worker_events, reporting as a worker does, its summary
+// included). `stop` set (a signal) interrupts: the runs in flight
 // checkpoint and return to pending. A run that fails is logged and counted, and the sweep goes
 // on; so does it when a run's process dies (a crash, the out-of-memory killer): the run is tried
 // again, and failed after kMaxRunAttempts attempts with the reason.

@@ -11,17 +11,23 @@
 
 #include "common/status.h"
 #include "common/subprocess.h"
+#include "train/worker_protocol.h"
 
 namespace mixrun {
 
 struct WorkerPoolOptions {
-  // argv of one worker (WorkerArgv): it trains at most one run and prints its summary on stdout
-  // (train/worker_protocol.h); the pool stops spawning once a worker finds nothing left to do.
+  // argv of one worker (WorkerArgv): it trains at most one run and writes its events on stdout,
+  // its summary last (train/worker_protocol.h); the pool stops spawning once a worker finds
+  // nothing left to do.
   std::vector<std::string> worker_argv;
   int jobs = 2;
   int max_runs = 0;                         // 0: no limit
   const std::atomic<bool>* stop = nullptr;  // set: workers get SIGTERM (they checkpoint and stop)
   std::function<void()> tick;               // called about twice a second while workers run
+  // Each event of worker `slot` (0 ≤ slot < jobs: a worker takes the place of one that ended)
+  // as it arrives, the summary included; and the end of the worker in `slot`.
+  std::function<void(int slot, const WorkerEvent& event)> event;
+  std::function<void(int slot)> exited;
   // Called when a worker dies without a summary (its run is still marked running by a process
   // that is gone): the pool's owner decides about the run; a returned failure is counted.
   std::function<std::optional<std::string>(const ExitStatus&)> crashed;
@@ -36,7 +42,9 @@ struct WorkerPoolResult {
 };
 
 // Workers die with the pool (PR_SET_PDEATHSIG): a killed `mixrun train --jobs N` leaves no
-// orphan training on, and its runs are reclaimed by the next sweep.
+// orphan training on, and its runs are reclaimed by the next sweep. A worker that exits with an
+// error before it has started a run (a config or store it cannot read any more) stops the pool:
+// Failed, and the workers in flight finish their runs.
 Result<WorkerPoolResult> RunWorkerPool(const WorkerPoolOptions& options);
 
 }  // namespace mixrun

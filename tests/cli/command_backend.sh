@@ -47,8 +47,12 @@ expect_in "$WORK/out" "trainer exited with code 3; stderr: simulated crash: CUDA
   || fail "target loss not combined"
 [ "$(sqlite3 "$WORK/s.db" "SELECT e.loss FROM final_eval AS e JOIN run_weights AS w USING (run_id) WHERE e.domain = 'code' AND w.domain = 'code' AND w.weight = 0.25")" = 1.75 ] \
   || fail "per-domain loss not stored"
-# The failed runs are retried only when asked, and fail the same way.
-expect_exit 0 "$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db"
+# The failed runs are retried only when asked, and fail the same way; a sweep that leaves them
+# failed says so and exits 1, even when it trained nothing.
+expect_exit 1 "$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db"
+expect_in "$WORK/err" "0 trained now, 2 were done, 0 failed (2 failed earlier)"
+expect_in "$WORK/err" "2 runs of cmd are failed: 'mixrun runs --experiment cmd --status failed' shows why"
+expect_in "$WORK/err" "--retry-failed' tries them again"
 expect_exit 1 "$MIXRUN" train "$WORK/cmd.json" --store "$WORK/s.db" --retry-failed
 [ "$(sqlite3 "$WORK/s.db" "SELECT MAX(attempts) FROM runs")" = 1 ] || fail "retry count (a retry starts its attempts anew)"
 
