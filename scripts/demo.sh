@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The demo on a new machine: install, build, make the corpus, then the whole loop — plan, train
-# 17 proxy runs, fit the data mixing law, recommend a mixture, train it beside the natural and
-# uniform mixtures, compare predicted with actual target loss and write the HTML report. About 5
-# minutes on 2 cores.
+# The demo on a new machine: install, build, make the corpus, then the whole loop
+# (scripts/demo-loop.sh, into runs/demo) — plan, train 17 proxy runs, fit the data mixing law,
+# recommend a mixture, train it beside the natural and uniform mixtures, compare predicted with
+# actual target loss and write the HTML report. About 5 minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 start=$(date +%s)
@@ -10,63 +10,12 @@ start=$(date +%s)
 MIXRUN_BUILD_TARGETS=mixrun "$root/scripts/build.sh"
 mixrun="${MIXRUN_BUILD_DIR:-$root/build}/mixrun"
 demo="$root/runs/demo"
-config="$root/experiments/demo/demo.json"
 store="$demo/demo.db"
 step() { printf '\n== %s\n' "$*"; }
 
 step "corpus: four domains of text from this machine"
 "$root/scripts/make-demo-corpus.sh" "$demo/data"
 
-step "plan"
-"$mixrun" plan "$config"
-
-step "train the proxy runs (2 worker processes)"
-"$mixrun" train "$config" --jobs 2
-
-step "fit the data mixing law (Ye et al. 2024) to the per-domain losses"
-"$mixrun" fit-law mixing --store "$store" --experiment demo --kfold 5 --bootstrap 200
-fit_id="$("$mixrun" fits --store "$store" --experiment demo --law mixing --last --id-only)"
-
-step "recommend the mixture for the target"
-"$mixrun" recommend --store "$store" --fit "$fit_id" --method optimize --out "$demo/recommended.json"
-
-step "verify: train the recommended, natural and uniform mixtures"
-# The natural mixture: each domain's share of the corpus's tokens, as plan counts them.
-"$mixrun" plan "$config" --dry-run --json | python3 -c '
-import json, sys
-domains = json.load(sys.stdin)["domains"]
-total = sum(d["tokens"] for d in domains)
-print(json.dumps({d["name"]: d["tokens"] / total for d in domains}))' > "$demo/natural.json"
-cat > "$demo/verify.json" <<JSON
-{
-  "name": "demo-verify",
-  "store": "demo.db",
-  "domains": [
-    {"name": "c_headers", "paths": ["data/c_headers.txt"]},
-    {"name": "python", "paths": ["data/python.txt"]},
-    {"name": "licenses", "paths": ["data/licenses.txt"]},
-    {"name": "changelogs", "paths": ["data/changelogs.txt"]}
-  ],
-  "target": {"weights": {"c_headers": 0.2, "python": 0.4, "licenses": 0.1, "changelogs": 0.3}},
-  "mixtures": {"design": "explicit", "include": ["recommended.json", "natural.json", "uniform"]},
-  "models": [{"name": "demo", "layers": 2, "d_model": 64, "heads": 4}],
-  "train": {"tokens": 600000, "context": 64, "batch": 16, "lr": 3e-3, "schedule": "cosine",
-            "warmup": 0.05, "seeds": [0], "eval_every": 100, "eval_tokens": 16384,
-            "checkpoint_every": 50}
-}
-JSON
-"$mixrun" train "$demo/verify.json" --jobs 2
-
-step "the fits made, and the verification runs by target loss"
-"$mixrun" fits --store "$store" --experiment demo
-"$mixrun" runs --store "$store" --experiment demo-verify --sort loss
-
-step "predicted vs actual target loss (mix0 = recommended, mix1 = natural, mix2 = uniform)"
-"$mixrun" report --store "$store" --fit "$fit_id" --experiment demo-verify
-
-step "the report: figures (gnuplot, inline SVG) with their data"
-report="$("$mixrun" report --store "$store" --fit "$fit_id" --experiment demo-verify \
-  --out "$demo/report")"
-echo "report: $report"
+"$root/scripts/demo-loop.sh" "$mixrun" "$demo"
 echo
 echo "demo finished in $(( $(date +%s) - start )) s; the store is $store"
