@@ -21,8 +21,8 @@ repo="$WORK/repo"
 cmds="$WORK/commands"
 logs="$WORK/logs"
 mkdir -p "$repo/build" "$WORK/shared" "$cmds" "$logs"
-shared_data="$(cd "$SHARED_DATA" && pwd)"
-ln -s "$shared_data" "$WORK/shared/data"
+data_dir="$(cd "$SHARED_DATA" && pwd)"
+ln -s "$data_dir" "$WORK/shared/data"
 ln -s "$(cd "$(dirname "$MIXRUN")" && pwd)/$(basename "$MIXRUN")" "$repo/build/mixrun"
 cp -R "$SOURCE_DIR/configs" "$SOURCE_DIR/scripts" "$SOURCE_DIR/experiments" "$repo/"
 
@@ -48,9 +48,9 @@ count="$(awk -v out="$cmds" '
 # 53 commands (44 of them mixrun) when this test was written; lower the floor only on purpose.
 min_commands=50
 min_mixrun=40
-mixrun_count="$(cat "$cmds"/*.sh | grep -c '^mixrun ' || true)"
 [ "$count" -ge "$min_commands" ] ||
   fail "found $count example commands in README.md, expected at least $min_commands"
+mixrun_count="$(cat "$cmds"/*.sh | grep -c '^mixrun ' || true)"
 [ "$mixrun_count" -ge "$min_mixrun" ] ||
   fail "found $mixrun_count mixrun commands in README.md, expected at least $min_mixrun"
 echo "README.md: $count example commands ($mixrun_count mixrun)"
@@ -59,6 +59,7 @@ echo "README.md: $count example commands ($mixrun_count mixrun)"
 # scratch repository's root; a mixrun command must find the build's mixrun first on PATH.
 cat > "$WORK/run.bash" <<'RUNNER'
 repo="$1" cmds="$2" logs="$3" count="$4"
+since() { awk -v from="$1" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.2f", now - from }'; }
 began=$EPOCHREALTIME
 for ((i = 1; i <= count; i++)); do
   cd "$repo" || exit 1
@@ -72,7 +73,7 @@ for ((i = 1; i <= count; i++)); do
   start=$EPOCHREALTIME
   source "$file" > "$logs/$i.out" 2> "$logs/$i.err" < /dev/null
   code=$?
-  seconds=$(echo "$EPOCHREALTIME - $start" | bc)
+  seconds=$(since "$start")
   if [ "$code" != 0 ]; then
     echo "FAIL: README example $i of $count exited with $code after ${seconds} s:" >&2
     sed 's/^/    /' "$file" >&2
@@ -80,9 +81,9 @@ for ((i = 1; i <= count; i++)); do
     tail -n 20 "$logs/$i.err" | sed 's/^/    /' >&2
     exit 1
   fi
-  printf '%3d %6.2f s  %s\n' "$i" "$seconds" "$(head -n 1 "$file" | cut -c 1-110)"
+  printf '%3d %6s s  %s\n' "$i" "$seconds" "$(head -n 1 "$file" | cut -c 1-110)"
 done
-printf 'all %d README examples ran in %.1f s\n' "$count" "$(echo "$EPOCHREALTIME - $began" | bc)"
+echo "all $count README examples ran in $(since "$began") s"
 RUNNER
 env -u MIXRUN_STORE bash "$WORK/run.bash" "$repo" "$cmds" "$logs" "$count" ||
   fail "a README example failed (above)"
