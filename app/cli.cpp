@@ -388,6 +388,14 @@ int Main(int argc, char** argv) {
       "  mixrun fits --store runs.db --law mixing --last --id-only\n"
       "  mixrun fits show 3 --store runs.db --json");
 
+  ExperimentsOptions experiments;
+  auto* experiments_command = app.add_subcommand(
+      "experiments", "List the store's experiments with their runs by status and their fits");
+  experiments_command->add_flag("--names-only", experiments.names_only,
+                                "Print only the names, one a line (what completion offers)");
+  AddStoreAndJson(experiments_command, global);
+  experiments_command->footer("Example:\n  mixrun experiments --store runs.db");
+
   ShowOptions show;
   auto* show_command =
       app.add_subcommand("show", "Show a run: spec, status, final metrics and loss curves");
@@ -545,6 +553,7 @@ int Main(int argc, char** argv) {
     if (plan_command->parsed()) return RunPlan(global, plan);
     if (runs_command->parsed()) return RunRuns(global, runs);
     if (fits_command->parsed()) return RunFits(global, fits);
+    if (experiments_command->parsed()) return RunExperiments(global, experiments);
     if (show_command->parsed()) return RunShow(global, show);
     if (import_command->parsed()) return RunImport(global, import);
     if (export_command->parsed()) return RunExport(global, exporting);

@@ -98,7 +98,19 @@ std::string CompletionScript(const CLI::App& app, const std::string& shell) {
     for (const CLI::App* nested : command->get_subcommands({})) script << nested->get_name() << ' ';
     script << "\" ;;\n";
   }
+  // After a flag naming an experiment: the experiments of the store the line names (--store),
+  // else of the store mixrun would choose here.
   script << "  esac\n"
+         << "  case \"${COMP_WORDS[COMP_CWORD-1]}\" in\n"
+         << "    --experiment|--test-experiment|--from-experiment|--transfer)\n"
+         << "      local store=() i\n"
+         << "      for ((i = 1; i < COMP_CWORD; i++)); do\n"
+         << "        [ \"${COMP_WORDS[i]}\" = --store ] && store=(--store \"${COMP_WORDS[i+1]}\")\n"
+         << "      done\n"
+         << "      COMPREPLY=($(compgen -W \"$(mixrun experiments --names-only \"${store[@]}\" "
+            "2>/dev/null)\" -- \"$cur\"))\n"
+         << "      return ;;\n"
+         << "  esac\n"
          << "  if [[ \"$cur\" == -* ]]; then\n"
          << "    COMPREPLY=($(compgen -W \"$flags --verbose --quiet --help\" -- \"$cur\"))\n"
          << "  else\n    COMPREPLY=($(compgen -f -- \"$cur\"))\n  fi\n}\n"

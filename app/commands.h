@@ -39,6 +39,11 @@ struct FitsOptions {
   std::optional<int64_t> show_id;  // fits show ID
 };
 
+// experiments lists the store's experiments with their runs by status and fits.
+struct ExperimentsOptions {
+  bool names_only = false;  // only the names, one a line (shell completion)
+};
+
 // runs binds --experiment and --status straight into the store's RunFilter.
 struct RunsOptions {
   RunFilter filter;
@@ -116,6 +121,7 @@ struct ReportOptions {
 Status RunPlan(const GlobalOptions& global, const PlanOptions& options);
 Status RunRuns(const GlobalOptions& global, const RunsOptions& options);
 Status RunFits(const GlobalOptions& global, const FitsOptions& options);
+Status RunExperiments(const GlobalOptions& global, const ExperimentsOptions& options);
 Status RunShow(const GlobalOptions& global, const ShowOptions& options);
 Status RunImport(const GlobalOptions& global, ImportCommandOptions options);
 Status RunExport(const GlobalOptions& global, const ExportOptions& options);

@@ -12,6 +12,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include "common/subprocess.h"
 #include "data/corpus.h"
@@ -187,6 +188,12 @@ Result<SweepSummary> RunSweep(const Experiment& experiment, Store& store,
     std::string holder;
     MIXRUN_ASSIGN_OR_RETURN(std::optional<RunLock> lock, RunLock::TryAcquire(run_dir, &holder));
     if (!lock) {
+      // Most often another sweep (a worker beside this one) has just taken the lock and is
+      // about to claim the run: our list of runs is older than its claim. Only a lock still
+      // held on a run nobody claims is news: a trainer orphaned by a killed mixrun.
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      MIXRUN_ASSIGN_OR_RETURN(RunRow now, store.GetRun(row.id));
+      if (Assess(now, host, options.retry_failed) != Claimability::kClaim) continue;
       ++summary.busy;
       observer.RunBusy(row, "its lock is held by a trainer still running (started by " + holder +
                                 "); not started again");

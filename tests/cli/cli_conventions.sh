@@ -26,6 +26,29 @@ words="$(bash -c "source '$WORK/completion.bash'; COMP_WORDS=(mixrun fit-); COMP
 [ "$words" = "fit-law
 --bootstrap" ] || fail "completion gave: $words"
 
+# Experiment names complete after --experiment (and its kin) from the store the line names.
+csv="$SHARED_DATA/epoch-chinchilla/svg_extracted_data.csv"
+for name in chinchilla chinchilla-small other; do
+  expect_exit 0 "$MIXRUN" import -q --store "$WORK/names.db" --experiment "$name" --metric loss=loss \
+    --n "Model Size" --c "Training FLOP" "$csv"
+done
+words="$(PATH="$(dirname "$MIXRUN"):$PATH" bash -c "source '$WORK/completion.bash';
+  COMP_WORDS=(mixrun fit-law chinchilla --store '$WORK/names.db' --experiment chin); COMP_CWORD=6;
+  _mixrun; echo \${COMPREPLY[@]}; COMP_WORDS=(mixrun report --store '$WORK/names.db' --transfer o);
+  COMP_CWORD=5; _mixrun; echo \${COMPREPLY[@]}")"
+[ "$words" = "chinchilla chinchilla-small
+other" ] || fail "experiment completion gave: $words"
+# experiments: what the store holds.
+expect_exit 0 "$MIXRUN" experiments --store "$WORK/names.db"
+expect_in "$WORK/out" "chinchilla-small"
+expect_exit 0 "$MIXRUN" experiments --store "$WORK/names.db" --json
+/usr/bin/python3 -c "
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert [r['experiment'] for r in rows] == ['chinchilla', 'chinchilla-small', 'other'], rows
+assert all(r['runs'] == r['done'] == 245 and r['fits'] == 0 for r in rows), rows
+" "$WORK/out" || fail "experiments --json"
+
 # The store: --store, else $MIXRUN_STORE, else the one config's in this folder, else mixrun.db.
 csv="$SHARED_DATA/epoch-chinchilla/svg_extracted_data.csv"
 MIXRUN_STORE="$WORK/env.db" expect_exit 0 "$MIXRUN" import --experiment c --metric loss=loss \
