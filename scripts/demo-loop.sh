@@ -55,7 +55,7 @@ cat > "$out/verify.json" <<JSON
   "mixtures": {"design": "explicit", "include": ["recommended.json", "natural.json", "uniform"]},
   "models": [{"name": "demo", "layers": 2, "d_model": 64, "heads": 4}],
   "train": {"tokens": 600000, "context": 64, "batch": 16, "lr": 3e-3, "schedule": "cosine",
-            "warmup": 0.05, "seeds": [0], "eval_every": 100, "eval_tokens": 16384,
+            "warmup": 0.05, "seeds": [1], "eval_every": 100, "eval_tokens": 16384,
             "checkpoint_every": 50}
 }
 JSON

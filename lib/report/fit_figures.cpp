@@ -37,7 +37,7 @@ struct LeftOut {
 
 // The rows shared by both figures: one per run with the target and a finite prediction.
 void AddRunRows(const StoredFit& fit, const std::vector<RunPoint>& runs, bool held_out,
-                Figure& figure, LeftOut& left_out) {
+                Figure& figure, std::vector<std::vector<double>>& values, LeftOut& left_out) {
   for (const RunPoint& run : runs) {
     const std::optional<double> actual = fit.ObservedTarget(run);
     if (!actual || !std::isfinite(*actual)) {
@@ -55,9 +55,10 @@ void AddRunRows(const StoredFit& fit, const std::vector<RunPoint>& runs, bool he
     }
     const auto& pi = prediction->prediction_interval;
     const auto& mean = prediction->mean_interval;
-    figure.AddRow({static_cast<double>(run.run_id), held_out ? 1.0 : 0.0, prediction->value,
-                   *actual, *actual - prediction->value, pi ? pi->low : kNaN, pi ? pi->high : kNaN,
-                   mean ? mean->low : kNaN, mean ? mean->high : kNaN});
+    values.push_back({static_cast<double>(run.run_id), held_out ? 1.0 : 0.0, prediction->value,
+                      *actual, *actual - prediction->value, pi ? pi->low : kNaN,
+                      pi ? pi->high : kNaN, mean ? mean->low : kNaN, mean ? mean->high : kNaN});
+    figure.AddRow(values.back());
   }
 }
 
@@ -78,6 +79,33 @@ std::vector<Series> SeriesOf(const FitFigureRuns& runs, size_t held_out_rows) {
   return series;
 }
 
+// "The 95% prediction interval holds 3 of the 3 held-out runs (mean interval: 1 of 3)." —
+// measured on the figure's rows (columns as kColumns) of one kind; empty without intervals.
+std::string CoverageText(const std::vector<std::vector<double>>& rows, bool held_out) {
+  int n = 0, in_prediction = 0, n_mean = 0, in_mean = 0;
+  for (const std::vector<double>& row : rows) {
+    if ((row[1] == 1.0) != held_out) continue;
+    const double actual = row[3];
+    if (std::isfinite(row[5]) && std::isfinite(row[6])) {
+      ++n;
+      in_prediction += row[5] <= actual && actual <= row[6];
+    }
+    if (std::isfinite(row[7]) && std::isfinite(row[8])) {
+      ++n_mean;
+      in_mean += row[7] <= actual && actual <= row[8];
+    }
+  }
+  if (n == 0) return "";
+  std::string text = " The 95% prediction interval holds " + std::to_string(in_prediction) +
+                     " of the " + std::to_string(n) + (held_out ? " held-out" : " training") +
+                     " runs";
+  if (n_mean > 0) {
+    text += " (the mean interval " + std::to_string(in_mean) + " of " + std::to_string(n_mean) +
+            ": it is where the expected value lies, not one run's)";
+  }
+  return text + ".";
+}
+
 std::string Only(const Series& series, const std::string& column) {
   return "($2==" + std::to_string(series.held_out) + " ? " + column + " : 1/0)";
 }
@@ -89,9 +117,10 @@ std::vector<Figure> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns
   Figure data;
   data.columns = kColumns;
   LeftOut left_out;
-  AddRunRows(fit, runs.training, false, data, left_out);
+  std::vector<std::vector<double>> values;  // the rows as numbers, for the coverage
+  AddRunRows(fit, runs.training, false, data, values, left_out);
   const size_t training_rows = data.rows.size();
-  AddRunRows(fit, runs.held_out, true, data, left_out);
+  AddRunRows(fit, runs.held_out, true, data, values, left_out);
   if (data.rows.empty()) return {};
   const std::vector<Series> series = SeriesOf(runs, data.rows.size() - training_rows);
   const bool intervals = fit.fitted->calibration().has_value();
@@ -109,7 +138,8 @@ std::vector<Figure> FitAccuracyFigures(const StoredFit& fit, const FitFigureRuns
   scatter.caption = "Each point is a run: its measured " + metric +
                     " (x) and the fit's prediction (y); on the dashed line y = x the law is "
                     "exact." +
-                    interval_text + without;
+                    interval_text + CoverageText(values, false) + CoverageText(values, true) +
+                    without;
   // One range for both axes: y = x is the diagonal, and the points set it (not the bars).
   const std::string square = PlotRange(data, {2, 3});
   scatter.plot = "set xlabel " + GnuplotQuote("actual " + metric) + "\nset ylabel " +

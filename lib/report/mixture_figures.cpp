@@ -131,8 +131,8 @@ Result<Figure> SweepFigure(const StoredFit& fit, const MixtureContext& context) 
 Figure BaselinesFigure(const StoredFit& fit, const MixtureContext& context) {
   std::vector<Baseline> shown;
   if (context.recommended) {
-    shown.push_back({"recommended", context.reference, context.reference_predicted, std::nullopt,
-                     context.reference_text});
+    shown.push_back({"recommended", context.reference, context.reference_predicted,
+                     context.reference_observed, context.reference_text});
   }
   shown.insert(shown.end(), context.baselines.begin(), context.baselines.end());
   Figure figure;
@@ -149,8 +149,9 @@ Figure BaselinesFigure(const StoredFit& fit, const MixtureContext& context) {
       mean_source +
       "), the thin light bar the 95% prediction interval (where one new run's value will lie; " +
       (shown.empty() ? std::string() : shown.front().predicted.source) +
-      "). The red diamond is the best observed run's measured value. Reference: " +
-      context.reference_text + ".";
+      "). The red diamond is a measured value: the best observed run's" +
+      (context.observed_text.empty() ? std::string() : "; " + context.observed_text) +
+      ". Reference: " + context.reference_text + ".";
   for (const std::string& note : context.notes) figure.caption += " " + note;
   figure.caption += AtScale(context);
   // A mixscale fit's runs differ in scale: the measured value belongs to the run's own.

@@ -123,4 +123,47 @@ Result<MixtureContext> LoadMixtureContext(Store& store, const StoredFit& fit,
   return context;
 }
 
+void AddMeasuredValues(MixtureContext& context, const StoredFit& fit,
+                       const std::vector<RunPoint>& held_out, const std::string& held_out_name) {
+  const auto normalised = [](const Mixture& mixture) {
+    double sum = 0;
+    for (const auto& [domain, weight] : mixture) sum += weight;
+    Mixture result = mixture;
+    if (sum > 0) {
+      for (auto& [domain, weight] : result) weight /= sum;
+    }
+    return result;
+  };
+  // The mean measured target of the held-out runs of `mixture`, and how many there were.
+  const auto measured = [&](const Mixture& mixture) -> std::pair<std::optional<double>, int> {
+    const Mixture wanted = normalised(mixture);
+    double sum = 0;
+    int count = 0;
+    for (const RunPoint& run : held_out) {
+      const std::optional<double> value = fit.ObservedTarget(run);
+      if (!value || L1Distance(normalised(run.weights), wanted) > kDuplicateL1) continue;
+      sum += *value;
+      ++count;
+    }
+    if (count == 0) return {std::nullopt, 0};
+    return {sum / count, count};
+  };
+  int found = 0;
+  if (context.recommended) {
+    const auto [value, count] = measured(context.reference);
+    context.reference_observed = value;
+    found += count > 0;
+  }
+  for (Baseline& baseline : context.baselines) {
+    if (baseline.observed) continue;
+    const auto [value, count] = measured(baseline.mixture);
+    baseline.observed = value;
+    found += count > 0;
+  }
+  if (found > 0) {
+    context.observed_text = "for the other mixtures, the mean measured value of " + held_out_name +
+                            "'s runs of that mixture";
+  }
+}
+
 }  // namespace mixrun

@@ -27,6 +27,8 @@ struct MixtureContext {
   Mixture reference;
   PredictionInterval reference_predicted;
   std::vector<Baseline> baselines;  // uniform, natural (when known), best observed (when any)
+  std::optional<double> reference_observed;  // measured on held-out runs (AddMeasuredValues)
+  std::string observed_text;        // where the measured values (the figure's diamonds) come from
   std::optional<ModelScale> scale;  // mixscale fits: where every mixture is predicted
   std::string scale_text;           // e.g. "N 85M, D 1.7B (run 12, the training run of …)"
   std::vector<std::string> notes;   // what was left out and why, for the page and the captions
@@ -35,5 +37,11 @@ struct MixtureContext {
 // `training` are the fit's training runs (the best observed run and the default scale).
 Result<MixtureContext> LoadMixtureContext(Store& store, const StoredFit& fit,
                                           const std::vector<RunPoint>& training);
+
+// The reference's and the baselines' measured values where `held_out` (an experiment's runs, e.g.
+// the recommendation trained) has runs of that mixture (within kDuplicateL1, normalised): the
+// mean of their targets, seeds averaged; a baseline that has one (best observed) keeps it.
+void AddMeasuredValues(MixtureContext& context, const StoredFit& fit,
+                       const std::vector<RunPoint>& held_out, const std::string& held_out_name);
 
 }  // namespace mixrun

@@ -65,6 +65,7 @@ Result<std::string> AddFitFigures(Store& store, const ReportRequest& request, Re
   }
   if (!fit.fitted->domains().empty()) {
     MIXRUN_ASSIGN_OR_RETURN(MixtureContext context, LoadMixtureContext(store, fit, runs.training));
+    AddMeasuredValues(context, fit, runs.held_out, runs.held_out_name);
     for (const std::string& note : context.notes) page.summary.push_back(note);
     MIXRUN_ASSIGN_OR_RETURN(std::vector<Figure> mixture, MixtureFigures(fit, context));
     Append(page.figures, std::move(mixture));

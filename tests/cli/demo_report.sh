@@ -24,6 +24,7 @@ for d in $domains; do curves+=("loss_curves_eval_${d}_loss"); done
 check_report "$report" predicted_vs_actual residuals mixture_sweep mixture_baselines "${curves[@]}"
 expect_in "$report/index.html" "17 training runs, 200 bootstrap refits; held-out: 3 runs of demo-verify."
 expect_in "$report/index.html" "Reference: the recommended mixture (recommendation"
+expect_in "$report/index.html" "of the 3 held-out runs (the mean interval"
 
 # Which verify run trained which mixture: the runs' weights beside recommended.json, natural.json
 # and uniform.
@@ -85,6 +86,8 @@ for name, r in bars.items():
 for name, run in verify.items():
     for key in ["predicted", "pi_low", "pi_high", "mean_low", "mean_high"]:
         assert close(num(bars[name], key), num(held_out[run["run_id"]], key)), (name, key)
+    # Its diamond: what the verify run measured.
+    assert close(num(bars[name], "observed"), run["loss"]), (name, bars[name], run["loss"])
 assert bars["natural"]["note"] == "token shares", bars["natural"]
 best = min(training, key=lambda r: num(r, "actual"))
 assert close(num(bars["best observed"], "observed"), num(best, "actual")), (bars["best observed"], best)
