@@ -33,3 +33,22 @@ copy_example_data() {
   cp "$SOURCE_DIR"/configs/examples/data/code/*.txt "$WORK/data/"
   cp "$SOURCE_DIR/configs/examples/data/web/pages.jsonl" "$WORK/data/"
 }
+
+# write_six_runs_config: $WORK/six.json, experiment "six": 3 mixtures of the example domains × 2
+# seeds of a tiny model (a few seconds a run), checkpointed every 5 steps; with its data.
+write_six_runs_config() {
+  copy_example_data
+  cat > "$WORK/six.json" <<'JSON'
+{
+  "name": "six",
+  "domains": [{"name": "code", "paths": ["data/*.txt"]},
+              {"name": "web", "paths": ["data/pages.jsonl"], "format": "jsonl"}],
+  "mixtures": {"design": "explicit",
+               "include": [{"code": 0.1, "web": 0.9}, {"code": 0.5, "web": 0.5},
+                           {"code": 0.9, "web": 0.1}]},
+  "models": [{"name": "s", "layers": 1, "d_model": 48, "heads": 4}],
+  "train": {"tokens": 120000, "context": 64, "batch": 8, "seeds": [1, 2], "eval_every": 50,
+            "eval_tokens": 2048, "checkpoint_every": 5}
+}
+JSON
+}

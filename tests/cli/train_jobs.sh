@@ -4,20 +4,7 @@
 # processes on one store train each run once.
 source "$(dirname "$0")/common.bash"
 
-copy_example_data
-cat > "$WORK/six.json" <<'JSON'
-{
-  "name": "six",
-  "domains": [{"name": "code", "paths": ["data/*.txt"]},
-              {"name": "web", "paths": ["data/pages.jsonl"], "format": "jsonl"}],
-  "mixtures": {"design": "explicit",
-               "include": [{"code": 0.1, "web": 0.9}, {"code": 0.5, "web": 0.5},
-                           {"code": 0.9, "web": 0.1}]},
-  "models": [{"name": "s", "layers": 1, "d_model": 48, "heads": 4}],
-  "train": {"tokens": 120000, "context": 64, "batch": 8, "seeds": [1, 2], "eval_every": 50,
-            "eval_tokens": 2048, "checkpoint_every": 5}
-}
-JSON
+write_six_runs_config
 
 final_metrics() {
   "$MIXRUN" export --store "$1" --experiment six > "$WORK/export.csv"

@@ -6,20 +6,24 @@
 # an uninterrupted sweep.
 source "$(dirname "$0")/common.bash"
 
-copy_example_data
-cat > "$WORK/six.json" <<'JSON'
-{
-  "name": "six",
-  "domains": [{"name": "code", "paths": ["data/*.txt"]},
-              {"name": "web", "paths": ["data/pages.jsonl"], "format": "jsonl"}],
-  "mixtures": {"design": "explicit",
-               "include": [{"code": 0.1, "web": 0.9}, {"code": 0.5, "web": 0.5},
-                           {"code": 0.9, "web": 0.1}]},
-  "models": [{"name": "s", "layers": 1, "d_model": 48, "heads": 4}],
-  "train": {"tokens": 120000, "context": 64, "batch": 8, "seeds": [1, 2], "eval_every": 50,
-            "eval_tokens": 2048, "checkpoint_every": 5}
+write_six_runs_config
+# interrupt_sweep STORE FLAGS...: a sweep of six.json into STORE gets Ctrl-C (SIGINT) once 10
+# steps are stored, and must exit 130; its stderr is left in $WORK/int.err.
+interrupt_sweep() {
+  local store="$1"; shift
+  "$MIXRUN" train "$WORK/six.json" --store "$store" "$@" 2> "$WORK/int.err" &
+  local sweep=$! code
+  for _ in $(seq 300); do
+    [ "$(sqlite3 "$store" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'" 2>/dev/null || echo 0)" -ge 10 ] && break
+    sleep 0.1
+  done
+  kill -INT "$sweep"
+  set +e
+  wait "$sweep"
+  code=$?
+  set -e
+  [ "$code" = 130 ] || { cat "$WORK/int.err"; fail "Ctrl-C ($*): exit $code, not 130"; }
 }
-JSON
 final_losses() {
   sqlite3 "$1" "SELECT r.run_key, m.value FROM runs AS r JOIN final_metrics AS m ON m.run_id = r.id
                 WHERE m.name = 'eval/target/loss' ORDER BY r.run_key"
@@ -54,18 +58,7 @@ grep -q $'\033\\[1A\033\\[K' "$WORK/tty.log" || fail "the live lines are not red
 [ "$(final_losses "$WORK/t/t.db")" = "$reference" ] || fail "the losses depend on the display"
 
 # Ctrl-C in the middle: exit 130, the interrupted runs counted; the next sweep resumes them.
-"$MIXRUN" train "$WORK/six.json" --store "$WORK/c/c.db" --jobs 2 2> "$WORK/int.err" &
-sweep=$!
-for _ in $(seq 300); do
-  [ "$(sqlite3 "$WORK/c/c.db" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'" 2>/dev/null || echo 0)" -ge 10 ] && break
-  sleep 0.1
-done
-kill -INT "$sweep"
-set +e
-wait "$sweep"
-code=$?
-set -e
-[ "$code" = 130 ] || { cat "$WORK/int.err"; fail "Ctrl-C: exit $code, not 130"; }
+interrupt_sweep "$WORK/c/c.db" --jobs 2
 grep -q "six: 6 runs planned; [0-9] trained now, 0 were done, 0 failed, [12] interrupted (they resume from their checkpoints next time)" \
   "$WORK/int.err" || { cat "$WORK/int.err"; fail "the summary does not count the interrupted runs"; }
 expect_exit 0 "$MIXRUN" train "$WORK/six.json" --store "$WORK/c/c.db" --jobs 2
@@ -73,18 +66,7 @@ grep -q "resuming from step [0-9]* of 234 (its checkpoint)" "$WORK/err" || { cat
 [ "$(final_losses "$WORK/c/c.db")" = "$reference" ] || fail "the interrupted sweep's losses differ"
 
 # In one process (--in-process) too.
-"$MIXRUN" train "$WORK/six.json" --store "$WORK/d/d.db" --in-process 2> "$WORK/int.err" &
-sweep=$!
-for _ in $(seq 300); do
-  [ "$(sqlite3 "$WORK/d/d.db" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'" 2>/dev/null || echo 0)" -ge 10 ] && break
-  sleep 0.1
-done
-kill -INT "$sweep"
-set +e
-wait "$sweep"
-code=$?
-set -e
-[ "$code" = 130 ] || { cat "$WORK/int.err"; fail "Ctrl-C in process: exit $code, not 130"; }
+interrupt_sweep "$WORK/d/d.db" --in-process
 expect_in "$WORK/int.err" "1 interrupted"
 expect_exit 0 "$MIXRUN" train "$WORK/six.json" --store "$WORK/d/d.db" --in-process
 expect_in "$WORK/err" "resuming from step"
