@@ -38,6 +38,40 @@ void AddRunStatusOption(CLI::App* command, std::optional<RunStatus>& status) {
       ->check(CLI::IsMember(names));
 }
 
+// The flags recommend and suggest share: which fits, and the bounds of the search, bound
+// straight into RecommendOptions.
+void AddFitAndConstraintFlags(CLI::App* command, RecommendOptions& options) {
+  command->add_option("--fit", options.fits.specs,
+                      "ID[:WEIGHT] of a stored fit (repeatable: the weighted sum of their "
+                      "predictions is minimised)");
+  command->add_option("--experiment", options.fits.experiment,
+                      "Use the experiment's latest fit (of --law when given)");
+  command->add_option("--law", options.fits.law, "With --experiment: which law's fit");
+  command->add_option("--prior", options.prior,
+                      "tokens (domain token shares) | uniform | FILE.json of shares");
+  command->add_option("--min", options.min_bounds, "DOMAIN=W lower bound (repeatable)");
+  command->add_option("--max", options.max_bounds, "DOMAIN=W upper bound (repeatable)");
+  command->add_option("--fix", options.fixed, "DOMAIN=W pinned weight (repeatable)");
+  command
+      ->add_option("--kl-reg", options.request.kl_reg,
+                   "Penalty λ·KL(r‖prior) keeping the mixture near the prior")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--max-epochs", options.request.constraints.max_epochs,
+                      "Availability: a domain repeats at most E times in the target run");
+  command->add_option("--target-tokens", options.request.constraints.target_tokens,
+                      "Availability: tokens of the target run");
+  command->add_option(
+      "--at", options.at,
+      "N,D: the target model's parameters and tokens (mixscale fits), e.g. 2.7e9,5e10; with "
+      "--max-epochs the availability caps are computed at D");
+  command->add_option("--domain-tokens", options.domain_tokens,
+                      "FILE.json of each domain's available tokens (for availability caps when "
+                      "the store has none, e.g. imported runs)");
+  command->add_option("--seed", options.request.simulate.seed, "Seed of starts and samples");
+  command->add_flag("--allow-extrapolation", options.request.constraints.allow_extrapolation,
+                    "Let weights leave the range seen in the fit's training runs");
+}
+
 void SetUpLogging(int verbose, int quiet) {
   auto logger = spdlog::stderr_color_mt("mixrun");
   logger->set_pattern("%^[%L]%$ %v");
@@ -249,12 +283,7 @@ int Main(int argc, char** argv) {
   RecommendOptions recommend;
   auto* recommend_command =
       app.add_subcommand("recommend", "Recommend a mixture under a fit and constraints");
-  recommend_command->add_option("--fit", recommend.fits.specs,
-                                "ID[:WEIGHT] of a stored fit (repeatable: the weighted sum of "
-                                "their predictions is minimised)");
-  recommend_command->add_option("--experiment", recommend.fits.experiment,
-                                "Use the experiment's latest fit (of --law when given)");
-  recommend_command->add_option("--law", recommend.fits.law, "With --experiment: which law's fit");
+  AddFitAndConstraintFlags(recommend_command, recommend);
   recommend_command
       ->add_option("--method", recommend.request.method,
                    "optimize (smooth laws) | simulate (RegMix's; any model) | auto")
@@ -266,36 +295,11 @@ int Main(int argc, char** argv) {
       ->add_option("--top-k", recommend.request.simulate.top_k,
                    "simulate: best candidates averaged")
       ->check(CLI::Range(1, 100000000));
-  recommend_command->add_option("--prior", recommend.prior,
-                                "tokens (domain token shares) | uniform | FILE.json of shares");
-  recommend_command->add_option("--min", recommend.min_bounds, "DOMAIN=W lower bound (repeatable)");
-  recommend_command->add_option("--max", recommend.max_bounds, "DOMAIN=W upper bound (repeatable)");
-  recommend_command->add_option("--fix", recommend.fixed, "DOMAIN=W pinned weight (repeatable)");
-  recommend_command
-      ->add_option("--kl-reg", recommend.request.kl_reg,
-                   "Penalty λ·KL(r‖prior) keeping the mixture near the prior")
-      ->check(CLI::NonNegativeNumber);
-  recommend_command->add_option("--max-epochs", recommend.request.constraints.max_epochs,
-                                "Availability: a domain repeats at most E times in the target run");
-  recommend_command->add_option("--target-tokens", recommend.request.constraints.target_tokens,
-                                "Availability: tokens of the target run");
-  recommend_command->add_option(
-      "--at", recommend.at,
-      "N,D: the target model's parameters and tokens (mixscale fits), e.g. 2.7e9,5e10; with "
-      "--max-epochs the availability caps are computed at D");
   recommend_command->add_option("--proxy-at", recommend.proxy_at,
                                 "N,D: the proxies' scale the --at optimum is compared with "
                                 "(default: the training run of the largest compute)");
-  recommend_command->add_option("--domain-tokens", recommend.domain_tokens,
-                                "FILE.json of each domain's available tokens (for availability "
-                                "caps when the store has none, e.g. imported runs)");
-  recommend_command->add_option("--seed", recommend.request.simulate.seed,
-                                "Seed of starts and samples");
   recommend_command->add_option("--out", recommend.out,
                                 "Write the mixture as JSON (accepted by mixtures.include)");
-  recommend_command->add_flag("--allow-extrapolation",
-                              recommend.request.constraints.allow_extrapolation,
-                              "Let weights leave the range seen in the fit's training runs");
   AddStoreAndJson(recommend_command, global);
   recommend_command->footer(
       "Examples:\n"
@@ -305,6 +309,39 @@ int Main(int argc, char** argv) {
       "      --prior pile_token_prior.json --samples 100000 --top-k 128\n"
       "  mixrun recommend --store runs.db --fit 7 --at 2.7e9,5e10 --max-epochs 1 \\\n"
       "      --domain-tokens slimpajama_tokens.json");
+
+  SuggestOptions suggest;
+  auto* suggest_command = app.add_subcommand(
+      "suggest", "The next mixtures to train: where the fit is unsure which mixture is best");
+  AddFitAndConstraintFlags(suggest_command, suggest.base);
+  suggest_command->add_option("--count", suggest.request.count, "Mixtures to suggest (a batch)")
+      ->check(CLI::Range(1, 10000));
+  suggest_command
+      ->add_option("--explore", suggest.request.explore,
+                   "Share of the batch chosen by Thompson sampling over the bootstrap refits "
+                   "(the rest: the fit's lowest predictions)")
+      ->check(CLI::Range(0.0, 1.0));
+  suggest_command
+      ->add_option("--candidates", suggest.request.candidates,
+                   "Dirichlet(strength · prior) draws inside the bounds each slot ranks")
+      ->check(CLI::Range(1, 100000000));
+  suggest_command
+      ->add_option("--strength", suggest.request.strength, "Dirichlet concentration over the prior")
+      ->check(CLI::PositiveNumber);
+  suggest_command
+      ->add_option("--min-distance", suggest.request.min_distance,
+                   "L1 distance a suggestion keeps from the others and from the fit's runs")
+      ->check(CLI::Range(0.0, 1.99));
+  suggest_command->add_option("--out", suggest.base.out,
+                              "Write the mixtures as a JSON array (mixtures.include accepts it)");
+  AddStoreAndJson(suggest_command, global);
+  suggest_command->footer(
+      "Needs a fit with --bootstrap: each explore slot takes one refit (one plausible law) and\n"
+      "the mixture it predicts best; exploit slots take the fit's own best. Same constraints as\n"
+      "recommend; deterministic for a --seed.\n\n"
+      "Example:\n"
+      "  mixrun suggest --store runs.db --experiment sweep --law mixing --count 8 \\\n"
+      "      --out next.json");
 
   SubmitOptions submit;
   auto* submit_command =
@@ -566,6 +603,7 @@ int Main(int argc, char** argv) {
       return RunFitLaw(global, fit);
     }
     if (recommend_command->parsed()) return RunRecommend(global, recommend);
+    if (suggest_command->parsed()) return RunSuggest(global, suggest);
     if (submit_command->parsed()) return RunSubmit(global, submit);
     if (collect_command->parsed()) return RunCollect(global, collect);
     if (status_command->parsed()) return RunStudyStatus(global, status);

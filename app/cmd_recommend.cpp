@@ -39,8 +39,10 @@ Result<std::optional<ModelScale>> ParseScale(const std::string& text, const std:
   return std::optional<ModelScale>(ModelScale{values[0], values[1]});
 }
 
-Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& options,
-                                      const std::vector<LoadedFit>& fits) {
+}  // namespace
+
+Result<RecommendRequest> BuildRecommendRequest(Store& store, const RecommendOptions& options,
+                                               const std::vector<LoadedFit>& fits) {
   RecommendRequest request = options.request;
   request.search.seed = request.simulate.seed;  // --seed: of the starts and of the samples
   // Results do not depend on the thread count, so use the machine.
@@ -82,6 +84,8 @@ Result<RecommendRequest> BuildRequest(Store& store, const RecommendOptions& opti
   return request;
 }
 
+namespace {
+
 nlohmann::json RecordedOptions(const RecommendOptions& options) {
   const RecommendRequest& request = options.request;
   nlohmann::json json = {{"method", request.method},
@@ -102,35 +106,34 @@ nlohmann::json RecordedOptions(const RecommendOptions& options) {
   return json;
 }
 
-// Written to a temporary name and renamed, so a reader never sees half a file.
-Status WriteMixture(const std::string& path, const nlohmann::json& mixture) {
+}  // namespace
+
+Status WriteJsonFile(const std::string& path, const nlohmann::json& json, const std::string& flag) {
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary);
-    out << mixture.dump(2) << '\n';
-    if (!out) return Status::Failed("--out " + path + ": cannot write the file");
+    out << json.dump(2) << '\n';
+    if (!out) return Status::Failed(flag + " " + path + ": cannot write the file");
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);
-  if (error) return Status::Failed("--out " + path + ": " + error.message());
+  if (error) return Status::Failed(flag + " " + path + ": " + error.message());
   return Status::Ok();
 }
-
-}  // namespace
 
 Status RunRecommend(const GlobalOptions& global, const RecommendOptions& options) {
   auto store = Store::Open(ChooseStorePath(global, ""), Store::Mode::kMustExist);
   if (!store.ok()) return store.status();
   auto fits = LoadFits(**store, options.fits);
   if (!fits.ok()) return fits.status();
-  auto request = BuildRequest(**store, options, *fits);
+  auto request = BuildRecommendRequest(**store, options, *fits);
   if (!request.ok()) return request.status();
   auto recommendation = Recommend(*fits, std::move(*request));
   if (!recommendation.ok()) return recommendation.status();
   auto id = SaveRecommendation(**store, *fits, *recommendation, RecordedOptions(options));
   if (!id.ok()) return id.status();
   if (!options.out.empty()) {
-    Status written = WriteMixture(options.out, recommendation->MixtureJson());
+    Status written = WriteJsonFile(options.out, recommendation->MixtureJson(), "--out");
     if (!written.ok()) return written;
     spdlog::info("wrote the mixture to {}", options.out);
   }

@@ -15,6 +15,7 @@
 #include "io/import.h"
 #include "optimize/recommend.h"
 #include "optimize/store_inputs.h"
+#include "optimize/suggest.h"
 #include "train/train_sweep.h"
 
 namespace mixrun {
@@ -84,6 +85,12 @@ struct RecommendOptions {
   std::string domain_tokens;  // FILE.json of available tokens per domain
 };
 
+// suggest shares recommend's fit and constraint flags (base); its own go into the request.
+struct SuggestOptions {
+  RecommendOptions base;
+  SuggestRequest request;
+};
+
 // submit binds its flags straight into the library's SubmitRequest.
 struct SubmitOptions {
   std::string config;
@@ -121,6 +128,14 @@ struct ReportOptions {
 Status RunPlan(const GlobalOptions& global, const PlanOptions& options);
 Status RunRuns(const GlobalOptions& global, const RunsOptions& options);
 Status RunFits(const GlobalOptions& global, const FitsOptions& options);
+Status RunSuggest(const GlobalOptions& global, const SuggestOptions& options);
+// recommend's request from its options (bounds parsed, the store's prior and training runs);
+// suggest builds its own the same way.
+Result<RecommendRequest> BuildRecommendRequest(Store& store, const RecommendOptions& options,
+                                               const std::vector<LoadedFit>& fits);
+// Writes JSON to `path` through a temporary file and a rename (a reader never sees half a file);
+// errors name `flag`.
+Status WriteJsonFile(const std::string& path, const nlohmann::json& json, const std::string& flag);
 Status RunExperiments(const GlobalOptions& global, const ExperimentsOptions& options);
 Status RunShow(const GlobalOptions& global, const ShowOptions& options);
 Status RunImport(const GlobalOptions& global, ImportCommandOptions options);

@@ -137,14 +137,18 @@ class ExperimentParser {
   }
 
   // An entry of mixtures.include: a mixture object, "uniform", or the path of a JSON file holding
-  // a mixture (as `mixrun recommend --out` writes), relative to the config.
-  std::optional<Mixture> ParseIncludedMixture(const json& value, const std::string& pointer) {
-    if (!value.is_string()) return ParseMixture(value, pointer);
+  // a mixture (as `mixrun recommend --out` writes) or an array of them (as `mixrun suggest --out`
+  // writes), relative to the config. Nothing when it is faulty (the problem is recorded).
+  std::vector<Mixture> ParseIncludedMixtures(const json& value, const std::string& pointer) {
+    const auto one = [](std::optional<Mixture> mixture) {
+      return mixture ? std::vector<Mixture>{*mixture} : std::vector<Mixture>{};
+    };
+    if (!value.is_string()) return one(ParseMixture(value, pointer));
     const std::string text = value.get<std::string>();
     if (text == "uniform") {
       Mixture uniform;
       for (const auto& domain : out_.domains) uniform[domain.name] = 1.0 / out_.domains.size();
-      return uniform;
+      return {uniform};
     }
     std::ifstream in(Resolve(text));
     if (!in) {
@@ -152,16 +156,24 @@ class ExperimentParser {
                                    "' is neither \"uniform\" nor a readable JSON file of "
                                    "a mixture (looked for " +
                                    Resolve(text) + ")");
-      return std::nullopt;
+      return {};
     }
     std::stringstream contents;
     contents << in.rdbuf();
     auto file = ParseJsonText(contents.str(), Resolve(text));
     if (!file.ok()) {
       reader_.Problem(pointer, file.status().message());
-      return std::nullopt;
+      return {};
     }
-    return ParseMixture(*file, pointer + " (" + text + ")");
+    if (!file->is_array()) return one(ParseMixture(*file, pointer + " (" + text + ")"));
+    std::vector<Mixture> mixtures;
+    for (size_t i = 0; i < file->size(); ++i) {
+      auto mixture =
+          ParseMixture((*file)[i], pointer + " (" + text + ", /" + std::to_string(i) + ")");
+      if (mixture) mixtures.push_back(*mixture);
+    }
+    if (file->empty()) reader_.Problem(pointer, "'" + text + "' holds an empty array of mixtures");
+    return mixtures;
   }
 
   void ParseDomains(const json* domains) {
@@ -325,8 +337,10 @@ class ExperimentParser {
         reader_.Problem(p + "/include", "expected an array of mixtures");
       } else {
         for (size_t i = 0; i < include->size(); ++i) {
-          auto mixture = ParseIncludedMixture((*include)[i], JsonReader::Join(p + "/include", i));
-          if (mixture) spec.include.push_back(*mixture);
+          for (Mixture& mixture :
+               ParseIncludedMixtures((*include)[i], JsonReader::Join(p + "/include", i))) {
+            spec.include.push_back(std::move(mixture));
+          }
         }
       }
     }

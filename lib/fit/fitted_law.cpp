@@ -47,6 +47,22 @@ Result<PointPrediction> FittedLaw::PredictWithIntervals(const RunPoint& run) con
 
 Result<std::vector<double>> FittedLaw::PredictMixtures(
     const std::vector<double>& weights, size_t rows, const std::optional<ModelScale>& scale) const {
+  return PredictMixturesWith(*fit_, weights, rows, scale);
+}
+
+Result<std::vector<double>> FittedLaw::PredictMixturesByRefit(
+    size_t replicate, const std::vector<double>& weights, size_t rows,
+    const std::optional<ModelScale>& scale) const {
+  if (replicate >= bootstrap_.size()) {
+    return Status::InvalidInput("refit " + std::to_string(replicate) + " of a fit with " +
+                                std::to_string(bootstrap_.size()) + " bootstrap refits");
+  }
+  return PredictMixturesWith(*bootstrap_[replicate], weights, rows, scale);
+}
+
+Result<std::vector<double>> FittedLaw::PredictMixturesWith(
+    const Predictor& predictor, const std::vector<double>& weights, size_t rows,
+    const std::optional<ModelScale>& scale) const {
   const size_t columns = domains().size();
   if (columns == 0) return Status::InvalidInput("law " + law_ + " does not read mixtures");
   if (weights.size() != rows * columns) {
@@ -55,7 +71,7 @@ Result<std::vector<double>> FittedLaw::PredictMixtures(
   }
   if (!reads_scale()) {
     if (scale) return Status::InvalidInput("a " + law_ + " fit does not predict at a scale");
-    return fit_->Predict(weights.data(), rows);
+    return predictor.Predict(weights.data(), rows);
   }
   if (!scale) {
     return Status::InvalidInput("a " + law_ +
@@ -73,7 +89,7 @@ Result<std::vector<double>> FittedLaw::PredictMixtures(
     features.push_back(std::log(scale->n_params));
     features.push_back(std::log(scale->n_tokens));
   }
-  return fit_->Predict(features.data(), rows);
+  return predictor.Predict(features.data(), rows);
 }
 
 }  // namespace mixrun

@@ -47,8 +47,17 @@ class FittedLaw {
   // simulating many mixtures.
   Result<std::vector<double>> PredictMixtures(const std::vector<double>& weights, size_t rows,
                                               const std::optional<ModelScale>& scale = {}) const;
+  // The same by bootstrap refit `replicate` (< bootstrap_size()): one draw of the law from the
+  // uncertainty of its parameters (what Thompson sampling picks mixtures under).
+  Result<std::vector<double>> PredictMixturesByRefit(
+      size_t replicate, const std::vector<double>& weights, size_t rows,
+      const std::optional<ModelScale>& scale = {}) const;
 
  private:
+  Result<std::vector<double>> PredictMixturesWith(const Predictor& predictor,
+                                                  const std::vector<double>& weights, size_t rows,
+                                                  const std::optional<ModelScale>& scale) const;
+
   std::string law_;
   std::shared_ptr<const RunReader> reader_;
   std::unique_ptr<Predictor> fit_;

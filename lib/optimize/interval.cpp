@@ -55,7 +55,8 @@ Result<PredictionInterval> PredictWithInterval(const std::vector<LoadedFit>& fit
       source = predicted.interval_method;
     } else {
       const Calibration fallback = FallbackCalibration(fit, &source);
-      interval = fallback.Around(predicted.value, BootstrapSpread(fit.fitted->PredictBootstrap(point)));
+      interval =
+          fallback.Around(predicted.value, BootstrapSpread(fit.fitted->PredictBootstrap(point)));
     }
     AddSource(out.source, source);
     const double w2 = fit.weight * fit.weight;
@@ -72,8 +73,8 @@ Result<PredictionInterval> PredictWithInterval(const std::vector<LoadedFit>& fit
   out.low = out.prediction - std::sqrt(down2);
   out.high = out.prediction + std::sqrt(up2);
   if (every_fit_has_mean) {
-    out.mean = Interval{out.prediction - std::sqrt(mean_down2),
-                        out.prediction + std::sqrt(mean_up2)};
+    out.mean =
+        Interval{out.prediction - std::sqrt(mean_down2), out.prediction + std::sqrt(mean_up2)};
     out.mean_source = "bootstrap (" + std::to_string(refits) + " refits)";
   } else {
     out.mean_source = "none: fit with --bootstrap for the mean interval";

@@ -1,7 +1,8 @@
-// A mixture's predicted loss under one or more fits, with both kinds of interval (fit/calibration.h):
-// the mean interval (bootstrap refits: where the law's expected loss lies) and the prediction
-// interval (calibrated: where one new run's loss will lie). With several fits, each fit's
-// half-widths are combined in quadrature (weighted), treating the fits' errors as independent.
+// A mixture's predicted loss under one or more fits, with both kinds of interval
+// (fit/calibration.h): the mean interval (bootstrap refits: where the law's expected loss lies) and
+// the prediction interval (calibrated: where one new run's loss will lie). With several fits, each
+// fit's half-widths are combined in quadrature (weighted), treating the fits' errors as
+// independent.
 #pragma once
 
 #include <optional>
@@ -16,7 +17,7 @@
 namespace mixrun {
 
 struct PredictionInterval {
-  double prediction = 0;  // Σ weight · prediction of every fit
+  double prediction = 0;     // Σ weight · prediction of every fit
   double low = 0, high = 0;  // the 95% prediction interval
   std::string source;        // how it was made, e.g. "cv-conformal, 10 folds, q 2.1 × σ 0.012"
   std::optional<Interval> mean;  // the 95% mean interval; absent without bootstrap refits

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/text_table.h"
+#include "mixture/mixture.h"
 
 namespace mixrun {
 namespace {
@@ -144,6 +145,32 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
   } else {
     out << r.edges.size() << " weight(s) at the edge of the range the fit saw: predictions there "
         << "rest on few runs\n";
+  }
+}
+
+void PrintSuggestions(const SuggestResult& result, const std::vector<LoadedFit>& fits,
+                      std::ostream& out) {
+  out << result.suggestions.size() << " suggestions from fit";
+  for (const LoadedFit& fit : fits) out << ' ' << fit.id << " (" << fit.Describe() << ")";
+  out << ", " << result.candidates << " candidates inside the bounds\n\n";
+  TextTable table(
+      {"#", "kind", "predicted", "mean 95%", "prediction 95%", "refit spread", "mixture"});
+  for (size_t i = 0; i < result.suggestions.size(); ++i) {
+    const Suggestion& s = result.suggestions[i];
+    table.AddRow({std::to_string(i + 1), s.explore ? "explore" : "exploit",
+                  FormatSignificant(s.predicted.prediction, 5), MeanBracket(s.predicted),
+                  PredictionBracket(s.predicted), FormatSignificant(s.spread, 3),
+                  HeaviestDomains(s.mixture, 4)});
+  }
+  table.Print(out);
+  out << '\n';
+  for (size_t i = 0; i < result.suggestions.size(); ++i) {
+    out << (i + 1) << ". " << result.suggestions[i].reason << '\n';
+  }
+  for (const std::string& note : result.notes) out << "note: " << note << '\n';
+  if (!result.suggestions.empty()) {
+    out << "mean 95%: the law's expected loss (" << result.suggestions[0].predicted.mean_source
+        << "); prediction 95%: one run's loss (" << result.suggestions[0].predicted.source << ")\n";
   }
 }
 

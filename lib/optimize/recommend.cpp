@@ -129,16 +129,6 @@ void FindEdges(Recommendation& out, const std::vector<double>& w,
   }
 }
 
-nlohmann::json IntervalJson(const PredictionInterval& interval) {
-  return {{"predicted_loss", interval.prediction},
-          {"prediction_interval", {interval.low, interval.high}},
-          {"interval", {interval.low, interval.high}},
-          {"interval_source", interval.source},
-          {"mean_interval", interval.mean ? nlohmann::json{interval.mean->low, interval.mean->high}
-                                          : nlohmann::json(nullptr)},
-          {"mean_interval_source", interval.mean_source}};
-}
-
 std::string ScaleText(const ModelScale& scale) {
   return "N " + HumanCount(scale.n_params) + ", D " + HumanCount(scale.n_tokens);
 }
@@ -313,15 +303,32 @@ Result<std::vector<Baseline>> PredictBaselines(const std::vector<LoadedFit>& fit
   return baselines;
 }
 
-Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request) {
-  if (fits.empty()) return Status::InvalidInput("recommend: give --fit ID or --experiment NAME");
+Status CheckMixtureFits(const std::vector<LoadedFit>& fits, const std::string& command) {
+  if (fits.empty()) return Status::InvalidInput(command + ": give --fit ID or --experiment NAME");
   for (const LoadedFit& fit : fits) {
     if (fit.fitted->domains().empty()) {
       return Status::InvalidInput("fit " + std::to_string(fit.id) + " is a " + fit.Describe() +
-                                  " fit, which does not read mixtures: recommend needs a mixing, "
-                                  "mixscale or regmix fit");
+                                  " fit, which does not read mixtures: " + command +
+                                  " needs a mixing, mixscale or regmix fit");
     }
   }
+  return Status::Ok();
+}
+
+Result<Constraints> SearchConstraints(const std::vector<LoadedFit>& fits, RecommendRequest& request,
+                                      const std::string& command) {
+  const std::vector<std::string> domains = fits.at(0).fitted->domains();
+  if (request.prior) request.constraints.prior = request.prior->shares;
+  request.constraints.domains = domains;
+  request.constraints.observed = ObservedRanges(request.runs, domains);
+  if (request.runs.empty() && !request.constraints.allow_extrapolation) {
+    spdlog::info("{}: the fit's training runs are unknown: no extrapolation guard", command);
+  }
+  return BuildConstraints(request.constraints);
+}
+
+Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request) {
+  MIXRUN_RETURN_IF_ERROR(CheckMixtureFits(fits, "recommend"));
   const std::vector<std::string> domains = fits[0].fitted->domains();
   Recommendation out;
   MIXRUN_ASSIGN_OR_RETURN(out.method, ChooseMethod(fits, request.method));
@@ -330,26 +337,18 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
     if (!request.prior_error.ok()) return request.prior_error;
     return Status::InvalidInput("recommend: simulate and --kl-reg need a prior (--prior)");
   }
-  std::vector<double> prior;
-  if (request.prior) {
-    request.constraints.prior = request.prior->shares;
-    prior = ToWeights(request.prior->shares, domains);
-  }
-  request.constraints.domains = domains;
+  const std::vector<double> prior =
+      request.prior ? ToWeights(request.prior->shares, domains) : std::vector<double>();
   const auto observed = ObservedRanges(request.runs, domains);
-  request.constraints.observed = observed;
-  if (request.runs.empty() && !request.constraints.allow_extrapolation) {
-    spdlog::info("recommend: the fit's training runs are unknown: no extrapolation guard");
-  }
-  MIXRUN_ASSIGN_OR_RETURN(out.constraints, BuildConstraints(request.constraints));
+  MIXRUN_ASSIGN_OR_RETURN(out.constraints, SearchConstraints(fits, request, "recommend"));
   MIXRUN_ASSIGN_OR_RETURN(
       std::vector<double> w,
       Optimum(fits, request, prior, request.at, out.constraints, out.method, &out.details));
   w = Clean(w, out.constraints);
   out.mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture, request.at));
-  if (auto doubt = ImplausibleInterval(out.predicted.prediction,
-                                       out.predicted.prediction_interval())) {
+  if (auto doubt =
+          ImplausibleInterval(out.predicted.prediction, out.predicted.prediction_interval())) {
     out.warnings.push_back("predicted loss: " + *doubt);
   }
   out.kl_to_prior = prior.empty() ? NAN : KlDivergence(w.data(), prior);
@@ -381,6 +380,16 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
                             ShiftFromProxy(fits, request, prior, out, domains, add_baseline));
   }
   return out;
+}
+
+nlohmann::json IntervalJson(const PredictionInterval& interval) {
+  return {{"predicted_loss", interval.prediction},
+          {"prediction_interval", {interval.low, interval.high}},
+          {"interval", {interval.low, interval.high}},
+          {"interval_source", interval.source},
+          {"mean_interval", interval.mean ? nlohmann::json{interval.mean->low, interval.mean->high}
+                                          : nlohmann::json(nullptr)},
+          {"mean_interval_source", interval.mean_source}};
 }
 
 nlohmann::json Recommendation::MixtureJson() const {

@@ -97,6 +97,19 @@ struct Recommendation {
 
 Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRequest request);
 
+// A prediction as --json prints it: predicted_loss, prediction_interval (and its alias interval),
+// interval_source, mean_interval, mean_interval_source.
+nlohmann::json IntervalJson(const PredictionInterval& interval);
+
+// InvalidInput (naming `command`) unless there are fits and each reads mixtures.
+Status CheckMixtureFits(const std::vector<LoadedFit>& fits, const std::string& command);
+
+// The bounds recommend (and suggest) search within: the request's constraints over the first
+// fit's domains, with the prior's shares and the extrapolation guard of the request's runs
+// filled into request.constraints.
+Result<Constraints> SearchConstraints(const std::vector<LoadedFit>& fits, RecommendRequest& request,
+                                      const std::string& command);
+
 // The mixtures a recommendation is compared with, each predicted by PredictWithInterval at `at`:
 // uniform, natural (the prior's shares, unless the prior is uniform or absent) and the training
 // run with the best observed target (its measured value in `observed`; absent when no run has

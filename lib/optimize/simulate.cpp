@@ -8,7 +8,6 @@
 
 #include "common/parallel.h"
 #include "common/random.h"
-#include "mixture/dirichlet.h"
 
 namespace mixrun {
 namespace {
@@ -37,6 +36,28 @@ struct Block {
 
 }  // namespace
 
+BoundedDirichlet MakeBoundedDirichlet(const Constraints& constraints,
+                                      const std::vector<double>& prior, double strength) {
+  const size_t m = constraints.size();
+  double lo_sum = 0, free_prior = 0;
+  for (size_t j = 0; j < m; ++j) {
+    lo_sum += constraints.lo[j];
+    if (constraints.hi[j] > constraints.lo[j]) free_prior += prior[j];
+  }
+  BoundedDirichlet dirichlet;
+  const double mass = std::max(0.0, 1 - lo_sum);
+  dirichlet.box = DirichletBox{constraints.lo, mass, constraints.hi, /*tolerance=*/1e-12};
+  dirichlet.alpha.assign(m, 0.0);
+  dirichlet.pinned = free_prior <= 0 || mass <= 1e-12;
+  if (dirichlet.pinned) return dirichlet;
+  // The prior's shares over the free domains, renormalised, times the strength.
+  for (size_t j = 0; j < m; ++j) {
+    if (constraints.hi[j] > constraints.lo[j])
+      dirichlet.alpha[j] = strength * prior[j] / free_prior;
+  }
+  return dirichlet;
+}
+
 Result<SimulateResult> Simulate(const Objective& objective, const Constraints& constraints,
                                 const std::vector<double>& prior, const SimulateOptions& options) {
   const size_t m = objective.size();
@@ -44,16 +65,11 @@ Result<SimulateResult> Simulate(const Objective& objective, const Constraints& c
     return Status::InvalidInput("--samples and --top-k must be positive");
   }
   if (!(options.strength > 0)) return Status::InvalidInput("simulate: strength must be positive");
-  double lo_sum = 0;
-  std::vector<double> alpha(m, 0.0);
-  double free_prior = 0;
-  for (size_t j = 0; j < m; ++j) {
-    lo_sum += constraints.lo[j];
-    if (constraints.hi[j] > constraints.lo[j]) free_prior += prior[j];
-  }
-  const double mass = std::max(0.0, 1 - lo_sum);
+  const BoundedDirichlet dirichlet = MakeBoundedDirichlet(constraints, prior, options.strength);
+  const std::vector<double>& alpha = dirichlet.alpha;
+  const DirichletBox& box = dirichlet.box;
   SimulateResult result;
-  if (free_prior <= 0 || mass <= 1e-12) {
+  if (dirichlet.pinned) {
     // Everything is pinned by the bounds: the one feasible mixture is the lower bounds.
     result.mixture = constraints.lo;
     result.top_k = 1;
@@ -62,12 +78,6 @@ Result<SimulateResult> Simulate(const Objective& objective, const Constraints& c
     result.top_spread.assign(m, 0.0);
     return result;
   }
-  // The prior's shares over the free domains, renormalised, times the strength.
-  for (size_t j = 0; j < m; ++j) {
-    if (constraints.hi[j] > constraints.lo[j]) alpha[j] = options.strength * prior[j] / free_prior;
-  }
-
-  const DirichletBox box{constraints.lo, mass, constraints.hi, /*tolerance=*/1e-12};
   auto run_block = [&](int64_t index, Block& block) {
     Rng rng(options.seed, static_cast<uint64_t>(index));
     std::vector<double> w(m);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "mixture/dirichlet.h"
 #include "optimize/constraints.h"
 #include "optimize/objective.h"
 
@@ -30,6 +31,17 @@ struct SimulateResult {
   double best_objective = 0;    // the best single candidate's objective
   std::vector<double> top_spread;  // per domain: standard deviation over the top k
 };
+
+// Dirichlet(strength · prior) over the domains the bounds leave free, mapped into the box:
+// w = lo + (1 − Σ lo)·d, so lower bounds hold by construction and upper ones by rejection
+// (DrawBoundedDirichlet). `pinned` when the bounds leave nothing to draw (w = lo).
+struct BoundedDirichlet {
+  std::vector<double> alpha;  // 0 for a domain whose bounds pin it
+  DirichletBox box;
+  bool pinned = false;
+};
+BoundedDirichlet MakeBoundedDirichlet(const Constraints& constraints,
+                                      const std::vector<double>& prior, double strength);
 
 // `prior` in the objective's domain order (positive shares). Lower bounds hold by construction
 // (w = lo + (1 − Σ lo)·d, d a draw over the free domains), upper bounds by rejection.

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "optimize/loaded_fit.h"
 #include "mixture/prior.h"
+#include "optimize/loaded_fit.h"
 #include "optimize/recommend.h"
 #include "store/store.h"
 
