@@ -137,10 +137,30 @@ CREATE VIEW runs_wide AS
   FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id;
 )sql";
 
+// Version 3, sequential design: each round of a study (`mixrun study`) — the fit made on the runs
+// finished so far, the recommendation under it with its prediction interval, and the batch it
+// suggested next (or why the study stopped there).
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE study_rounds (
+  experiment_id     INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  round             INTEGER NOT NULL,  -- 0: the fit of the initial design
+  runs              INTEGER NOT NULL,  -- finished runs the round's fit saw
+  fit_id            INTEGER REFERENCES fits(id) ON DELETE SET NULL,
+  recommendation_id INTEGER REFERENCES recommendations(id) ON DELETE SET NULL,
+  predicted_loss    REAL,              -- the recommended mixture's, with its 95% prediction interval
+  interval_low      REAL,
+  interval_high     REAL,
+  suggestions_json  TEXT NOT NULL,     -- the next batch: a JSON array of mixtures
+  stop_reason       TEXT,              -- why the study ended at this round; NULL: it went on
+  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (experiment_id, round)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& StoreMigrations() {
-  static const std::vector<std::string_view> migrations = {kVersion1, kVersion2};
+  static const std::vector<std::string_view> migrations = {kVersion1, kVersion2, kVersion3};
   return migrations;
 }
 

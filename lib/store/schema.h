@@ -1,6 +1,6 @@
-// The store's schema (docs/ARCHITECTURE.md §4) as an ordered list of migrations keyed by PRAGMA user_version.
-// Migration i takes a store from version i to i+1; a released migration is never edited, only
-// appended.
+// The store's schema (docs/ARCHITECTURE.md §4) as an ordered list of migrations keyed by PRAGMA
+// user_version. Migration i takes a store from version i to i+1; a released migration is never
+// edited, only appended.
 #pragma once
 
 #include <cstdint>

@@ -27,6 +27,21 @@ struct ExperimentRow {
   std::string created_at;
 };
 
+// One round of a study: the fit on the runs finished so far, the recommendation under it, and
+// the batch suggested next (a JSON array of mixtures), or why the study stopped there.
+struct StudyRoundRow {
+  int64_t experiment_id = 0;
+  int round = 0;
+  int runs = 0;
+  std::optional<int64_t> fit_id, recommendation_id;
+  double predicted_loss = std::numeric_limits<double>::quiet_NaN();
+  double interval_low = std::numeric_limits<double>::quiet_NaN();
+  double interval_high = std::numeric_limits<double>::quiet_NaN();
+  std::string suggestions_json = "[]";
+  std::string stop_reason;  // empty: the study went on
+  std::string created_at;
+};
+
 // A registered run with its bookkeeping.
 struct RunRow {
   int64_t id = 0;
@@ -199,6 +214,11 @@ class Store {
                                     double interval_high, const std::string& options_json);
   // The latest recommendation stored under fit `fit_id`; nullopt when there is none.
   Result<std::optional<RecommendationRow>> LatestRecommendation(int64_t fit_id);
+
+  // Sequential design (`mixrun study`): one row per round of an experiment's study, replaced
+  // when a round is written again; listed by round.
+  Status PutStudyRound(const StudyRoundRow& row);
+  Result<std::vector<StudyRoundRow>> ListStudyRounds(int64_t experiment_id);
 
   // Merging: the stores at `paths` (e.g. a Slurm array's shards) merged into this one by run_key,
   // all in one transaction: all or nothing. A run new to this store is copied whole; a known run
