@@ -114,6 +114,9 @@ int Main(int argc, char** argv) {
   train_command->add_option("--max-runs", train.max_runs, "Train at most K runs, then stop")
       ->check(CLI::PositiveNumber);
   train_command->add_flag("--retry-failed", train.retry_failed, "Also retry failed runs");
+  train_command->add_option("--include", train.include,
+                            "FILE of mixtures (suggest or recommend --out) to train beside the "
+                            "config's (repeatable)");
   train_command
       ->add_flag("--in-process", train.in_process,
                  "Train in this process, not in worker processes (what a worker does)")

@@ -25,7 +25,7 @@ extern "C" void RequestStop(int) { stop_requested = true; }
 
 Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
   MIXRUN_RETURN_IF_ERROR(CheckTrainSweepRequest(request));
-  MIXRUN_ASSIGN_OR_RETURN(Experiment experiment, LoadExperiment(request.config));
+  MIXRUN_ASSIGN_OR_RETURN(Experiment experiment, LoadExperiment(request.config, request.include));
   // Before the store is touched: a model whose runs (--jobs of them at once) cannot fit is
   // refused here, not found out by the out-of-memory killer. (TrainRun checks each run again;
   // a worker leaves it to TrainRun, so that a refusal fails its run instead of the worker.)

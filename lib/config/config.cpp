@@ -609,8 +609,9 @@ class ExperimentParser {
 
 }  // namespace
 
-Result<Experiment> ParseExperiment(const std::string& text, const std::string& path) {
-  MIXRUN_ASSIGN_OR_RETURN(json root, ParseJsonText(text, path));
+namespace {
+
+Result<Experiment> ParseRoot(const json& root, const std::string& path) {
   Experiment experiment;
   experiment.config_path = fs::absolute(path).lexically_normal().string();
   experiment.config_dir = fs::path(experiment.config_path).parent_path().string();
@@ -626,12 +627,31 @@ Result<Experiment> ParseExperiment(const std::string& text, const std::string& p
   return experiment;
 }
 
-Result<Experiment> LoadExperiment(const std::string& path) {
+}  // namespace
+
+Result<Experiment> ParseExperiment(const std::string& text, const std::string& path) {
+  MIXRUN_ASSIGN_OR_RETURN(json root, ParseJsonText(text, path));
+  return ParseRoot(root, path);
+}
+
+Result<Experiment> LoadExperiment(const std::string& path,
+                                  const std::vector<std::string>& more_mixtures) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidInput(path + ": cannot read the config file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return ParseExperiment(buffer.str(), path);
+  MIXRUN_ASSIGN_OR_RETURN(json root, ParseJsonText(buffer.str(), path));
+  if (!more_mixtures.empty()) {
+    if (!root.is_object() || !root.contains("mixtures") || !root["mixtures"].is_object()) {
+      return Status::InvalidInput(path + ": /mixtures: --include needs the config's mixtures");
+    }
+    json& include = root["mixtures"]["include"];
+    if (include.is_null()) include = json::array();
+    if (!include.is_array()) return ParseRoot(root, path);  // the parser names the fault
+    // Absolute: an entry of the config resolves against the config's folder, a flag's here.
+    for (const std::string& file : more_mixtures) include.push_back(fs::absolute(file).string());
+  }
+  return ParseRoot(root, path);
 }
 
 }  // namespace mixrun

@@ -27,9 +27,9 @@ struct SweepOptions {
 };
 
 struct SweepSummary {
-  int planned = 0;  // runs of the current config
-  int trained = 0;  // finished by this sweep
-  int failed = 0;   // failed in this sweep
+  int planned = 0;        // runs of the current config
+  int trained = 0;        // finished by this sweep
+  int failed = 0;         // failed in this sweep
   int failed_before = 0;  // failed by an earlier sweep, and not retried (no --retry-failed)
   int already_done = 0;
   int busy = 0;  // running in another live process (or on another host)

@@ -40,7 +40,7 @@ struct TrainProgress {
   int64_t step = 0;  // steps completed
   int64_t total_steps = 0;
   double tokens_per_second = 0;
-  double loss = 0;  // training loss of the last step
+  double loss = 0;                // training loss of the last step
   int64_t resumed_from_step = 0;  // the checkpoint's step this call started from; 0: fresh
 };
 // Called after every step; returning false stops the run at once (as a kill would, leaving the

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "config/experiment.h"
@@ -15,7 +16,9 @@ namespace mixrun {
 // What `mixrun train` is asked to do (its flags are bound straight into this).
 struct TrainSweepRequest {
   std::string config;  // the experiment config's path (worker processes read it again)
-  int max_runs = 0;    // train at most this many runs; 0: no limit
+  // Files of mixtures trained beside the config's (--include: what suggest or recommend wrote).
+  std::vector<std::string> include;
+  int max_runs = 0;  // train at most this many runs; 0: no limit
   bool retry_failed = false;
   int jobs = 1;  // worker processes, each training one run at a time
   // Train here, not in worker processes: what a worker itself does (--in-process).

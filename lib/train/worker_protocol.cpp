@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 
 namespace mixrun {
 namespace {
@@ -60,6 +61,9 @@ std::vector<std::string> WorkerArgv(const std::string& self, const TrainSweepReq
   if (level == spdlog::level::warn) argv.push_back("-q");
   if (level >= spdlog::level::err) argv.push_back("-qq");
   if (!request.shard.empty()) argv.insert(argv.end(), {"--shard", request.shard});
+  for (const std::string& file : request.include) {
+    argv.insert(argv.end(), {"--include", std::filesystem::absolute(file).string()});
+  }
   return argv;
 }
 

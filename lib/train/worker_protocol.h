@@ -20,8 +20,9 @@
 namespace mixrun {
 
 // argv of one worker: `SELF train CONFIG --store ABSOLUTE --max-runs 1 --in-process
-// --worker-events`, the request's --shard, and -v or -q to log at `level` (the parent's: the
-// worker's log lines reach the user through it). It trains at most one run in its own process.
+// --worker-events`, the request's --shard and --include (absolute), and -v or -q to log at `level`
+// (the parent's: the worker's log lines reach the user through it). It trains at most one run in
+// its own process.
 // (--retry-failed is the pool's: it resets the failed runs once, before the workers start, so
 // that no worker retries a run another just failed.)
 std::vector<std::string> WorkerArgv(const std::string& self, const TrainSweepRequest& request,

@@ -9,26 +9,14 @@
 #include <cmath>
 #include <set>
 
-#include "catalog/catalog.h"
-#include "common/random.h"
-#include "mixture/dirichlet.h"
+#include "testing/planted_mixing.h"
 
 namespace mixrun {
 namespace {
 
-const std::vector<std::string> kDomains = {"books", "code", "math", "web"};
-
-// A planted data mixing law: domain d's loss 0.5 + c_d·exp(−s_d·w_d) falls with its own weight
-// with diminishing returns; the target weighs the domains equally, so its optimum is inside.
-constexpr double kC[] = {0.5, 0.3, 0.2, 0.6}, kS[] = {4, 6, 5, 3};
-double DomainLoss(const std::vector<double>& w, size_t d) {
-  return 0.5 + kC[d] * std::exp(-kS[d] * w[d]);
-}
-double PlantedLoss(const std::vector<double>& w) {
-  double loss = 0;
-  for (size_t d = 0; d < 4; ++d) loss += 0.25 * DomainLoss(w, d);
-  return loss;
-}
+const testing::PlantedMixing kPlanted;
+const std::vector<std::string>& kDomains = kPlanted.domains;
+double PlantedLoss(const std::vector<double>& w) { return kPlanted.Loss(w); }
 
 // 40 runs of Dirichlet(1,1,1,1) mixtures with noise 0.005 on each domain's loss, fitted by the
 // mixing law (the planted law's family) with `bootstrap` refits.
@@ -38,26 +26,9 @@ struct Fixture {
 
   explicit Fixture(int bootstrap) {
     Rng rng(7);
-    const std::vector<double> alpha(4, 1.0);
-    for (int i = 0; i < 40; ++i) {
-      std::vector<double> w(4);
-      DirichletVariate(rng, alpha, w.data());
-      RunPoint run;
-      run.run_id = i + 1;
-      run.weights = ToMixture(kDomains, w);
-      for (size_t d = 0; d < 4; ++d) {
-        run.metrics["eval/" + kDomains[d] + "/loss"] =
-            DomainLoss(w, d) + 0.005 * (rng.Uniform() - 0.5) * 3.46;
-      }
-      runs.push_back(run);
-    }
-    FitRequest request;
-    request.law = "mixing";
-    for (const std::string& domain : kDomains) {
-      request.domain_metrics.push_back("eval/" + domain + "/loss");
-      request.target_weights["eval/" + domain + "/loss"] = 0.25;
-    }
-    request.bootstrap = bootstrap;
+    int64_t id = 0;
+    for (const auto& w : kPlanted.Design(40, 7)) runs.push_back(kPlanted.Run(++id, w, 0.005, rng));
+    const FitRequest request = kPlanted.MixingRequest(bootstrap);
     auto report = FitLaw(request, runs, {});
     REQUIRE_MESSAGE(report.ok(), report.status().message());
     LoadedFit fit;
@@ -173,13 +144,7 @@ TEST_CASE("exploit takes the fit's best, each explore slot its own bootstrap ref
     CHECK(s[0].predicted.prediction <= *predicted + 1e-9);
   }
   // And it is where the surface is good: within 0.01 of the planted optimum's loss.
-  double best = 1e9;
-  Rng rng(11);
-  for (int i = 0; i < 20000; ++i) {
-    std::vector<double> w(4);
-    DirichletVariate(rng, std::vector<double>(4, 1.0), w.data());
-    best = std::min(best, PlantedLoss(w));
-  }
+  const double best = kPlanted.BestOfRandom(20000, 11);
   MESSAGE("exploit pick's planted loss " << PlantedLoss(Weights(s[0].mixture)) << ", best "
                                          << best);
   CHECK(PlantedLoss(Weights(s[0].mixture)) <= best + 0.01);
