@@ -38,15 +38,9 @@ void AddRunStatusOption(CLI::App* command, std::optional<RunStatus>& status) {
       ->check(CLI::IsMember(names));
 }
 
-// The flags recommend and suggest share: which fits, and the bounds of the search, bound
-// straight into RecommendOptions.
-void AddFitAndConstraintFlags(CLI::App* command, RecommendOptions& options) {
-  command->add_option("--fit", options.fits.specs,
-                      "ID[:WEIGHT] of a stored fit (repeatable: the weighted sum of their "
-                      "predictions is minimised)");
-  command->add_option("--experiment", options.fits.experiment,
-                      "Use the experiment's latest fit (of --law when given)");
-  command->add_option("--law", options.fits.law, "With --experiment: which law's fit");
+// The bounds of a search over mixtures (recommend, suggest, study), bound straight into
+// RecommendOptions.
+void AddConstraintFlags(CLI::App* command, RecommendOptions& options) {
   command->add_option("--prior", options.prior,
                       "tokens (domain token shares) | uniform | FILE.json of shares");
   command->add_option("--min", options.min_bounds, "DOMAIN=W lower bound (repeatable)");
@@ -70,6 +64,17 @@ void AddFitAndConstraintFlags(CLI::App* command, RecommendOptions& options) {
   command->add_option("--seed", options.request.simulate.seed, "Seed of starts and samples");
   command->add_flag("--allow-extrapolation", options.request.constraints.allow_extrapolation,
                     "Let weights leave the range seen in the fit's training runs");
+}
+
+// The flags recommend and suggest share: which fits, and the bounds of the search.
+void AddFitAndConstraintFlags(CLI::App* command, RecommendOptions& options) {
+  command->add_option("--fit", options.fits.specs,
+                      "ID[:WEIGHT] of a stored fit (repeatable: the weighted sum of their "
+                      "predictions is minimised)");
+  command->add_option("--experiment", options.fits.experiment,
+                      "Use the experiment's latest fit (of --law when given)");
+  command->add_option("--law", options.fits.law, "With --experiment: which law's fit");
+  AddConstraintFlags(command, options);
 }
 
 void SetUpLogging(int verbose, int quiet) {
@@ -346,6 +351,62 @@ int Main(int argc, char** argv) {
       "  mixrun suggest --store runs.db --experiment sweep --law mixing --count 8 \\\n"
       "      --out next.json");
 
+  StudyCommandOptions study;
+  auto* study_command = app.add_subcommand(
+      "study", "Sequential design: train, fit, suggest, train the suggestions, ... to a budget");
+  study_command
+      ->add_option("config", study.train.config,
+                   "Experiment config (JSON): its design "
+                   "is the initial one")
+      ->required();
+  study_command
+      ->add_option("--budget", study.study.budget,
+                   "Finished runs in all (the initial "
+                   "design's included)")
+      ->required()
+      ->check(CLI::Range(1, 1000000));
+  study_command->add_option("--batch", study.study.batch, "Mixtures suggested per round")
+      ->check(CLI::Range(1, 10000));
+  study_command
+      ->add_option("--until-width", study.study.until_width,
+                   "Stop once the recommendation's 95% prediction interval is this "
+                   "narrow")
+      ->check(CLI::PositiveNumber);
+  study_command->add_option("--law", study.study.fit.law, "The law fitted each round")
+      ->check(CLI::IsMember({"mixing", "regmix"}));
+  study_command->add_option("--model", study.study.fit.model, "regmix: linear | loglinear | gbdt");
+  study_command->add_option("--metric", study.study.fit.metric,
+                            "The target metric (default: the config's target)");
+  study_command
+      ->add_option("--bootstrap", study.study.fit.bootstrap,
+                   "Bootstrap refits of each round's fit (suggest draws on them)")
+      ->check(CLI::Range(1, 100000));
+  study_command
+      ->add_option("--explore", study.study.suggest.explore,
+                   "Share of each batch chosen by Thompson sampling")
+      ->check(CLI::Range(0.0, 1.0));
+  study_command
+      ->add_option("--candidates", study.study.suggest.candidates,
+                   "Dirichlet draws each slot of a batch ranks")
+      ->check(CLI::Range(1, 100000000));
+  study_command
+      ->add_option("--min-distance", study.study.suggest.min_distance,
+                   "L1 distance a suggestion keeps from the others and the runs")
+      ->check(CLI::Range(0.0, 1.99));
+  study_command->add_option("--jobs", study.train.jobs, "Runs trained in parallel (workers)")
+      ->check(CLI::Range(1, 256));
+  AddConstraintFlags(study_command, study.constraints);
+  AddStoreAndJson(study_command, global);
+  study_command->footer(
+      "Each round fits the finished runs, recommends under the fit (its 95% prediction\n"
+      "interval says how sure the decision is), and stops when --budget runs are finished or\n"
+      "the interval is narrower than --until-width; else it suggests --batch mixtures (as\n"
+      "suggest does) and trains them. Resumable: kill it at any moment and run it again.\n"
+      "Every round is stored (fit, recommendation, batch); runs/<experiment>/study/ holds the\n"
+      "batches as files train --include takes.\n\n"
+      "Example:\n"
+      "  mixrun study experiments/demo/demo.json --budget 24 --batch 4 --jobs 2");
+
   SubmitOptions submit;
   auto* submit_command =
       app.add_subcommand("submit", "Run a study's sweep as a Slurm job array of shards");
@@ -607,6 +668,7 @@ int Main(int argc, char** argv) {
     }
     if (recommend_command->parsed()) return RunRecommend(global, recommend);
     if (suggest_command->parsed()) return RunSuggest(global, suggest);
+    if (study_command->parsed()) return RunStudyCommand(global, study);
     if (submit_command->parsed()) return RunSubmit(global, submit);
     if (collect_command->parsed()) return RunCollect(global, collect);
     if (status_command->parsed()) return RunStudyStatus(global, status);

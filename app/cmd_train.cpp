@@ -1,7 +1,6 @@
 // mixrun train: carry out an experiment's runs (lib/train/train_sweep.h does the work: in this
 // process, or with --jobs N in worker processes); Ctrl-C stops it (exit 130), and the summary is
 // printed; runs left failed make it exit 1.
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -15,13 +14,6 @@
 #include "train/worker_protocol.h"
 
 namespace mixrun {
-namespace {
-
-std::atomic<bool> stop_requested{false};
-
-extern "C" void RequestStop(int) { stop_requested = true; }
-
-}  // namespace
 
 Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
   MIXRUN_RETURN_IF_ERROR(CheckTrainSweepRequest(request));
@@ -35,13 +27,9 @@ Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
   const std::string store_path = ChooseStorePath(global, experiment.store);
   MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(store_path));
 
-  struct sigaction action = {};
-  action.sa_handler = RequestStop;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-
+  const std::atomic<bool>* stop = StopOnSignals();
   MIXRUN_ASSIGN_OR_RETURN(SweepSummary summary,
-                          TrainSweep(experiment, *store, store_path, request, &stop_requested));
+                          TrainSweep(experiment, *store, store_path, request, stop));
   // A worker has sent its summary to the sweep that started it, as its last event.
   if (request.worker_events) return Status::Ok();
   if (global.json) {
@@ -57,7 +45,7 @@ Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
         "'mixrun train {} --retry-failed' tries them again",
         summary.failed + summary.failed_before, experiment.name, experiment.name, request.config);
   }
-  if (summary.interrupted > 0 || stop_requested) return Status::Interrupted("");
+  if (summary.interrupted > 0 || stop->load()) return Status::Interrupted("");
   if (summary.failed + summary.failed_before > 0) return Status::Failed("");
   return Status::Ok();
 }

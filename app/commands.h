@@ -3,6 +3,7 @@
 // that ExitCode turns into the process's exit code, printing its message once.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "optimize/recommend.h"
 #include "optimize/store_inputs.h"
 #include "optimize/suggest.h"
+#include "study/study_loop.h"
 #include "train/train_sweep.h"
 
 namespace mixrun {
@@ -85,6 +87,20 @@ struct RecommendOptions {
   std::string domain_tokens;  // FILE.json of available tokens per domain
 };
 
+// study: the config and --jobs (train), the loop's options, and recommend's bounds (constraints).
+struct StudyCommandOptions {
+  TrainSweepRequest train;
+  StudyOptions study = Defaults();
+  RecommendOptions constraints;
+
+  static StudyOptions Defaults() {
+    StudyOptions options;
+    options.fit.law = "mixing";
+    options.fit.bootstrap = 100;
+    return options;
+  }
+};
+
 // suggest shares recommend's fit and constraint flags (base); its own go into the request.
 struct SuggestOptions {
   RecommendOptions base;
@@ -129,6 +145,7 @@ Status RunPlan(const GlobalOptions& global, const PlanOptions& options);
 Status RunRuns(const GlobalOptions& global, const RunsOptions& options);
 Status RunFits(const GlobalOptions& global, const FitsOptions& options);
 Status RunSuggest(const GlobalOptions& global, const SuggestOptions& options);
+Status RunStudyCommand(const GlobalOptions& global, const StudyCommandOptions& options);
 // recommend's request from its options (bounds parsed, the store's prior and training runs);
 // suggest builds its own the same way.
 Result<RecommendRequest> BuildRecommendRequest(Store& store, const RecommendOptions& options,
@@ -152,6 +169,10 @@ Status RunReport(const GlobalOptions& global, const ReportOptions& options);
 // config), else $MIXRUN_STORE, else the store named by the one experiment config in the current
 // folder, else mixrun.db. A store not given by --store is announced on stderr (unless --json).
 std::string ChooseStorePath(const GlobalOptions& global, const std::string& config_store);
+
+// From now on SIGINT and SIGTERM set the returned flag instead of killing mixrun: a sweep then
+// checkpoints its runs and stops (train, study).
+const std::atomic<bool>* StopOnSignals();
 
 // The exit code of a command's status (Status::exit_code()); a non-ok status's message is printed
 // on stderr first, one error line per line of it, and with --json also as {"error", "exit_code"}

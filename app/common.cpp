@@ -1,5 +1,6 @@
-// The helpers every command shares: the store path it uses and the one place a Status becomes an
-// exit code and an error message.
+// The helpers every command shares: the store path it uses, stopping on a signal, and the one
+// place a Status becomes an exit code and an error message.
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -48,6 +49,19 @@ std::string ChooseStorePath(const GlobalOptions& global, const std::string& conf
   }
   if (!global.json) spdlog::info("store {} ({}; --store to choose another)", path, why);
   return path;
+}
+
+namespace {
+std::atomic<bool> stop_requested{false};
+extern "C" void RequestStop(int) { stop_requested = true; }
+}  // namespace
+
+const std::atomic<bool>* StopOnSignals() {
+  struct sigaction action = {};
+  action.sa_handler = RequestStop;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return &stop_requested;
 }
 
 int ExitCode(const Status& status, const GlobalOptions& global) {

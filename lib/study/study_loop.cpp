@@ -55,6 +55,9 @@ Result<std::vector<StudyRound>> RunStudy(const StudyOptions& options, StudyBacke
     const std::vector<LoadedFit> fits = {fit};
     SuggestRequest suggest = options.suggest;
     suggest.recommend.runs = runs;
+    if (!suggest.recommend.prior) {
+      MIXRUN_ASSIGN_OR_RETURN(suggest.recommend.prior, backend.PriorFor(fit));
+    }
     MIXRUN_ASSIGN_OR_RETURN(Recommendation recommendation, Recommend(fits, suggest.recommend));
     round.recommended = recommendation.mixture;
     round.predicted = recommendation.predicted;

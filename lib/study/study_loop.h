@@ -54,6 +54,11 @@ class StudyBackend {
   // The rounds recorded so far, by round; recording one replaces a round of the same number.
   virtual Result<std::vector<StudyRound>> Rounds() = 0;
   virtual Status Record(const StudyRound& round) = 0;
+  // The prior candidates are drawn around when the options give none (the store's token
+  // shares, say); nullopt: a uniform one.
+  virtual Result<std::optional<Prior>> PriorFor(const LoadedFit& /*fit*/) {
+    return std::optional<Prior>();
+  }
 };
 
 // Runs the study to its end (budget, interval goal, or a round that adds no finished run) from
