@@ -9,6 +9,7 @@
 #include <cmath>
 #include <set>
 
+#include "catalog/catalog.h"
 #include "testing/planted_mixing.h"
 
 namespace mixrun {

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "catalog/catalog.h"
 #include "testing/planted_mixing.h"
 
 namespace mixrun {

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog.h"
 #include "common/random.h"
 #include "fit/fit_request.h"
 #include "mixture/dirichlet.h"
