@@ -9,6 +9,7 @@
 #include "report/mixture_figures.h"
 #include "report/mixture_reference.h"
 #include "report/scaling_figures.h"
+#include "report/study_figure.h"
 #include "report/transfer_figure.h"
 
 namespace mixrun {
@@ -88,6 +89,18 @@ Status AddLossCurves(Store& store, const std::string& experiment, ReportPage& pa
   return Status::Ok();
 }
 
+// A study's rounds (`mixrun study`), when the experiment has any.
+Status AddStudyProgress(Store& store, const std::string& experiment, ReportPage& page) {
+  MIXRUN_ASSIGN_OR_RETURN(int64_t id, store.ExperimentId(experiment));
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<StudyRoundRow> rounds, store.ListStudyRounds(id));
+  if (rounds.empty()) return Status::Ok();
+  MIXRUN_ASSIGN_OR_RETURN(std::vector<RunPoint> runs, store.LoadRunPoints(id));
+  if (auto figure = StudyProgressFigure(experiment, rounds, runs)) {
+    page.figures.push_back(std::move(*figure));
+  }
+  return Status::Ok();
+}
+
 Status AddRankTransfer(Store& store, const ReportRequest& request, ReportPage& page) {
   if (request.transfer_experiments.size() != 2) {
     return Status::InvalidInput("report --transfer takes two experiments, EXP_SMALL EXP_LARGE");
@@ -124,6 +137,7 @@ Result<ReportPage> BuildReportPage(Store& store, const ReportRequest& request) {
   }
   if (!curves_experiment.empty()) {
     MIXRUN_RETURN_IF_ERROR(AddLossCurves(store, curves_experiment, page));
+    MIXRUN_RETURN_IF_ERROR(AddStudyProgress(store, curves_experiment, page));
   }
   page.summary.push_back("Written by mixrun " + std::string(kMixrunVersion) +
                          "; each figure's data (CSV) and gnuplot script are beside this page.");

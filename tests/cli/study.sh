@@ -4,6 +4,7 @@
 # batch; run again it trains nothing more; a larger budget goes on; Ctrl-C in the middle exits 130
 # and the next run finishes the study with no run trained twice.
 source "$(dirname "$0")/common.bash"
+source "$(dirname "$0")/report_common.bash"
 
 copy_example_data
 cat > "$WORK/st.json" <<'JSON'
@@ -76,4 +77,20 @@ expect_exit 0 study --budget 20
 [ "$(count "SELECT MAX(attempts) FROM runs")" = 1 ] || fail "a run was trained twice"
 [ "$(count "SELECT COUNT(*) FROM study_rounds")" = "$(( $(count "SELECT MAX(round) FROM study_rounds") + 1 ))" ] \
   || fail "rounds are not consecutive"
+
+# The report shows the loop: one point per round, the best measured so far beside it.
+expect_exit 0 "$MIXRUN" report --store "$store" --experiment st --out "$WORK/report"
+check_report "$WORK/report" loss_curves_eval_target_loss loss_curves_eval_code_loss \
+  loss_curves_eval_web_loss study_progress
+/usr/bin/python3 - "$WORK/report/study_progress.csv" "$(count "SELECT COUNT(*) FROM study_rounds")" <<'PY' \
+  || fail "the study's figure is off"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == int(sys.argv[2]), (len(rows), sys.argv[2])
+assert [int(r["runs"]) for r in rows] == sorted(int(r["runs"]) for r in rows)
+best = [float(r["best_observed"]) for r in rows]
+assert all(b <= a for a, b in zip(best, best[1:])), best  # the best so far never rises
+for r in rows:
+    assert float(r["pi_low"]) < float(r["predicted"]) < float(r["pi_high"]), r
+PY
 echo "study: ok"
