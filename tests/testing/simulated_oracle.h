@@ -208,6 +208,42 @@ struct RegmixOutcome {
   double true_loss = 0;         // the oracle's
 };
 
+// recommend --method simulate on a fit of `runs` (RegMix's last step), scored by the oracle's true
+// loss. With the oracle's own report and runs it gives the procedure's floor: what simulate-and-
+// rank reaches with a perfect, noiseless model.
+inline Result<RegmixOutcome> RecommendBySimulate(const SimulatedOracle& oracle,
+                                                 const FitReport& report,
+                                                 const std::vector<RunPoint>& runs,
+                                                 uint64_t simulate_seed,
+                                                 const RegmixProcedureOptions& options = {}) {
+  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<FittedLaw> fitted,
+                          LoadFit(report.law, report.options, report.ParamsJson()));
+  LoadedFit fit;
+  fit.law = report.law;
+  fit.options = report.options;
+  MIXRUN_ASSIGN_OR_RETURN(fit.request, FitRequest::FromJson(report.options));
+  fit.stats = report.stats;
+  fit.fitted = std::move(fitted);
+
+  RecommendRequest recommend;
+  recommend.method = "simulate";
+  recommend.simulate.samples = options.samples;
+  recommend.simulate.top_k = options.top_k;
+  recommend.simulate.seed = simulate_seed;
+  recommend.prior = oracle.prior_mixture();
+  recommend.runs = runs;
+  recommend.constraints.allow_extrapolation = !options.extrapolation_guard;
+  recommend.threads = options.threads;
+  MIXRUN_ASSIGN_OR_RETURN(Recommendation recommendation, Recommend({fit}, recommend));
+
+  RegmixOutcome outcome;
+  outcome.runs = static_cast<int>(runs.size());
+  outcome.mixture = oracle.ToWeights(recommendation.mixture);
+  outcome.predicted = recommendation.predicted.prediction;
+  MIXRUN_ASSIGN_OR_RETURN(outcome.true_loss, oracle.TrueLoss(outcome.mixture));
+  return outcome;
+}
+
 // RegMix's one-shot procedure with `runs` runs: Dirichlet(prior) design, the runs' noisy oracle
 // losses, one regmix fit, recommend --method simulate; scored by the oracle's true loss. For one
 // seed the designs are nested (the 16-run design is the first 16 of the 32-run one) and each run's
@@ -232,32 +268,7 @@ inline Result<RegmixOutcome> RegmixProcedure(const SimulatedOracle& oracle, int 
   request.seed = seed;
   request.threads = options.threads;
   MIXRUN_ASSIGN_OR_RETURN(FitReport report, FitLaw(request, points, {}));
-  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<FittedLaw> fitted,
-                          LoadFit("regmix", report.options, report.ParamsJson()));
-  LoadedFit fit;
-  fit.law = "regmix";
-  fit.options = report.options;
-  MIXRUN_ASSIGN_OR_RETURN(fit.request, FitRequest::FromJson(report.options));
-  fit.stats = report.stats;
-  fit.fitted = std::move(fitted);
-
-  RecommendRequest recommend;
-  recommend.method = "simulate";
-  recommend.simulate.samples = options.samples;
-  recommend.simulate.top_k = options.top_k;
-  recommend.simulate.seed = SimulatedOracle::SubSeed(seed, 1);
-  recommend.prior = oracle.prior_mixture();
-  recommend.runs = points;
-  recommend.constraints.allow_extrapolation = !options.extrapolation_guard;
-  recommend.threads = options.threads;
-  MIXRUN_ASSIGN_OR_RETURN(Recommendation recommendation, Recommend({fit}, recommend));
-
-  RegmixOutcome outcome;
-  outcome.runs = runs;
-  outcome.mixture = oracle.ToWeights(recommendation.mixture);
-  outcome.predicted = recommendation.predicted.prediction;
-  MIXRUN_ASSIGN_OR_RETURN(outcome.true_loss, oracle.TrueLoss(outcome.mixture));
-  return outcome;
+  return RecommendBySimulate(oracle, report, points, SimulatedOracle::SubSeed(seed, 1), options);
 }
 
 }  // namespace mixrun::testing
