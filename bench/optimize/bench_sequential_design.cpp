@@ -3,8 +3,9 @@
 // Dirichlet(prior) candidates, against the simulated oracle (testing/simulated_oracle.h: RegMix's
 // gbdt on all 768 1M runs, plus Gaussian noise of its CV residual size). For each model and run
 // count: the median over seeds of the oracle's true loss at the recommendation, its gap to the
-// best, and the time. Usage: bench_sequential_design [SEEDS] [MODELS] [CSV_OUT]
-//   SEEDS default 10; MODELS a comma list, default "gbdt,linear"; CSV_OUT every (model, n, seed).
+// best, and the time. Usage: bench_sequential_design [SEEDS] [MODELS] [CSV_OUT] [TOP_KS]
+//   SEEDS default 10; MODELS default "gbdt,linear"; CSV_OUT every (model, k, n, seed); TOP_KS the
+//   simulate top-k to rank each fit by, RegMix's 128 first (default "128,16,1").
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -34,10 +35,15 @@ int main(int argc, char** argv) {
     std::stringstream list(argc > 2 ? argv[2] : "gbdt,linear");
     for (std::string model; std::getline(list, model, ',');) models.push_back(model);
   }
+  std::vector<int> top_ks;
+  {
+    std::stringstream list(argc > 4 ? argv[4] : "128,16,1");
+    for (std::string k; std::getline(list, k, ',');) top_ks.push_back(std::atoi(k.c_str()));
+  }
   std::ofstream csv;
   if (argc > 3) {
     csv.open(argv[3]);
-    csv << "model,runs,seed,true_loss,predicted,seconds\n";
+    csv << "model,top_k,runs,seed,true_loss,predicted\n";
   }
   // The counts, then 768 and 1024 in case the median gap is not yet within tolerance.
   const std::vector<int> run_counts = {16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
@@ -73,7 +79,7 @@ int main(int argc, char** argv) {
   }
   std::printf("best observed of the 768 runs (measured): %.4f\n", observed_best);
   // The procedure's floor: simulate-and-rank on the oracle itself (a perfect, noiseless model).
-  for (int top_k : {128, 1}) {
+  for (int top_k : top_ks) {
     mixrun::testing::RegmixProcedureOptions options;
     options.top_k = top_k;
     std::vector<double> floor;
@@ -86,49 +92,70 @@ int main(int argc, char** argv) {
                 top_k, mixrun::Percentile(floor, 0.5));
   }
 
+  // RegMix averages the top 128; smaller k are the same fits ranked differently (one fit per
+  // (model, runs, seed), each k one more simulate), to see what the averaging costs.
   for (const std::string& model : models) {
     std::printf("\nRegMix's procedure, regmix %s, median over %d seeds (gap = loss - best):\n",
                 model.c_str(), seeds);
-    std::printf("%6s %10s %10s %10s %10s %9s\n", "runs", "true loss", "gap", "gap q25", "gap q75",
-                "s/study");
-    std::optional<int> needed;
+    std::printf("%6s %10s %10s %10s %10s", "runs", "true loss", "gap", "gap q25", "gap q75");
+    for (size_t i = 1; i < top_ks.size(); ++i) std::printf("  gap top-%-4d", top_ks[i]);
+    std::printf(" %9s\n", "s/study");
+    std::vector<std::optional<int>> needed(top_ks.size());
     for (int n : run_counts) {
-      std::vector<double> gaps;
+      std::vector<std::vector<double>> gaps(top_ks.size());
       double seconds = 0;
       std::string failure;
-      for (int seed = 1; seed <= seeds; ++seed) {
+      for (int seed = 1; seed <= seeds && failure.empty(); ++seed) {
         mixrun::testing::RegmixProcedureOptions options;
         options.model = model;
         const auto t = std::chrono::steady_clock::now();
-        auto outcome = mixrun::testing::RegmixProcedure(*oracle, n, seed, options);
-        const double s = Seconds(t);
-        seconds += s;
-        if (!outcome.ok()) {
-          failure = outcome.status().message();
+        auto fit = mixrun::testing::FitRegmixDesign(*oracle, n, seed, options);
+        if (!fit.ok()) {
+          failure = fit.status().message();
           break;
         }
-        gaps.push_back(outcome->true_loss - best->loss);
-        if (csv.is_open()) {
-          csv << model << "," << n << "," << seed << "," << outcome->true_loss << ","
-              << outcome->predicted << "," << s << "\n";
+        for (size_t i = 0; i < top_ks.size(); ++i) {
+          options.top_k = top_ks[i];
+          auto outcome = mixrun::testing::RecommendBySimulate(
+              *oracle, fit->report, fit->runs, mixrun::testing::SimulatedOracle::SubSeed(seed, 1),
+              options);
+          if (!outcome.ok()) {
+            failure = outcome.status().message();
+            break;
+          }
+          gaps[i].push_back(outcome->true_loss - best->loss);
+          if (csv.is_open()) {
+            csv << model << "," << top_ks[i] << "," << n << "," << seed << "," << outcome->true_loss
+                << "," << outcome->predicted << "\n";
+          }
+          // The time of RegMix's procedure: design, fit and its own top-k simulate.
+          if (i == 0) seconds += Seconds(t);
         }
       }
       if (!failure.empty()) {
         std::printf("%6d  n/a: %s\n", n, failure.c_str());
         continue;
       }
-      const double gap = mixrun::Percentile(gaps, 0.5);
-      if (!needed && gap <= kTolerance) needed = n;
-      std::printf("%6d %10.4f %10.4f %10.4f %10.4f %9.2f\n", n, best->loss + gap, gap,
-                  mixrun::Percentile(gaps, 0.25), mixrun::Percentile(gaps, 0.75), seconds / seeds);
+      for (size_t i = 0; i < top_ks.size(); ++i) {
+        if (!needed[i] && mixrun::Percentile(gaps[i], 0.5) <= kTolerance) needed[i] = n;
+      }
+      const double gap = mixrun::Percentile(gaps[0], 0.5);
+      std::printf("%6d %10.4f %10.4f %10.4f %10.4f", n, best->loss + gap, gap,
+                  mixrun::Percentile(gaps[0], 0.25), mixrun::Percentile(gaps[0], 0.75));
+      for (size_t i = 1; i < top_ks.size(); ++i) {
+        std::printf("  %12.4f", mixrun::Percentile(gaps[i], 0.5));
+      }
+      std::printf(" %9.2f\n", seconds / seeds);
       std::fflush(stdout);
     }
-    if (needed) {
-      std::printf("RegMix (%s) needs %d runs (median gap <= %.2f)\n", model.c_str(), *needed,
-                  kTolerance);
-    } else {
-      std::printf("RegMix (%s) needs more than %d runs (median gap > %.2f throughout)\n",
-                  model.c_str(), run_counts.back(), kTolerance);
+    for (size_t i = 0; i < top_ks.size(); ++i) {
+      if (needed[i]) {
+        std::printf("RegMix (%s, top-%d) needs %d runs (median gap <= %.2f)\n", model.c_str(),
+                    top_ks[i], *needed[i], kTolerance);
+      } else {
+        std::printf("RegMix (%s, top-%d) needs more than %d runs (median gap > %.2f throughout)\n",
+                    model.c_str(), top_ks[i], run_counts.back(), kTolerance);
+      }
     }
   }
   return 0;

@@ -244,31 +244,43 @@ inline Result<RegmixOutcome> RecommendBySimulate(const SimulatedOracle& oracle,
   return outcome;
 }
 
-// RegMix's one-shot procedure with `runs` runs: Dirichlet(prior) design, the runs' noisy oracle
-// losses, one regmix fit, recommend --method simulate; scored by the oracle's true loss. For one
-// seed the designs are nested (the 16-run design is the first 16 of the 32-run one) and each run's
-// noise is its own, so curves over `runs` vary less than independent draws would.
-inline Result<RegmixOutcome> RegmixProcedure(const SimulatedOracle& oracle, int runs, uint64_t seed,
-                                             const RegmixProcedureOptions& options = {}) {
+// RegMix's design and fit with `runs` runs: Dirichlet(prior) mixtures, their noisy oracle losses,
+// one regmix fit. For one seed the designs are nested (the 16-run design is the first 16 of the
+// 32-run one) and each run's noise is its own, so curves over `runs` vary less than independent
+// draws would.
+struct RegmixFit {
+  std::vector<RunPoint> runs;
+  FitReport report;
+};
+inline Result<RegmixFit> FitRegmixDesign(const SimulatedOracle& oracle, int runs, uint64_t seed,
+                                         const RegmixProcedureOptions& options = {}) {
   const size_t m = oracle.domains().size();
   const std::vector<double> design =
       oracle.DrawMixtures(static_cast<size_t>(runs), SimulatedOracle::SubSeed(seed, 0));
-  std::vector<RunPoint> points;
+  RegmixFit fit;
   for (int r = 0; r < runs; ++r) {
     const std::vector<double> mixture(design.begin() + r * m, design.begin() + (r + 1) * m);
     MIXRUN_ASSIGN_OR_RETURN(
         RunPoint run, oracle.NoisyRun(mixture, SimulatedOracle::SubSeed(seed, 1000 + r), r + 1));
-    points.push_back(std::move(run));
+    fit.runs.push_back(std::move(run));
   }
-
   FitRequest request;
   request.law = "regmix";
   request.model = options.model;
   request.metric = kOracleMetric;
   request.seed = seed;
   request.threads = options.threads;
-  MIXRUN_ASSIGN_OR_RETURN(FitReport report, FitLaw(request, points, {}));
-  return RecommendBySimulate(oracle, report, points, SimulatedOracle::SubSeed(seed, 1), options);
+  MIXRUN_ASSIGN_OR_RETURN(fit.report, FitLaw(request, fit.runs, {}));
+  return fit;
+}
+
+// RegMix's one-shot procedure with `runs` runs: FitRegmixDesign, then recommend --method
+// simulate; scored by the oracle's true loss.
+inline Result<RegmixOutcome> RegmixProcedure(const SimulatedOracle& oracle, int runs, uint64_t seed,
+                                             const RegmixProcedureOptions& options = {}) {
+  MIXRUN_ASSIGN_OR_RETURN(RegmixFit fit, FitRegmixDesign(oracle, runs, seed, options));
+  return RecommendBySimulate(oracle, fit.report, fit.runs, SimulatedOracle::SubSeed(seed, 1),
+                             options);
 }
 
 }  // namespace mixrun::testing
