@@ -81,6 +81,10 @@ TEST_CASE("simulated oracle: reproduces the 768 runs, noise of its CV size, a re
   MESSAGE("best of 100,000: " << best.loss << " (" << seconds << " s); best of the 768 runs' "
                               << "oracle losses " << best_run);
   CHECK(best.loss < best_run);
+  for (size_t j = 0; j < m; ++j) {
+    if (best.mixture[j] >= 0.05)
+      MESSAGE("  best: " << oracle.domains()[j] << " " << best.mixture[j]);
+  }
   CHECK(std::accumulate(best.mixture.begin(), best.mixture.end(), 0.0) == doctest::Approx(1.0));
   CHECK(oracle.TrueLoss(best.mixture).value() == doctest::Approx(best.loss).epsilon(1e-12));
   // Another 100,000 draws find a target of about the same height: it is not one lucky draw.
@@ -136,6 +140,11 @@ TEST_CASE("simulated oracle: RegMix's procedure with 512 runs lands near the bes
           << outcome->true_loss << " (predicted " << outcome->predicted << "), best " << best.loss
           << ", median random " << median_random << "; " << seconds << " s");
   CHECK(outcome->runs == 512);
+  for (size_t j = 0; j < oracle.domains().size(); ++j) {
+    if (outcome->mixture[j] >= 0.05) {
+      MESSAGE("  recommended: " << oracle.domains()[j] << " " << outcome->mixture[j]);
+    }
+  }
   CHECK(std::accumulate(outcome->mixture.begin(), outcome->mixture.end(), 0.0) ==
         doctest::Approx(1.0));
   // Closes most of the way from a random mixture to the best candidate. (Not within the issue's
