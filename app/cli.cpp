@@ -66,6 +66,25 @@ void AddConstraintFlags(CLI::App* command, RecommendOptions& options) {
                     "Let weights leave the range seen in the fit's training runs");
 }
 
+// How suggest (and each round of a study) chooses a batch, bound into SuggestRequest.
+void AddSuggestFlags(CLI::App* command, SuggestRequest& request) {
+  command
+      ->add_option("--explore", request.explore,
+                   "Share of a batch chosen by Thompson sampling over the bootstrap refits (the "
+                   "rest: the fit's lowest predictions)")
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      ->add_option("--candidates", request.candidates,
+                   "Dirichlet(strength · prior) draws inside the bounds each slot ranks")
+      ->check(CLI::Range(1, 100000000));
+  command->add_option("--strength", request.strength, "Dirichlet concentration over the prior")
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--min-distance", request.min_distance,
+                   "L1 distance a suggestion keeps from the others and from the fit's runs")
+      ->check(CLI::Range(0.0, 1.99));
+}
+
 // The flags recommend and suggest share: which fits, and the bounds of the search.
 void AddFitAndConstraintFlags(CLI::App* command, RecommendOptions& options) {
   command->add_option("--fit", options.fits.specs,
@@ -324,22 +343,7 @@ int Main(int argc, char** argv) {
   AddFitAndConstraintFlags(suggest_command, suggest.base);
   suggest_command->add_option("--count", suggest.request.count, "Mixtures to suggest (a batch)")
       ->check(CLI::Range(1, 10000));
-  suggest_command
-      ->add_option("--explore", suggest.request.explore,
-                   "Share of the batch chosen by Thompson sampling over the bootstrap refits "
-                   "(the rest: the fit's lowest predictions)")
-      ->check(CLI::Range(0.0, 1.0));
-  suggest_command
-      ->add_option("--candidates", suggest.request.candidates,
-                   "Dirichlet(strength · prior) draws inside the bounds each slot ranks")
-      ->check(CLI::Range(1, 100000000));
-  suggest_command
-      ->add_option("--strength", suggest.request.strength, "Dirichlet concentration over the prior")
-      ->check(CLI::PositiveNumber);
-  suggest_command
-      ->add_option("--min-distance", suggest.request.min_distance,
-                   "L1 distance a suggestion keeps from the others and from the fit's runs")
-      ->check(CLI::Range(0.0, 1.99));
+  AddSuggestFlags(suggest_command, suggest.request);
   suggest_command->add_option("--out", suggest.base.out,
                               "Write the mixtures as a JSON array (mixtures.include accepts it)");
   AddStoreAndJson(suggest_command, global);
@@ -381,18 +385,7 @@ int Main(int argc, char** argv) {
       ->add_option("--bootstrap", study.study.fit.bootstrap,
                    "Bootstrap refits of each round's fit (suggest draws on them)")
       ->check(CLI::Range(1, 100000));
-  study_command
-      ->add_option("--explore", study.study.suggest.explore,
-                   "Share of each batch chosen by Thompson sampling")
-      ->check(CLI::Range(0.0, 1.0));
-  study_command
-      ->add_option("--candidates", study.study.suggest.candidates,
-                   "Dirichlet draws each slot of a batch ranks")
-      ->check(CLI::Range(1, 100000000));
-  study_command
-      ->add_option("--min-distance", study.study.suggest.min_distance,
-                   "L1 distance a suggestion keeps from the others and the runs")
-      ->check(CLI::Range(0.0, 1.99));
+  AddSuggestFlags(study_command, study.study.suggest);
   study_command->add_option("--jobs", study.train.jobs, "Runs trained in parallel (workers)")
       ->check(CLI::Range(1, 256));
   AddConstraintFlags(study_command, study.constraints);

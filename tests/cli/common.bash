@@ -52,3 +52,29 @@ write_six_runs_config() {
 }
 JSON
 }
+
+# interrupt_when SQL: "$@" (a mixrun command) runs in the background, its stderr in $WORK/int.err;
+# once the query SQL on the store $INTERRUPT_STORE prints 1, it gets Ctrl-C (SIGINT) and must exit
+# 130.
+interrupt_when() {
+  local query="$1"; shift
+  "$@" > /dev/null 2> "$WORK/int.err" &
+  local pid=$! code
+  for _ in $(seq 600); do
+    [ "$(sqlite3 "$INTERRUPT_STORE" "$query" 2>/dev/null || echo 0)" = 1 ] && break
+    sleep 0.1
+  done
+  kill -INT "$pid"
+  set +e
+  wait "$pid"
+  code=$?
+  set -e
+  [ "$code" = 130 ] || { cat "$WORK/int.err"; fail "Ctrl-C: exit $code, not 130: $*"; }
+}
+
+# import_regmix_1m STORE: RegMix's 512 1M train runs as experiment regmix-1m (Pile-CC loss etc.).
+import_regmix_1m() {
+  expect_exit 0 "$MIXRUN" import -q --store "$1" --experiment regmix-1m --on index \
+    --weights-prefix train_the_pile_ --metrics-prefix metric/the_pile_ \
+    "$SHARED_DATA/regmix/train_mixture_1m.csv" "$SHARED_DATA/regmix/train_pile_loss_1m.csv"
+}

@@ -56,20 +56,9 @@ expect_exit 0 study --budget 12
 [ "$(count "SELECT MAX(round) FROM study_rounds")" = 3 ] || fail "not 4 rounds"
 
 # Ctrl-C in the middle of a round's training: exit 130; the next run finishes the study.
-"$MIXRUN" study "$WORK/st.json" --store "$store" --batch 2 --jobs 2 --bootstrap 30 --budget 20 \
-  > /dev/null 2> "$WORK/int.err" &  # not the function: the signal must reach mixrun
-sweep=$!
-for _ in $(seq 600); do
-  [ "$(count "SELECT COUNT(*) FROM runs" 2>/dev/null || echo 0)" -ge 14 ] && \
-    [ "$(count "SELECT COUNT(*) FROM runs WHERE status = 'running'" 2>/dev/null || echo 0)" -ge 1 ] && break
-  sleep 0.1
-done
-kill -INT "$sweep"
-set +e
-wait "$sweep"
-code=$?
-set -e
-[ "$code" = 130 ] || { cat "$WORK/int.err"; fail "Ctrl-C: exit $code, not 130"; }
+INTERRUPT_STORE="$store" interrupt_when \
+  "SELECT COUNT(*) >= 14 AND SUM(status = 'running') >= 1 FROM runs" \
+  "$MIXRUN" study "$WORK/st.json" --store "$store" --batch 2 --jobs 2 --bootstrap 30 --budget 20
 expect_in "$WORK/int.err" "run it again to go on"
 expect_exit 0 study --budget 20
 [ "$(count "SELECT COUNT(*) FROM runs WHERE status = 'done'")" = 20 ] || fail "the study did not finish"

@@ -6,9 +6,7 @@ source "$(dirname "$0")/common.bash"
 store="$WORK/s.db"
 regmix="$SHARED_DATA/regmix"
 
-expect_exit 0 "$MIXRUN" import -q --store "$store" --experiment regmix-1m --on index \
-  --weights-prefix train_the_pile_ --metrics-prefix metric/the_pile_ \
-  "$regmix/train_mixture_1m.csv" "$regmix/train_pile_loss_1m.csv"
+import_regmix_1m "$store"
 expect_exit 0 "$MIXRUN" fit-law regmix --model linear --store "$store" --experiment regmix-1m \
   --metric pile_cc_val_loss --bootstrap 40 --json
 expect_exit 0 "$MIXRUN" fit-law regmix --model linear --store "$store" --experiment regmix-1m \

@@ -7,22 +7,13 @@
 source "$(dirname "$0")/common.bash"
 
 write_six_runs_config
-# interrupt_sweep STORE FLAGS...: a sweep of six.json into STORE gets Ctrl-C (SIGINT) once 10
-# steps are stored, and must exit 130; its stderr is left in $WORK/int.err.
+# interrupt_sweep STORE FLAGS...: a sweep of six.json into STORE gets Ctrl-C once 10 steps are
+# stored, and must exit 130.
 interrupt_sweep() {
   local store="$1"; shift
-  "$MIXRUN" train "$WORK/six.json" --store "$store" "$@" 2> "$WORK/int.err" &
-  local sweep=$! code
-  for _ in $(seq 300); do
-    [ "$(sqlite3 "$store" "SELECT COUNT(*) FROM metrics WHERE name = 'train/loss'" 2>/dev/null || echo 0)" -ge 10 ] && break
-    sleep 0.1
-  done
-  kill -INT "$sweep"
-  set +e
-  wait "$sweep"
-  code=$?
-  set -e
-  [ "$code" = 130 ] || { cat "$WORK/int.err"; fail "Ctrl-C ($*): exit $code, not 130"; }
+  INTERRUPT_STORE="$store" interrupt_when \
+    "SELECT COUNT(*) >= 10 FROM metrics WHERE name = 'train/loss'" \
+    "$MIXRUN" train "$WORK/six.json" --store "$store" "$@"
 }
 final_losses() {
   sqlite3 "$1" "SELECT r.run_key, m.value FROM runs AS r JOIN final_metrics AS m ON m.run_id = r.id

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "catalog/catalog.h"
@@ -57,6 +58,16 @@ Fixture& WithRefits() {
   return fixture;
 }
 
+// The batch for the fixture's request changed by `change`; the test fails if there is none.
+std::vector<Suggestion> Batch(const std::function<void(SuggestRequest&)>& change) {
+  Fixture& f = WithRefits();
+  SuggestRequest request = f.Request();
+  change(request);
+  auto result = Suggest(f.fits, request);
+  REQUIRE_MESSAGE(result.ok(), result.status().message());
+  return result->suggestions;
+}
+
 std::vector<double> Weights(const Mixture& mixture) { return ToWeights(mixture, kDomains); }
 
 double Distance(const Mixture& a, const Mixture& b) { return L1Distance(a, b); }
@@ -90,15 +101,12 @@ TEST_CASE("suggestions keep recommend's constraints: bounds, pins, the observed 
 
 TEST_CASE("suggestions keep their distance from each other and from the fit's runs") {
   Fixture& f = WithRefits();
-  SuggestRequest request = f.Request();
-  request.min_distance = 0.1;
-  auto result = Suggest(f.fits, request);
-  REQUIRE_MESSAGE(result.ok(), result.status().message());
-  const auto& s = result->suggestions;
+  const auto s = Batch([](SuggestRequest& r) { r.min_distance = 0.1; });
   for (size_t i = 0; i < s.size(); ++i) {
     for (size_t k = 0; k < i; ++k) CHECK(Distance(s[i].mixture, s[k].mixture) >= 0.1 - 1e-6);
     for (const RunPoint& run : f.runs) CHECK(Distance(s[i].mixture, run.weights) >= 0.1 - 1e-6);
   }
+  SuggestRequest request = f.Request();
   request.min_distance = 1.9;  // nothing keeps that far from 40 runs
   auto refused = Suggest(f.fits, request);
   REQUIRE_FALSE(refused.ok());
@@ -122,11 +130,7 @@ TEST_CASE("the same seed gives the same batch; another seed another") {
 
 TEST_CASE("exploit takes the fit's best, each explore slot its own bootstrap refit") {
   Fixture& f = WithRefits();
-  SuggestRequest request = f.Request();
-  request.explore = 0.5;
-  auto result = Suggest(f.fits, request);
-  REQUIRE_MESSAGE(result.ok(), result.status().message());
-  const auto& s = result->suggestions;
+  const auto s = Batch([](SuggestRequest& r) { r.explore = 0.5; });
   REQUIRE(s.size() == 6);
   std::set<int> refits;
   for (size_t i = 0; i < s.size(); ++i) {
