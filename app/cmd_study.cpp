@@ -10,17 +10,11 @@
 #include "common/text_table.h"
 #include "config/config.h"
 #include "mixture/mixture.h"
+#include "optimize/print.h"
 #include "study/store_study.h"
 
 namespace mixrun {
 namespace {
-
-// append, not operator+: GCC 12 warns (-Wrestrict) on a temporary's concatenation.
-std::string Bracket(const PredictionInterval& p) {
-  std::string text = "[";
-  text.append(FormatSignificant(p.low, 5)).append(", ").append(FormatSignificant(p.high, 5));
-  return text.append("]");
-}
 
 nlohmann::json RoundJson(const StudyRound& round) {
   return {{"round", round.round},
@@ -58,7 +52,7 @@ Status RunStudyCommand(const GlobalOptions& global, const StudyCommandOptions& o
                        " runs; fit " + (round.fit_id ? std::to_string(*round.fit_id) : "-") +
                        " recommends " + HeaviestDomains(round.recommended, 4) + ", predicted " +
                        FormatSignificant(round.predicted.prediction, 5) + " " +
-                       Bracket(round.predicted) + " (95% prediction interval, width " +
+                       PredictionBracket(round.predicted) + " (95% prediction interval, width " +
                        FormatSignificant(round.predicted.high - round.predicted.low, 3) + ")";
     line += round.stop_reason.empty()
                 ? "; next: " + std::to_string(round.suggestions.size()) + " suggested mixtures"
@@ -76,7 +70,8 @@ Status RunStudyCommand(const GlobalOptions& global, const StudyCommandOptions& o
   for (const StudyRound& round : rounds) {
     table.AddRow({std::to_string(round.round), std::to_string(round.runs),
                   round.fit_id ? std::to_string(*round.fit_id) : "-",
-                  FormatSignificant(round.predicted.prediction, 5), Bracket(round.predicted),
+                  FormatSignificant(round.predicted.prediction, 5),
+                  PredictionBracket(round.predicted),
                   FormatSignificant(round.predicted.high - round.predicted.low, 3),
                   HeaviestDomains(round.recommended, 4)});
   }

@@ -83,4 +83,10 @@ std::string HeaviestDomains(const Mixture& mixture, size_t count) {
   return text;
 }
 
+Mixture NormalisedOver(const Mixture& weights, const std::vector<std::string>& domains) {
+  WeightVector w = ToWeights(weights, domains);
+  Normalise(w);
+  return ToMixture(domains, w);
+}
+
 }  // namespace mixrun

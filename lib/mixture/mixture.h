@@ -33,6 +33,10 @@ bool Normalise(WeightVector& weights);
 // p^τ renormalised: τ < 1 flattens the prior towards uniform, τ > 1 sharpens it; zeros stay zero.
 WeightVector ApplyTemperature(const WeightVector& prior, double temperature);
 
+// `weights` over exactly `domains` (absent ones 0, others dropped), divided by their sum; an
+// all-zero mixture stays as it is.
+Mixture NormalisedOver(const Mixture& weights, const std::vector<std::string>& domains);
+
 // Σ |a_d − b_d| over the union of domains; a domain absent from one side weighs 0 there.
 double L1Distance(const Mixture& a, const Mixture& b);
 

@@ -7,6 +7,7 @@
 
 #include "common/key_value.h"
 #include "common/text_table.h"
+#include "optimize/bounded_simplex.h"
 
 namespace mixrun {
 namespace {
@@ -216,6 +217,25 @@ Result<Constraints> BuildConstraints(const ConstraintSpec& spec) {
     c.notes.push_back("extrapolation guard: every weight within the range of the fit's runs");
   }
   return c;
+}
+
+std::vector<double> CleanWeights(std::vector<double> w, const Constraints& c, double zero_below) {
+  double total = 0;
+  for (size_t j = 0; j < w.size(); ++j) {
+    if (w[j] < zero_below && c.lo[j] == 0) w[j] = 0;
+    total += w[j];
+  }
+  size_t roomiest = 0;
+  double room = -1;
+  for (size_t j = 0; j < w.size(); ++j) {
+    const double slack = std::min(w[j] - c.lo[j], c.hi[j] - w[j]);
+    if (!c.fixed[j] && slack > room) {
+      room = slack;
+      roomiest = j;
+    }
+  }
+  if (room > std::abs(1 - total)) w[roomiest] += 1 - total;
+  return c.Contains(w, 1e-15) ? w : ProjectOntoBoundedSimplex(w, c.lo, c.hi);
 }
 
 }  // namespace mixrun

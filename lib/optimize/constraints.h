@@ -50,6 +50,13 @@ struct Constraints {
 // Intersects every source of bounds; errors name the flag and the domain.
 Result<Constraints> BuildConstraints(const ConstraintSpec& spec);
 
+// A chosen mixture made exact: weights below `zero_below` (whose lower bound is 0) are zeroed and
+// the sum's remaining error goes to the weight with the most room, so a written mixture sums to 1
+// and respects every bound; projected onto the bounds when that is not enough. (The projection
+// alone would spread 1e-18 over every weight at 0.)
+std::vector<double> CleanWeights(std::vector<double> w, const Constraints& c,
+                                 double zero_below = 1e-12);
+
 // Parses "DOMAIN=W" flag values (W in [0, 1]) into a mixture; `flag` names the flag in errors.
 Result<Mixture> ParseDomainWeights(const std::vector<std::string>& values, const std::string& flag);
 

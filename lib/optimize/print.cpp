@@ -18,13 +18,17 @@ std::string Bracket(double low, double high, int digits) {
       .append("]");
 }
 
+std::string MeanBracket(const PredictionInterval& interval) {
+  return interval.mean ? Bracket(interval.mean->low, interval.mean->high, 5) : std::string("-");
+}
+
+}  // namespace
+
 std::string PredictionBracket(const PredictionInterval& interval) {
   return Bracket(interval.low, interval.high, 5);
 }
 
-std::string MeanBracket(const PredictionInterval& interval) {
-  return interval.mean ? Bracket(interval.mean->low, interval.mean->high, 5) : std::string("-");
-}
+namespace {
 
 std::string Signed(double value) {
   std::string text(value > 0 ? "+" : "");

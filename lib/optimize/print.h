@@ -13,6 +13,9 @@
 
 namespace mixrun {
 
+// "[2.2004, 2.3856]": a prediction's 95% prediction interval, 5 significant digits.
+std::string PredictionBracket(const PredictionInterval& interval);
+
 void PrintRecommendation(const Recommendation& recommendation, const std::vector<LoadedFit>& fits,
                          int64_t recommendation_id, std::ostream& out);
 

@@ -9,34 +9,11 @@
 
 #include "common/text_table.h"
 #include "mixture/mixture.h"
-#include "optimize/bounded_simplex.h"
 
 namespace mixrun {
 namespace {
 
 constexpr double kAtBound = 1e-6;
-
-// Weights of 1e-17 left by floating point are zeroed and the sum's last rounding error goes to
-// the weight with the most room, so a written mixture sums to 1 and respects every bound (the
-// projection, the fallback, would spread 1e-18 over every weight at 0).
-std::vector<double> Clean(std::vector<double> w, const Constraints& c) {
-  double total = 0;
-  for (size_t j = 0; j < w.size(); ++j) {
-    if (w[j] < 1e-12 && c.lo[j] == 0) w[j] = 0;
-    total += w[j];
-  }
-  size_t roomiest = 0;
-  double room = -1;
-  for (size_t j = 0; j < w.size(); ++j) {
-    const double slack = std::min(w[j] - c.lo[j], c.hi[j] - w[j]);
-    if (!c.fixed[j] && slack > room) {
-      room = slack;
-      roomiest = j;
-    }
-  }
-  if (room > std::abs(1 - total)) w[roomiest] += 1 - total;
-  return c.Contains(w, 1e-15) ? w : ProjectOntoBoundedSimplex(w, c.lo, c.hi);
-}
 
 Result<std::string> ChooseMethod(const std::vector<LoadedFit>& fits, const std::string& method) {
   bool smooth = true;
@@ -82,12 +59,6 @@ std::optional<std::pair<const RunPoint*, double>> BestObservedRun(
     if (complete && (!best || total < best->second)) best = std::make_pair(&run, total);
   }
   return best;
-}
-
-Mixture NormalisedOver(const Mixture& weights, const std::vector<std::string>& domains) {
-  WeightVector w = ToWeights(weights, domains);
-  Normalise(w);  // an all-zero mixture stays as it is
-  return ToMixture(domains, w);
 }
 
 void FindActive(Recommendation& out, const std::vector<double>& w) {
@@ -222,7 +193,7 @@ Result<ScaleShift> ShiftFromProxy(const std::vector<LoadedFit>& fits,
   nlohmann::json details;
   MIXRUN_ASSIGN_OR_RETURN(std::vector<double> w, Optimum(fits, request, prior, shift.proxy,
                                                          out.constraints, out.method, &details));
-  w = Clean(w, out.constraints);
+  w = CleanWeights(std::move(w), out.constraints);
   shift.proxy_mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(shift.proxy_at_proxy,
                           PredictWithInterval(fits, shift.proxy_mixture, shift.proxy));
@@ -344,7 +315,7 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   MIXRUN_ASSIGN_OR_RETURN(
       std::vector<double> w,
       Optimum(fits, request, prior, request.at, out.constraints, out.method, &out.details));
-  w = Clean(w, out.constraints);
+  w = CleanWeights(std::move(w), out.constraints);
   out.mixture = ToMixture(domains, w);
   MIXRUN_ASSIGN_OR_RETURN(out.predicted, PredictWithInterval(fits, out.mixture, request.at));
   if (auto doubt =

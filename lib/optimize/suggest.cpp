@@ -8,7 +8,6 @@
 #include "common/format.h"
 #include "common/random.h"
 #include "common/text_table.h"
-#include "optimize/bounded_simplex.h"
 #include "optimize/simulate.h"
 
 namespace mixrun {
@@ -104,17 +103,6 @@ int64_t Best(const std::vector<double>& rows, const std::vector<double>& values,
     best = static_cast<int64_t>(i);
   }
   return best;
-}
-
-std::vector<double> DropTinyWeights(std::vector<double> w, const Constraints& constraints) {
-  double total = 0;
-  for (size_t j = 0; j < w.size(); ++j) {
-    if (w[j] < 1e-4 && constraints.lo[j] == 0) w[j] = 0;
-    total += w[j];
-  }
-  for (double& weight : w) weight /= total;
-  if (constraints.Contains(w, 1e-12)) return w;
-  return ProjectOntoBoundedSimplex(w, constraints.lo, constraints.hi);
 }
 
 // The standard deviation over refits of the combined prediction at each of `rows`.
@@ -244,8 +232,8 @@ Result<SuggestResult> Suggest(const std::vector<LoadedFit>& fits, SuggestRequest
         chosen_value = local_values[static_cast<size_t>(better)];
       }
     }
-    // A weight below 1e-4 teaches nothing and clutters a config: zero, the rest renormalised.
-    chosen = DropTinyWeights(std::move(chosen), result.constraints);
+    // A weight below 1e-4 teaches nothing and clutters a config: zeroed.
+    chosen = CleanWeights(std::move(chosen), result.constraints, 1e-4);
     MIXRUN_ASSIGN_OR_RETURN(std::vector<double> cleaned_value, model.Evaluate(chosen, 1));
     chosen_value = cleaned_value[0];
     taken.insert(taken.end(), chosen.begin(), chosen.end());

@@ -125,15 +125,8 @@ Result<MixtureContext> LoadMixtureContext(Store& store, const StoredFit& fit,
 
 void AddMeasuredValues(MixtureContext& context, const StoredFit& fit,
                        const std::vector<RunPoint>& held_out, const std::string& held_out_name) {
-  const auto normalised = [](const Mixture& mixture) {
-    double sum = 0;
-    for (const auto& [domain, weight] : mixture) sum += weight;
-    Mixture result = mixture;
-    if (sum > 0) {
-      for (auto& [domain, weight] : result) weight /= sum;
-    }
-    return result;
-  };
+  const std::vector<std::string> domains = fit.fitted->domains();
+  const auto normalised = [&](const Mixture& mixture) { return NormalisedOver(mixture, domains); };
   // The mean measured target of the held-out runs of `mixture`, and how many there were.
   const auto measured = [&](const Mixture& mixture) -> std::pair<std::optional<double>, int> {
     const Mixture wanted = normalised(mixture);
