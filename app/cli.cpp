@@ -219,8 +219,8 @@ int Main(int argc, char** argv) {
                    "ladder: a/(1+exp(-k(L-L0))) + b)")
       ->check(CLI::IsMember({"exp", "sigmoid"}))
       ->default_val("exp");
-  fit_command->add_option("--model", fit.request.model, "regmix: linear | loglinear | gbdt")
-      ->check(CLI::IsMember({"linear", "loglinear", "gbdt"}));
+  fit_command->add_option("--model", fit.request.model, "regmix: linear | loglinear | gbdt | gp")
+      ->check(CLI::IsMember({"linear", "loglinear", "gbdt", "gp"}));
   fit_command
       ->add_option("--form", fit.request.form,
                    "mixscale: additive (A, B constant) or joint (A(h), B(h) depend on the mixture)")

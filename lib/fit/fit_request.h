@@ -24,7 +24,7 @@ struct FitRequest {
   std::vector<std::string> domain_metrics;
   std::map<std::string, double> target_weights;
   std::string x = "n";  // power: n | d | c | m | step (step fits every run's metric history)
-  std::string model = "linear";  // regmix: linear | loglinear | gbdt
+  std::string model = "linear";  // regmix: linear | loglinear | gbdt | gp
   std::string form = "joint";    // mixscale: additive | joint (A and B depend on the mixture)
   double ridge = 0;   // regmix linear/loglinear: L2 penalty on the weights (not intercept)
   int bootstrap = 0;  // resamples for standard errors and mean intervals; 0 = none

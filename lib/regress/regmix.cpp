@@ -5,6 +5,7 @@
 
 #include "fit/run_inputs.h"
 #include "regress/base64.h"
+#include "regress/gaussian_process.h"
 #include "regress/gbdt.h"
 #include "regress/linear_model.h"
 
@@ -15,9 +16,9 @@ constexpr int kDefaultCvFolds = 5;
 
 // What every parameter set of one fit shares.
 struct RegmixContext {
-  std::string kind;  // linear | loglinear | gbdt
+  std::string kind;  // linear | loglinear | gbdt | gp
   std::vector<std::string> domains;
-  int threads = 1;  // gbdt prediction
+  int threads = 1;  // gbdt and gp prediction
 };
 
 class LinearPredictor : public Predictor {
@@ -77,6 +78,31 @@ class GbdtPredictor : public Predictor {
   std::map<std::string, double> chosen_;
 };
 
+class GaussianProcessPredictor : public Predictor {
+ public:
+  GaussianProcessPredictor(std::shared_ptr<const RegmixContext> context, GaussianProcess model)
+      : context_(std::move(context)), model_(std::move(model)) {}
+
+  Result<std::vector<double>> Predict(const double* x, size_t rows) const override {
+    return model_.Predict(x, rows, context_->threads);
+  }
+  // Length-scales in weight units (short: the loss turns quickly along that domain) and the
+  // noise SD in the target's units.
+  std::map<std::string, double> Params() const override {
+    std::map<std::string, double> out;
+    const GaussianProcessHyper& hyper = model_.hyper();
+    for (size_t j = 0; j < context_->domains.size(); ++j) {
+      out["lengthscale[" + context_->domains[j] + "]"] = std::exp(hyper.log_lengthscales[j]);
+    }
+    return out;
+  }
+  Result<nlohmann::json> ToJson() const override { return model_.ToJson(); }
+
+ private:
+  std::shared_ptr<const RegmixContext> context_;
+  GaussianProcess model_;
+};
+
 class RegmixEstimator : public Estimator {
  public:
   RegmixEstimator(std::shared_ptr<const RegmixContext> context, const FitRequest& request)
@@ -92,9 +118,8 @@ class RegmixEstimator : public Estimator {
     EstimatorFit out;
     if (context_->kind == "gbdt") {
       const int folds = kfold_ >= 2 ? kfold_ : kDefaultCvFolds;
-      MIXRUN_ASSIGN_OR_RETURN(GbdtChoice choice,
-                              ChooseGbdtParams(rows.x, rows.size(), cols(), rows.y, folds,
-                                               threads_, seed_));
+      MIXRUN_ASSIGN_OR_RETURN(GbdtChoice choice, ChooseGbdtParams(rows.x, rows.size(), cols(),
+                                                                  rows.y, folds, threads_, seed_));
       gbdt_params_ = choice.params;
       out.extra["cv"] = {{"folds", folds},
                          {"rmse", choice.cv_rmse},
@@ -107,6 +132,13 @@ class RegmixEstimator : public Estimator {
       }
       MIXRUN_ASSIGN_OR_RETURN(auto model, TrainGbdt(rows, nullptr));
       out.predictor = std::make_unique<GbdtPredictor>(context_, std::move(model), chosen);
+    } else if (context_->kind == "gp") {
+      MIXRUN_ASSIGN_OR_RETURN(GaussianProcess model,
+                              GaussianProcess::Fit(rows.x, rows.size(), cols(), rows.y));
+      gp_hyper_ = model.hyper();
+      out.extra["gp"] = {{"log_noise", gp_hyper_->log_noise},
+                         {"negative_log_posterior", model.objective()}};
+      out.predictor = std::make_unique<GaussianProcessPredictor>(context_, std::move(model));
     } else {
       out.predictor = std::make_unique<LinearPredictor>(context_, TrainLinear(rows, {}));
     }
@@ -120,6 +152,13 @@ class RegmixEstimator : public Estimator {
 
   Result<std::unique_ptr<Predictor>> Refit(const FitRows& rows, const std::vector<double>& weights,
                                            Purpose) const override {
+    if (context_->kind == "gp") {
+      // The hyper-parameters are searched again from the full fit's: a resample's own posterior.
+      MIXRUN_ASSIGN_OR_RETURN(
+          GaussianProcess model,
+          GaussianProcess::Fit(rows.x, rows.size(), cols(), rows.y, weights, gp_hyper_));
+      return std::unique_ptr<Predictor>(new GaussianProcessPredictor(context_, std::move(model)));
+    }
     if (context_->kind != "gbdt") {
       return std::unique_ptr<Predictor>(new LinearPredictor(context_, TrainLinear(rows, weights)));
     }
@@ -155,7 +194,8 @@ class RegmixEstimator : public Estimator {
         y.push_back(rows.y[i]);
       }
     }
-    MIXRUN_ASSIGN_OR_RETURN(Gbdt model, Gbdt::Train(x, y.size(), cols(), y, gbdt_params_, 1, seed_));
+    MIXRUN_ASSIGN_OR_RETURN(Gbdt model,
+                            Gbdt::Train(x, y.size(), cols(), y, gbdt_params_, 1, seed_));
     return std::shared_ptr<const Gbdt>(new Gbdt(std::move(model)));
   }
 
@@ -165,13 +205,14 @@ class RegmixEstimator : public Estimator {
   uint64_t seed_;
   int threads_;
   GbdtParams gbdt_params_;
+  std::optional<GaussianProcessHyper> gp_hyper_;  // the full fit's, where refits start
 };
 
 Result<PreparedLaw> PrepareRegmix(const FitRequest& request, const std::vector<RunPoint>& train) {
   const std::string& kind = request.model;
-  if (kind != "linear" && kind != "loglinear" && kind != "gbdt") {
-    return Status::InvalidInput("regmix: model must be linear, loglinear or gbdt, not '" + kind +
-                                "'");
+  if (kind != "linear" && kind != "loglinear" && kind != "gbdt" && kind != "gp") {
+    return Status::InvalidInput("regmix: model must be linear, loglinear, gbdt or gp, not '" +
+                                kind + "'");
   }
   if (request.ridge < 0) return Status::InvalidInput("regmix: ridge must be non-negative");
   auto context = std::make_shared<RegmixContext>();
@@ -187,6 +228,8 @@ Result<PreparedLaw> PrepareRegmix(const FitRequest& request, const std::vector<R
   if (kind == "gbdt") {
     MIXRUN_RETURN_IF_ERROR(
         CheckEnoughPoints(law.train.size(), 2 * kDefaultCvFolds - 1, "regmix gbdt"));
+  } else if (kind == "gp") {
+    MIXRUN_RETURN_IF_ERROR(CheckEnoughPoints(law.train.size(), 3, "regmix gp"));
   } else if (request.ridge == 0) {
     // Weights summing to 1 make one coefficient redundant next to the intercept.
     MIXRUN_RETURN_IF_ERROR(
@@ -204,12 +247,14 @@ Result<LawLoader> LoadRegmix(const FitRequest& request, const nlohmann::json& st
   } catch (const nlohmann::json::exception& error) {
     return Status::InvalidInput(std::string("stored regmix fit: ") + error.what());
   }
-  if (context->kind != "linear" && context->kind != "loglinear" && context->kind != "gbdt") {
+  if (context->kind != "linear" && context->kind != "loglinear" && context->kind != "gbdt" &&
+      context->kind != "gp") {
     return Status::InvalidInput("stored regmix fit: unknown model '" + context->kind + "'");
   }
   context->threads = std::max(request.threads, 1);
   LawLoader loader;
-  loader.reader = std::make_shared<MixtureReader>(context->domains, TargetTerms{{request.metric, 1}});
+  loader.reader =
+      std::make_shared<MixtureReader>(context->domains, TargetTerms{{request.metric, 1}});
   loader.decode = [context](const nlohmann::json& json) -> Result<std::unique_ptr<Predictor>> {
     if (context->kind == "gbdt") {
       if (!json.is_string()) return Status::InvalidInput("stored regmix fit: booster not a string");
@@ -217,6 +262,13 @@ Result<LawLoader> LoadRegmix(const FitRequest& request, const nlohmann::json& st
       MIXRUN_ASSIGN_OR_RETURN(Gbdt model, Gbdt::Load(bytes, context->threads));
       return std::unique_ptr<Predictor>(
           new GbdtPredictor(context, std::make_shared<const Gbdt>(std::move(model))));
+    }
+    if (context->kind == "gp") {
+      MIXRUN_ASSIGN_OR_RETURN(GaussianProcess model, GaussianProcess::FromJson(json));
+      if (model.cols() != context->domains.size()) {
+        return Status::InvalidInput("stored regmix fit: gaussian process of the wrong width");
+      }
+      return std::unique_ptr<Predictor>(new GaussianProcessPredictor(context, std::move(model)));
     }
     std::vector<double> values;
     try {
