@@ -345,7 +345,13 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000));
   AddSuggestFlags(suggest_command, suggest.request);
   suggest_command->add_option("--out", suggest.base.out,
-                              "Write the mixtures as a JSON array (mixtures.include accepts it)");
+                              "Write the mixtures as a JSON array (mixtures.include accepts it); "
+                              "with a fit across scale one file per scale to train at, "
+                              "FILE-N<N>-D<D>.json");
+  suggest_command->add_option(
+      "--train-at", suggest.train_at,
+      "N,D (repeatable): the proxy scales suggestions may be trained at, with a fit across scale "
+      "and --at (default: those of the fit's runs); each gets the most informative per FLOP");
   AddStoreAndJson(suggest_command, global);
   suggest_command->footer(
       "Needs a fit with --bootstrap: each explore slot takes one refit (one plausible law) and\n"
@@ -378,7 +384,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   study_command->add_option("--law", study.study.fit.law, "The law fitted each round")
       ->check(CLI::IsMember({"mixing", "regmix"}));
-  study_command->add_option("--model", study.study.fit.model, "regmix: linear | loglinear | gbdt");
+  study_command->add_option("--model", study.study.fit.model,
+                            "regmix: linear | loglinear | gbdt | gp");
   study_command->add_option("--metric", study.study.fit.metric,
                             "The target metric (default: the config's target)");
   study_command

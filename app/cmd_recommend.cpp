@@ -18,9 +18,7 @@
 #include "optimize/store_inputs.h"
 
 namespace mixrun {
-namespace {
 
-// "N,D" → the scale; `flag` names it in errors.
 Result<std::optional<ModelScale>> ParseScale(const std::string& text, const std::string& flag) {
   if (text.empty()) return std::optional<ModelScale>();
   const size_t comma = text.find(',');
@@ -38,8 +36,6 @@ Result<std::optional<ModelScale>> ParseScale(const std::string& text, const std:
   }
   return std::optional<ModelScale>(ModelScale{values[0], values[1]});
 }
-
-}  // namespace
 
 Result<RecommendRequest> BuildRecommendRequest(Store& store, const RecommendOptions& options,
                                                const std::vector<LoadedFit>& fits) {

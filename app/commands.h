@@ -105,6 +105,7 @@ struct StudyCommandOptions {
 struct SuggestOptions {
   RecommendOptions base;
   SuggestRequest request;
+  std::vector<std::string> train_at;  // --train-at N,D (repeatable) → request.scales
 };
 
 // submit binds its flags straight into the library's SubmitRequest.
@@ -150,6 +151,8 @@ Status RunStudyCommand(const GlobalOptions& global, const StudyCommandOptions& o
 // suggest builds its own the same way.
 Result<RecommendRequest> BuildRecommendRequest(Store& store, const RecommendOptions& options,
                                                const std::vector<LoadedFit>& fits);
+// "N,D" → a model scale (empty text: none); `flag` names it in errors.
+Result<std::optional<ModelScale>> ParseScale(const std::string& text, const std::string& flag);
 // Writes JSON to `path` through a temporary file and a rename (a reader never sees half a file);
 // errors name `flag`.
 Status WriteJsonFile(const std::string& path, const nlohmann::json& json, const std::string& flag);

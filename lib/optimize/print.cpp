@@ -35,13 +35,6 @@ std::string Signed(double value) {
   return text.append(FormatSignificant(value, 3));
 }
 
-std::string ScaleText(const ModelScale& scale) {
-  return std::string("N ")
-      .append(HumanCount(scale.n_params))
-      .append(", D ")
-      .append(HumanCount(scale.n_tokens));
-}
-
 // recommend --at: where the proxies' optimum was, and what keeping it would cost at the target.
 void PrintScaleShift(const Recommendation& r, std::ostream& out) {
   const ScaleShift& shift = *r.scale_shift;
@@ -157,14 +150,23 @@ void PrintSuggestions(const SuggestResult& result, const std::vector<LoadedFit>&
   out << result.suggestions.size() << " suggestions from fit";
   for (const LoadedFit& fit : fits) out << ' ' << fit.id << " (" << fit.Describe() << ")";
   out << ", " << result.candidates << " candidates inside the bounds\n\n";
-  TextTable table(
-      {"#", "kind", "predicted", "mean 95%", "prediction 95%", "refit spread", "mixture"});
+  const bool scales = !result.suggestions.empty() && result.suggestions[0].fidelity;
+  std::vector<std::string> header = {"#",        "kind",           "predicted",
+                                     "mean 95%", "prediction 95%", "refit spread"};
+  if (scales) header.push_back("train at");
+  header.push_back("mixture");
+  TextTable table(header);
   for (size_t i = 0; i < result.suggestions.size(); ++i) {
     const Suggestion& s = result.suggestions[i];
-    table.AddRow({std::to_string(i + 1), s.explore ? "explore" : "exploit",
-                  FormatSignificant(s.predicted.prediction, 5), MeanBracket(s.predicted),
-                  PredictionBracket(s.predicted), FormatSignificant(s.spread, 3),
-                  HeaviestDomains(s.mixture, 4)});
+    std::vector<std::string> row = {std::to_string(i + 1),
+                                    s.explore ? "explore" : "exploit",
+                                    FormatSignificant(s.predicted.prediction, 5),
+                                    MeanBracket(s.predicted),
+                                    PredictionBracket(s.predicted),
+                                    FormatSignificant(s.spread, 3)};
+    if (scales) row.push_back(ScaleText(s.fidelity->options[s.fidelity->chosen].scale));
+    row.push_back(HeaviestDomains(s.mixture, 4));
+    table.AddRow(row);
   }
   table.Print(out);
   out << '\n';

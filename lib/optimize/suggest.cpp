@@ -126,6 +126,43 @@ Result<std::vector<double>> RefitSpread(Model model, size_t refits, const std::v
   return spread;
 }
 
+// The combined fits' noise: the SD of one run's loss around the law (calibration), as the
+// weighted sum of independent fits.
+double RunNoise(const std::vector<LoadedFit>& fits) {
+  double variance = 0;
+  for (const LoadedFit& fit : fits) {
+    const auto& calibration = fit.fitted->calibration();
+    const double sd = calibration ? calibration->residual_sd : fit.stats.in_sample.rmse;
+    variance += fit.weight * fit.weight * sd * sd;
+  }
+  return std::sqrt(variance);
+}
+
+// Each suggestion's fidelity: its refits' predictions at --at and at each proxy scale.
+Status ChooseScales(const Model& fitted, size_t refits, const std::vector<ModelScale>& scales,
+                    double noise_sd, const std::vector<double>& picked, size_t m,
+                    std::vector<Suggestion>& suggestions) {
+  for (size_t i = 0; i < suggestions.size(); ++i) {
+    const std::vector<double> row(picked.begin() + static_cast<int64_t>(i * m),
+                                  picked.begin() + static_cast<int64_t>((i + 1) * m));
+    std::vector<double> target(refits);
+    std::vector<std::vector<double>> at_scale(scales.size(), std::vector<double>(refits));
+    for (size_t b = 0; b < refits; ++b) {
+      Model model = fitted;
+      model.refit = static_cast<int>(b);
+      MIXRUN_ASSIGN_OR_RETURN(std::vector<double> value, model.Evaluate(row, 1));
+      target[b] = value[0];
+      for (size_t s = 0; s < scales.size(); ++s) {
+        model.scale = scales[s];
+        MIXRUN_ASSIGN_OR_RETURN(value, model.Evaluate(row, 1));
+        at_scale[s][b] = value[0];
+      }
+    }
+    suggestions[i].fidelity = ChooseFidelity(target, at_scale, scales, noise_sd);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SuggestResult> Suggest(const std::vector<LoadedFit>& fits, SuggestRequest request) {
@@ -256,6 +293,20 @@ Result<SuggestResult> Suggest(const std::vector<LoadedFit>& fits, SuggestRequest
                          return a.predicted.prediction < b.predicted.prediction;
                        })
           ->predicted.prediction;
+  bool across_scale = false;
+  for (const LoadedFit& fit : fits) across_scale = across_scale || fit.fitted->reads_scale();
+  if (across_scale) {
+    const std::vector<ModelScale> scales =
+        request.scales.empty() ? ScalesOfRuns(request.recommend.runs) : request.scales;
+    if (scales.empty()) {
+      result.notes.push_back(
+          "the fit's runs have no N and D: train the suggestions at a scale "
+          "of your choosing");
+    } else {
+      MIXRUN_RETURN_IF_ERROR(
+          ChooseScales(fitted, refits, scales, RunNoise(fits), picked, m, result.suggestions));
+    }
+  }
   for (size_t i = 0; i < result.suggestions.size(); ++i) {
     Suggestion& s = result.suggestions[i];
     s.spread = spread[i];
@@ -266,6 +317,7 @@ Result<SuggestResult> Suggest(const std::vector<LoadedFit>& fits, SuggestRequest
                                FormatSignificant(s.spread, 3)
                          : "exploit: lowest loss the fit predicts" +
                                std::string(i > 0 ? " away from the earlier suggestions" : "");
+    if (s.fidelity) s.reason += "; " + s.fidelity->reason;
   }
   return result;
 }
@@ -274,6 +326,23 @@ nlohmann::json SuggestResult::MixturesJson() const {
   nlohmann::json mixtures = nlohmann::json::array();
   for (const Suggestion& suggestion : suggestions) mixtures.push_back(suggestion.mixture);
   return mixtures;
+}
+
+std::vector<std::pair<ModelScale, nlohmann::json>> SuggestResult::MixturesByScale() const {
+  std::vector<std::pair<ModelScale, nlohmann::json>> groups;
+  for (const Suggestion& s : suggestions) {
+    if (!s.fidelity) continue;
+    const ModelScale& scale = s.fidelity->options[s.fidelity->chosen].scale;
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return g.first.n_params == scale.n_params && g.first.n_tokens == scale.n_tokens;
+    });
+    if (group == groups.end()) {
+      groups.emplace_back(scale, nlohmann::json::array());
+      group = groups.end() - 1;
+    }
+    group->second.push_back(s.mixture);
+  }
+  return groups;
 }
 
 nlohmann::json SuggestResult::ToJson() const {
@@ -287,6 +356,19 @@ nlohmann::json SuggestResult::ToJson() const {
         {"refit_spread", s.spread},
         {"reason", s.reason}};
     row.update(IntervalJson(s.predicted));
+    if (s.fidelity) {
+      nlohmann::json options = nlohmann::json::array();
+      for (const FidelityOption& o : s.fidelity->options) {
+        options.push_back({{"n_params", o.scale.n_params},
+                           {"n_tokens", o.scale.n_tokens},
+                           {"flops", o.cost},
+                           {"variance_removed", o.gain},
+                           {"share_removed", o.explained}});
+      }
+      const ModelScale& scale = s.fidelity->options[s.fidelity->chosen].scale;
+      row["train_at"] = {{"n_params", scale.n_params}, {"n_tokens", scale.n_tokens}};
+      row["fidelity"] = {{"target_variance", s.fidelity->target_variance}, {"options", options}};
+    }
     rows.push_back(row);
   }
   return {{"suggestions", rows}, {"candidates", candidates}, {"notes", notes}};

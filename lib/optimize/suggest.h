@@ -11,14 +11,21 @@
 // the best, so the batch spreads where the fit is unsure whether it is). Each pick is refined by
 // draws around it (Dirichlet concentrated on it), and later picks keep their distance from
 // earlier ones (local penalisation), so a batch is not eight copies of one mixture.
+//
+// Multi-fidelity: when a fit predicts across scale (mixscale) and the decision is at --at, each
+// suggestion also gets the proxy scale to train it at — the one whose run tells most about the
+// mixture's loss at --at per FLOP (optimize/fidelity.h), among the fit's runs' scales.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
+#include "optimize/fidelity.h"
 #include "optimize/loaded_fit.h"
 #include "optimize/recommend.h"
 
@@ -31,6 +38,9 @@ struct SuggestRequest {
   double strength = 1;         // Dirichlet concentration = strength · prior (uniform without one)
   double min_distance = 0.05;  // L1 between suggestions, and to the fit's training runs
   uint64_t seed = 42;
+  // The proxy scales a suggestion may be trained at (fits across scale, with --at); empty: the
+  // distinct (N, D) of the fit's runs.
+  std::vector<ModelScale> scales;
   // Bounds, prior, training runs (the extrapolation guard, and the runs kept at a distance),
   // --kl-reg and --at, as recommend takes them; its method and simulate options are not used.
   RecommendRequest recommend;
@@ -45,6 +55,7 @@ struct Suggestion {
   PredictionInterval predicted;
   double spread = 0;  // standard deviation of the bootstrap refits' predictions there
   std::string reason;
+  std::optional<FidelityChoice> fidelity;  // the scale to train it at (fits across scale)
 };
 
 struct SuggestResult {
@@ -55,6 +66,8 @@ struct SuggestResult {
 
   // The mixtures alone, as a config's mixtures.include takes a file of them: [{"d": w, ...}].
   nlohmann::json MixturesJson() const;
+  // With fidelity choices: the mixtures to train at each scale, a MixturesJson array per scale.
+  std::vector<std::pair<ModelScale, nlohmann::json>> MixturesByScale() const;
   // Everything, for --json.
   nlohmann::json ToJson() const;
 };

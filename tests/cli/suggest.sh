@@ -56,4 +56,57 @@ expect_exit 0 "$MIXRUN" suggest --store "$store" --fit 1 --count 8 --max pile_cc
 cmp -s "$WORK/next.json" "$WORK/other.json" && fail "another seed gave the same batch"
 expect_exit 2 "$MIXRUN" suggest --store "$store" --fit 2 --count 4
 expect_in "$WORK/err" "has no bootstrap refits; refit it with --bootstrap"
+
+# Multi-fidelity: a mixture-and-scale law on SlimPajama's runs up to 680M, the decision at 1.235B.
+# Each suggestion gets the proxy scale of most information per FLOP, one of the runs' own, and
+# --out writes one include file per scale; --train-at restricts the scales.
+/usr/bin/python3 - "$SHARED_DATA/slimpajama-mixtures/runs.csv" "$WORK/slim.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+size = rows[0].index("model_size")
+with open(sys.argv[2], "w", newline="") as out:
+    csv.writer(out).writerows([rows[0]] + [r for r in rows[1:] if float(r[size]) <= 6.8e8])
+PY
+slim="$WORK/slim.db"
+expect_exit 0 "$MIXRUN" import -q --store "$slim" --experiment slim --weights-prefix weight_ \
+  --metric eval/c4/loss=c4_loss --n model_size --d n_tokens "$WORK/slim.csv"
+expect_exit 0 "$MIXRUN" fit-law mixscale --store "$slim" --experiment slim --metric eval/c4/loss \
+  --bootstrap 20 -q
+expect_exit 2 "$MIXRUN" suggest --store "$slim" --fit 1 --count 4 --prior uniform
+expect_in "$WORK/err" "give the decision's scale with --at N,D"
+expect_exit 0 "$MIXRUN" suggest --store "$slim" --fit 1 --count 4 --prior uniform \
+  --at 1.235e9,2.5e10 --out "$WORK/slim-next.json" --json
+/usr/bin/python3 - "$WORK" "$WORK/slim.csv" <<'PY' || fail "multi-fidelity suggestions"
+import csv, json, os, sys
+work = sys.argv[1]
+out = json.load(open(f"{work}/out"))
+rows = list(csv.DictReader(open(sys.argv[2])))
+scales = {(float(r["model_size"]), float(r["n_tokens"])) for r in rows}
+files = {}
+for s in out["suggestions"]:
+    at = (s["train_at"]["n_params"], s["train_at"]["n_tokens"])
+    assert at in scales, at
+    options = s["fidelity"]["options"]
+    assert len(options) == len(scales), len(options)
+    value = lambda o: o["variance_removed"] / o["flops"]
+    best = max(options, key=value)
+    assert (best["n_params"], best["n_tokens"]) == at, (best, at)
+    assert all(0 <= o["share_removed"] <= 1 + 1e-9 for o in options)
+    assert "train at N " in s["reason"], s["reason"]
+    files.setdefault(at, []).append(s["mixture"])
+assert sorted(out["out"]) == sorted(os.path.join(work, f) for f in os.listdir(work)
+                                    if f.startswith("slim-next-N")), out["out"]
+written = [m for path in out["out"] for m in json.load(open(path))]
+assert len(written) == 4, written
+PY
+expect_exit 0 "$MIXRUN" suggest --store "$slim" --fit 1 --count 2 --prior uniform \
+  --at 1.235e9,2.5e10 --train-at 6.8e8,2.0734e10 --json
+/usr/bin/python3 -c "
+import json, sys
+for s in json.load(open(sys.argv[1]))['suggestions']:
+    assert s['train_at'] == {'n_params': 6.8e8, 'n_tokens': 2.0734e10}, s['train_at']
+" "$WORK/out" || fail "--train-at did not restrict the scales"
+expect_exit 2 "$MIXRUN" suggest --store "$slim" --fit 1 --count 2 --prior uniform \
+  --at 1.235e9,2.5e10 --train-at 6.8e8
+expect_in "$WORK/err" "--train-at '6.8e8': expected N,D"
 echo "suggest: ok"
