@@ -71,8 +71,6 @@ int main(int argc, char** argv) {
     options.suggest.min_distance = std::stod(args["min-distance"]);
     options.suggest.recommend.method = args["method"];
     options.suggest.recommend.simulate.top_k = std::stoi(args["top-k"]);
-    options.suggest.recommend.simulate.seed = static_cast<uint64_t>(seed);
-    options.suggest.recommend.constraints.allow_extrapolation = true;
     const auto t = std::chrono::steady_clock::now();
     auto rounds = mixrun::testing::RunOracleStudy(*oracle, initial, seed, options);
     study_seconds += Seconds(t);
