@@ -19,6 +19,7 @@ out="$(cd "$out" && pwd)"  # absolute: verify.json and the printed paths name it
 # --store everywhere: the config's own store is runs/demo/demo.db, whatever OUT_DIR is.
 store="$out/demo.db"
 step() { printf '\n== %s\n' "$*"; }
+source "$root/scripts/demo-common.bash"
 
 step "plan"
 "$mixrun" plan "$config" --store "$store"
@@ -41,24 +42,8 @@ domains = json.load(sys.stdin)["domains"]
 total = sum(d["tokens"] for d in domains)
 print(json.dumps({d["name"]: d["tokens"] / total for d in domains}))' > "$out/natural.json"
 # The corpus by absolute path: verify.json lives in OUT_DIR, wherever that is.
-cat > "$out/verify.json" <<JSON
-{
-  "name": "demo-verify",
-  "store": "demo.db",
-  "domains": [
-    {"name": "c_headers", "paths": ["$data/c_headers.txt"]},
-    {"name": "python", "paths": ["$data/python.txt"]},
-    {"name": "licenses", "paths": ["$data/licenses.txt"]},
-    {"name": "changelogs", "paths": ["$data/changelogs.txt"]}
-  ],
-  "target": {"weights": {"c_headers": 0.2, "python": 0.4, "licenses": 0.1, "changelogs": 0.3}},
-  "mixtures": {"design": "explicit", "include": ["recommended.json", "natural.json", "uniform"]},
-  "models": [{"name": "demo", "layers": 2, "d_model": 64, "heads": 4}],
-  "train": {"tokens": 600000, "context": 64, "batch": 16, "lr": 3e-3, "schedule": "cosine",
-            "warmup": 0.05, "seeds": [1], "eval_every": 100, "eval_tokens": 16384,
-            "checkpoint_every": 50}
-}
-JSON
+demo_config demo-verify "$data" '["recommended.json", "natural.json", "uniform"]' '[1]' \
+  > "$out/verify.json"
 "$mixrun" train "$out/verify.json" --store "$store" --jobs 2
 
 step "the fits made, and the verification runs by target loss"

@@ -16,6 +16,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 store="$out/demo.db"
 step() { printf '\n== %s\n' "$*"; }
+source "$root/scripts/demo-common.bash"
 
 if [[ ! -f "$out/recommended.json" ]]; then
   step "the one-shot demo first (scripts/demo-loop.sh)"
@@ -30,24 +31,8 @@ study_fit="$("$mixrun" fits --store "$store" --experiment demo-study --law mixin
   --out "$out/study-recommended.json"
 
 step "both recommendations, each trained with seeds 1, 2 and 3 (seeds neither design used)"
-cat > "$out/compare.json" <<JSON
-{
-  "name": "demo-compare",
-  "store": "demo.db",
-  "domains": [
-    {"name": "c_headers", "paths": ["$data/c_headers.txt"]},
-    {"name": "python", "paths": ["$data/python.txt"]},
-    {"name": "licenses", "paths": ["$data/licenses.txt"]},
-    {"name": "changelogs", "paths": ["$data/changelogs.txt"]}
-  ],
-  "target": {"weights": {"c_headers": 0.2, "python": 0.4, "licenses": 0.1, "changelogs": 0.3}},
-  "mixtures": {"design": "explicit", "include": ["recommended.json", "study-recommended.json"]},
-  "models": [{"name": "demo", "layers": 2, "d_model": 64, "heads": 4}],
-  "train": {"tokens": 600000, "context": 64, "batch": 16, "lr": 3e-3, "schedule": "cosine",
-            "warmup": 0.05, "seeds": [1, 2, 3], "eval_every": 100, "eval_tokens": 16384,
-            "checkpoint_every": 50}
-}
-JSON
+demo_config demo-compare "$data" '["recommended.json", "study-recommended.json"]' '[1, 2, 3]' \
+  > "$out/compare.json"
 "$mixrun" train "$out/compare.json" --store "$store" --jobs 2
 
 step "measured target loss: one-shot (mix0) vs study (mix1), 17 runs each"

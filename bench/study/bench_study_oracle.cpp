@@ -4,7 +4,8 @@
 // its gap to the best of 100,000 Dirichlet(prior) candidates.
 // Usage: bench_study_oracle [--seeds N] [--model M] [--method simulate|optimize] [--top-k K]
 //   [--bootstrap B] [--explore X] [--strength S] [--min-distance D] [--initial N] [--budget N]
-//   [--batch K] [--no-regmix] [--csv FILE]
+//   [--batch K] [--noise SD] [--no-regmix] [--csv FILE]
+//   --noise replaces the oracle's noise SD (its CV residual size, 0.05), to see what noise costs.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
       {"seeds", "10"},     {"model", "gbdt"},   {"method", "simulate"}, {"top-k", "1"},
       {"bootstrap", "20"}, {"explore", "0.75"}, {"strength", "1"},      {"min-distance", "0.05"},
       {"initial", "16"},   {"budget", "96"},    {"batch", "8"},         {"csv", ""},
-      {"regmix", "1"}};
+      {"regmix", "1"},     {"noise", ""}};
   for (int i = 1; i < argc; ++i) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) return std::fprintf(stderr, "bad argument %s\n", argv[i]), 2;
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   auto oracle = mixrun::testing::SimulatedOracle::Create();
   if (!oracle.ok())
     return std::fprintf(stderr, "oracle: %s\n", oracle.status().message().c_str()), 1;
+  if (!args["noise"].empty()) oracle->set_noise_sd(std::stod(args["noise"]));
   auto best = oracle->BestOfCandidates(100000, 42);
   if (!best.ok()) return 1;
   std::printf("oracle noise SD %.4f; best of 100,000 Dirichlet(prior) candidates %.4f\n",

@@ -14,16 +14,10 @@
 namespace mixrun::testing {
 namespace {
 
-// One oracle per process (ctest runs each case in its own process: each pays one fit). Never
-// destroyed: freeing its xgboost booster during static destruction, after xgboost's own statics
-// are gone, crashes the process at exit.
 const SimulatedOracle& Oracle() {
-  static const SimulatedOracle* oracle = [] {
-    auto created = SimulatedOracle::Create();
-    REQUIRE_MESSAGE(created.ok(), created.status().message());
-    return new SimulatedOracle(std::move(*created));
-  }();
-  return *oracle;
+  auto shared = SimulatedOracle::Shared();
+  REQUIRE_MESSAGE(shared.ok(), shared.status().message());
+  return **shared;
 }
 
 double Sd(const std::vector<double>& values) {

@@ -16,13 +16,9 @@ namespace mixrun::testing {
 namespace {
 
 const SimulatedOracle& Oracle() {
-  // Never destroyed: an xgboost booster freed at static destruction crashes the process.
-  static const SimulatedOracle* oracle = [] {
-    auto created = SimulatedOracle::Create();
-    REQUIRE_MESSAGE(created.ok(), created.status().message());
-    return new SimulatedOracle(std::move(*created));
-  }();
-  return *oracle;
+  auto shared = SimulatedOracle::Shared();
+  REQUIRE_MESSAGE(shared.ok(), shared.status().message());
+  return **shared;
 }
 
 TEST_CASE("a study on the oracle: its runs go where the loss is low and its decision improves") {

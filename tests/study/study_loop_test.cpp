@@ -7,7 +7,7 @@
 
 #include <map>
 
-#include "catalog/catalog.h"
+#include "testing/in_memory_fit.h"
 #include "testing/planted_mixing.h"
 
 namespace mixrun {
@@ -21,7 +21,7 @@ class SimulatedBackend : public StudyBackend {
  public:
   int interrupt_at = -1;
   int train_calls = 0;
-  int fits = 0;
+  int64_t fits = 0;
 
   Result<std::vector<RunPoint>> Train(const std::vector<std::vector<Mixture>>& batches) override {
     if (train_calls++ == interrupt_at) return Status::Interrupted("");
@@ -38,14 +38,7 @@ class SimulatedBackend : public StudyBackend {
   }
 
   Result<LoadedFit> Fit(const FitRequest& request, const std::vector<RunPoint>& runs) override {
-    MIXRUN_ASSIGN_OR_RETURN(FitReport report, FitLaw(request, runs, {}));
-    LoadedFit fit;
-    fit.id = ++fits;
-    fit.law = report.law;
-    fit.options = report.options;
-    fit.request = request;
-    MIXRUN_ASSIGN_OR_RETURN(fit.fitted, LoadFit(report.law, report.options, report.ParamsJson()));
-    return fit;
+    return testing::FitInMemory(request, runs, ++fits);
   }
 
   Result<std::vector<StudyRound>> Rounds() override { return recorded; }

@@ -22,6 +22,7 @@
 #include "mixture/prior.h"
 #include "optimize/loaded_fit.h"
 #include "optimize/recommend.h"
+#include "testing/in_memory_fit.h"
 #include "testing/reference_data.h"
 
 namespace mixrun::testing {
@@ -93,12 +94,26 @@ class SimulatedOracle {
     return oracle;
   }
 
+  // One oracle per process, made on first use (a few seconds) and never destroyed: freeing its
+  // xgboost booster during static destruction, after xgboost's own statics are gone, crashes
+  // the process at exit.
+  static Result<const SimulatedOracle*> Shared() {
+    static const auto* shared =
+        new Result<const SimulatedOracle*>([]() -> Result<const SimulatedOracle*> {
+          MIXRUN_ASSIGN_OR_RETURN(SimulatedOracle oracle, Create());
+          return new SimulatedOracle(std::move(oracle));
+        }());
+    return *shared;
+  }
+
   // The 17 domains, sorted (the fit's column order: every mixture here is in this order).
   const std::vector<std::string>& domains() const { return domains_; }
   // The Dirichlet prior over domains(): token shares summing to 1.
   const std::vector<double>& prior() const { return prior_; }
   Prior prior_mixture() const { return {"pile_token_prior.json", ToMixture(prior_)}; }
   double noise_sd() const { return noise_sd_; }
+  // For studies of what the noise costs: runs then add N(0, sd²) instead (0: exact losses).
+  void set_noise_sd(double sd) { noise_sd_ = sd; }
   const FitReport& report() const { return report_; }
   // The 768 runs the oracle was fitted on (train ids 1..512, test 513..768).
   const std::vector<RunPoint>& runs() const { return runs_; }
@@ -216,14 +231,7 @@ inline Result<RegmixOutcome> RecommendBySimulate(const SimulatedOracle& oracle,
                                                  const std::vector<RunPoint>& runs,
                                                  uint64_t simulate_seed,
                                                  const RegmixProcedureOptions& options = {}) {
-  MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<FittedLaw> fitted,
-                          LoadFit(report.law, report.options, report.ParamsJson()));
-  LoadedFit fit;
-  fit.law = report.law;
-  fit.options = report.options;
-  MIXRUN_ASSIGN_OR_RETURN(fit.request, FitRequest::FromJson(report.options));
-  fit.stats = report.stats;
-  fit.fitted = std::move(fitted);
+  MIXRUN_ASSIGN_OR_RETURN(LoadedFit fit, LoadedFitFrom(report));
 
   RecommendRequest recommend;
   recommend.method = "simulate";

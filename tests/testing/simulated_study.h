@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/catalog.h"
 #include "common/status.h"
 #include "study/study_loop.h"
+#include "testing/in_memory_fit.h"
 #include "testing/simulated_oracle.h"
 
 namespace mixrun::testing {
@@ -46,15 +46,7 @@ class OracleStudyBackend : public StudyBackend {
   }
 
   Result<LoadedFit> Fit(const FitRequest& request, const std::vector<RunPoint>& runs) override {
-    MIXRUN_ASSIGN_OR_RETURN(FitReport report, FitLaw(request, runs, {}));
-    LoadedFit fit;
-    fit.id = static_cast<int64_t>(++fits_);
-    fit.law = report.law;
-    fit.options = report.options;
-    fit.request = request;
-    fit.stats = report.stats;
-    MIXRUN_ASSIGN_OR_RETURN(fit.fitted, LoadFit(report.law, report.options, report.ParamsJson()));
-    return fit;
+    return FitInMemory(request, runs, ++fits_);
   }
 
   Result<std::vector<StudyRound>> Rounds() override { return rounds_; }
@@ -73,7 +65,7 @@ class OracleStudyBackend : public StudyBackend {
   uint64_t seed_;
   std::vector<RunPoint> runs_;
   std::vector<StudyRound> rounds_;
-  int fits_ = 0;
+  int64_t fits_ = 0;
 };
 
 // One round of a simulated study, scored.
