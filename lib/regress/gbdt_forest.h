@@ -42,9 +42,8 @@ class GbdtForest {
 
   void PredictBlock(const double* x, size_t rows, size_t trees, float* out) const;
   float Walk(const Tree& tree, const float* row) const;
-  template <typename Bits>
-  void AddMaskedTree(const Tree& tree, const float* columns, size_t rows, Bits* bits,
-                     float* sums) const;
+  template <int kWords>
+  void AddMaskedTree(const Tree& tree, const float* columns, size_t rows, float* sums) const;
 
   size_t num_features_ = 0;
   float base_score_ = 0;
