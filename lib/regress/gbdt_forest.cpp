@@ -198,11 +198,14 @@ void GbdtForest::AddMaskedTree(const Tree& tree, const float* columns, size_t ro
   }
 }
 
-void GbdtForest::PredictBlock(const double* x, size_t rows, size_t trees, float* out) const {
+void GbdtForest::PredictBlock(const double* x, size_t rows, size_t trees, BlockScratch& scratch,
+                              float* out) const {
   const size_t features = num_features_;
   // Row-major floats for the walk, the same transposed (padded with zeros) for the masks.
-  std::vector<float> row_major(rows * features);
-  std::vector<float> columns(features * kBlockRows, 0.0f);
+  std::vector<float>& row_major = scratch.row_major;
+  std::vector<float>& columns = scratch.columns;
+  row_major.resize(kBlockRows * features);
+  columns.assign(features * kBlockRows, 0.0f);
   bool missing = false;
   for (size_t r = 0; r < rows; ++r) {
     for (size_t f = 0; f < features; ++f) {
@@ -231,9 +234,10 @@ std::vector<float> GbdtForest::Predict(const double* x, size_t rows, size_t tree
   trees = trees == 0 ? trees_.size() : std::min(trees, trees_.size());
   std::vector<float> out(rows);
   auto predict_range = [&](size_t begin, size_t end) {
+    BlockScratch scratch;
     for (size_t block = begin; block < end; block += kBlockRows) {
       const size_t count = std::min(kBlockRows, end - block);
-      PredictBlock(x + block * num_features_, count, trees, out.data() + block);
+      PredictBlock(x + block * num_features_, count, trees, scratch, out.data() + block);
     }
   };
   if (rows < kParallelRows || threads <= 1) {

@@ -40,7 +40,11 @@ class GbdtForest {
     uint32_t first_leaf = 0, num_leaves = 0;
   };
 
-  void PredictBlock(const double* x, size_t rows, size_t trees, float* out) const;
+  struct BlockScratch {
+    std::vector<float> row_major, columns;
+  };
+  void PredictBlock(const double* x, size_t rows, size_t trees, BlockScratch& scratch,
+                    float* out) const;
   float Walk(const Tree& tree, const float* row) const;
   template <int kWords>
   void AddMaskedTree(const Tree& tree, const float* columns, size_t rows, float* sums) const;
