@@ -92,7 +92,7 @@ TEST_CASE("FastLog and FastExp: within 1 ulp of libm over their ranges, exp's fl
   CHECK(mixrun::FastExp(-INFINITY) == 0);
 }
 
-TEST_CASE("DirichletRows: the right means and variances, tiny shapes, zeros, fixed per generator state") {
+TEST_CASE("DirichletRows: right means and variances, tiny shapes, zeros, fixed per state") {
   // Concentrations as simulate's: a prior's shares (17 domains, some tiny) times a strength.
   const std::vector<double> alpha = {0.3, 0.002, 1.7, 0.0, 4.0, 0.05};
   double total_alpha = 0;
