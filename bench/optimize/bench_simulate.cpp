@@ -1,17 +1,25 @@
 // Benchmark: recommend's simulate (RegMix's procedure) on 1,000,000 candidates under RegMix's
 // linear and gbdt fits (512 runs of 1M models, Pile-CC loss, the Pile token prior), on 1 and 2
-// threads, against the naive path (one FittedLaw::Predict per candidate). run.sh adds a numpy
-// reference for the linear case. Usage: bench_simulate [SAMPLES] [LINEAR_JSON_OUT]
+// threads, against the naive path (one FittedLaw::Predict per candidate); the gbdt fit's compiled
+// forest against xgboost's own in-place prediction on the same candidates (time and largest
+// difference); and Dirichlet sampling of SAMPLES × 17 weights, batched (simulate's) against one
+// DirichletVariate per row. run.sh adds a numpy reference for the linear case.
+// Usage: bench_simulate [SAMPLES] [LINEAR_JSON_OUT]
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
 #include "catalog/catalog.h"
+#include "common/parallel.h"
 #include "common/random.h"
 #include "mixture/prior.h"
 #include "optimize/recommend.h"
 #include "optimize/simulate.h"
+#include "regress/base64.h"
+#include "regress/gbdt.h"
 #include "testing/reference_data.h"
 
 namespace {
@@ -41,6 +49,78 @@ double NaiveSeconds(const mixrun::FittedLaw& law, const mixrun::Constraints& c,
   }
   if (!(best > 0)) std::printf("(unexpected best %g)\n", best);
   return Seconds(start);
+}
+
+// SAMPLES Dirichlet(prior) rows in simulate's blocks of 4096 (stream = block), on `threads`.
+std::vector<double> DirichletBlocks(const std::vector<double>& prior, size_t rows, int threads,
+                                    double* seconds) {
+  constexpr size_t kBlock = 4096;
+  const size_t m = prior.size();
+  std::vector<double> out(rows * m);
+  const auto start = std::chrono::steady_clock::now();
+  mixrun::ParallelFor((rows + kBlock - 1) / kBlock, threads, [&](size_t block) {
+    mixrun::Rng rng(42, block);
+    const size_t count = std::min(kBlock, rows - block * kBlock);
+    mixrun::DirichletRows(rng, prior, count, out.data() + block * kBlock * m);
+  });
+  *seconds = Seconds(start);
+  return out;
+}
+
+void BenchDirichlet(const std::vector<double>& prior, size_t rows) {
+  for (int threads : {1, 2}) {
+    double seconds = 0;
+    DirichletBlocks(prior, rows, threads, &seconds);
+    std::printf("dirichlet %zu x %zu batched (DirichletRows): %.3f s on %d thread(s)\n", rows,
+                prior.size(), seconds, threads);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  mixrun::Rng rng(42);
+  std::vector<double> row(prior.size());
+  double sum = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    mixrun::DirichletVariate(rng, prior, row.data());
+    sum += row[0];
+  }
+  std::printf(
+      "dirichlet %zu x %zu one DirichletVariate per row: %.3f s on 1 thread (mean w0 %.4f)\n", rows,
+      prior.size(), Seconds(start), sum / rows);
+}
+
+// The gbdt fit's booster predicting `rows` candidates: the compiled forest (mixrun's one path)
+// and xgboost's in-place prediction on its own threads, timed, and their largest difference.
+int BenchGbdtPrediction(const nlohmann::json& state, const std::vector<double>& prior,
+                        size_t rows) {
+  auto bytes = mixrun::Base64Decode(state.at("fit").get<std::string>());
+  if (!bytes.ok()) return 1;
+  double ignored = 0;
+  const std::vector<double> x = DirichletBlocks(prior, rows, 2, &ignored);
+  const size_t m = prior.size();
+  std::vector<double> forest, booster;
+  for (int threads : {1, 2}) {
+    auto model = mixrun::Gbdt::Load(*bytes, threads);
+    if (!model.ok()) return 1;
+    model->Predict(x.data(), 1, m).value();  // compiles the forest, outside the timing
+    auto start = std::chrono::steady_clock::now();
+    forest = model->Predict(x.data(), rows, m).value();
+    const double forest_s = Seconds(start);
+    start = std::chrono::steady_clock::now();
+    booster = model->PredictByBooster(x.data(), rows, m).value();
+    const double booster_s = Seconds(start);
+    std::printf(
+        "gbdt   predict %zu candidates: compiled forest %.3f s, xgboost's own prediction %.3f s on "
+        "%d thread(s) (%.1fx)\n",
+        rows, forest_s, booster_s, threads, booster_s / forest_s);
+  }
+  double worst = 0;
+  size_t differ = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    worst = std::max(worst, std::abs(forest[r] - booster[r]));
+    differ += forest[r] != booster[r];
+  }
+  std::printf("gbdt   forest vs booster on %zu candidates: %zu differ, largest difference %.3g\n",
+              rows, differ, worst);
+  return worst <= 1e-6 ? 0 : 1;
 }
 
 }  // namespace
@@ -99,6 +179,10 @@ int main(int argc, char** argv) {
                   static_cast<long long>(result->drawn), seconds[threads], threads);
     }
     std::printf("%-6s recommended pile_cc %.4f\n", model, mixture_pile_cc);
+    if (std::string(model) == "gbdt") {
+      if (BenchGbdtPrediction(report->state, shares, static_cast<size_t>(samples)) != 0) return 1;
+      BenchDirichlet(shares, static_cast<size_t>(samples));
+    }
     // The naive path is measured on a slice and scaled (the gbdt one would take minutes).
     const size_t slice = std::string(model) == "linear" ? 100000 : 5000;
     const double naive =

@@ -13,7 +13,9 @@ domains = state["domains"]
 prior = np.array([state["prior"][d] for d in domains])
 prior /= prior.sum()
 upper = np.array([state["observed_max"][d] for d in domains])
-coefficients = np.array(state["coefficients"])
+# The fit's state keeps the linear model as [intercept, coefficients in domain order].
+intercept = state["fit"][0]
+coefficients = np.array(state["fit"][1:])
 start = time.perf_counter()
 rng = np.random.default_rng(42)
 kept = []
@@ -24,7 +26,7 @@ while count < samples:
     kept.append(draws)
     count += len(draws)
 candidates = np.concatenate(kept)[:samples]
-predicted = state["intercept"] + candidates @ coefficients
+predicted = intercept + candidates @ coefficients
 top = candidates[np.argpartition(predicted, 128)[:128]].mean(axis=0)
 seconds = time.perf_counter() - start
 print(f"numpy  simulate {samples} candidates, top 128: {seconds:.3f} s; "

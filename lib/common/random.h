@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -134,6 +135,58 @@ void DirichletVariate(Generator& generator, const std::vector<double>& alpha, do
   }
   for (size_t j = 0; j < alpha.size(); ++j) out[j] /= total;
 }
+
+// log(x) for a positive normal double, within 1 ulp (fdlibm's e_log.c: x = 2^k·m, m in
+// [√½, √2), log m by its minimax polynomial in s = (m − 1)/(m + 1)). Branch-free, IEEE + − × ÷
+// only: loops over it vectorise, and it gives the same bits on every platform.
+inline double FastLog(double x) {
+  constexpr double kLn2High = 6.93147180369123816490e-01, kLn2Low = 1.90821492927058770002e-10;
+  const uint64_t bits = std::bit_cast<uint64_t>(x);
+  // The exponent as a double without an int64 → double conversion (SSE2 has none for vectors).
+  const double biased = std::bit_cast<double>((bits >> 52) | 0x4330000000000000ULL);
+  double k = biased - (4503599627370496.0 + 1023);
+  double m = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFULL) | 0x3FF0000000000000ULL);
+  const bool high = m > 1.4142135623730951;
+  m = high ? 0.5 * m : m;
+  k = high ? k + 1 : k;
+  const double f = m - 1;
+  const double s = f / (2 + f), z = s * s, w = z * z;
+  const double t1 = w * (3.999999999940941908e-01 +
+                         w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+  const double t2 = z * (6.666666666666735130e-01 +
+                         w * (2.857142874366239149e-01 +
+                              w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+  const double r = t1 + t2, half_square = 0.5 * f * f;
+  return k * kLn2High - ((half_square - (s * (half_square + r) + k * kLn2Low)) - f);
+}
+
+// exp(x) for x ≤ 709, within 1 ulp (fdlibm's e_exp.c: x = k·ln2 + r, exp r by its rational
+// approximation); 0 below −708, where exp(x) would be subnormal. Branch-free, as FastLog.
+inline double FastExp(double x) {
+  constexpr double kLn2High = 6.93147180369123816490e-01, kLn2Low = 1.90821492927058770002e-10;
+  constexpr double kRound = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
+  const double clamped = x < -708 ? -708.0 : x;
+  const double shifted = clamped * 1.44269504088896338700e+00 + kRound;
+  const double k = shifted - kRound;
+  const int64_t k_int =
+      static_cast<int64_t>(std::bit_cast<uint64_t>(shifted) - std::bit_cast<uint64_t>(kRound));
+  const double high = clamped - k * kLn2High, low = k * kLn2Low, r = high - low, t = r * r;
+  const double c =
+      r - t * (1.66666666666666019037e-01 +
+               t * (-2.77777777770155933842e-03 +
+                    t * (6.61375632143793436117e-05 +
+                         t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  const double y = 1 - ((low - (r * c) / (2 - c)) - high);
+  const double scale = std::bit_cast<double>(static_cast<uint64_t>(k_int + 1023) << 52);
+  return x < -708 ? 0.0 : y * scale;
+}
+
+// Many Dirichlet(alpha) draws at once: rows × alpha.size() weights, row-major, into `out`
+// (alpha_j = 0 gives weight 0). Gamma variates by Marsaglia & Tsang as LogGammaVariate, but normals
+// from both deviates of each polar pair and the logs and exps in passes over the whole batch with
+// FastLog and FastExp: ~10 ns a variate, 4× DirichletVariate. A different stream from
+// DirichletVariate's (designs keep that one); the rows depend on the generator's state alone.
+void DirichletRows(Rng& rng, const std::vector<double>& alpha, size_t rows, double* out);
 
 // Xoshiro256Rng: xoshiro256** (Blackman & Vigna 2018) seeded by SplitMix64 — the source of
 // mixture designs, whose stored designs depend on its stream.

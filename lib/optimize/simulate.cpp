@@ -80,13 +80,10 @@ Result<SimulateResult> Simulate(const Objective& objective, const Constraints& c
   }
   auto run_block = [&](int64_t index, Block& block) {
     Rng rng(options.seed, static_cast<uint64_t>(index));
-    std::vector<double> w(m);
-    block.rows.reserve(kBlockDraws * m);
-    for (int64_t draw = 0; draw < kBlockDraws; ++draw) {
-      if (!DrawBoundedDirichlet(rng, alpha, box, w.data())) continue;
-      block.rows.insert(block.rows.end(), w.begin(), w.end());
-      ++block.accepted;
-    }
+    block.rows.resize(kBlockDraws * m);
+    block.accepted = static_cast<int64_t>(
+        DrawBoundedDirichletRows(rng, alpha, box, kBlockDraws, block.rows.data()));
+    block.rows.resize(static_cast<size_t>(block.accepted) * m);
     auto values = objective.Evaluate(block.rows, static_cast<size_t>(block.accepted));
     if (!values.ok()) {
       block.status = values.status();

@@ -2,9 +2,12 @@
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <mutex>
+#include <optional>
 
 #include "common/parallel.h"
 #include "fit/accuracy.h"
@@ -68,6 +71,35 @@ nlohmann::json GbdtParams::ToJson() const {
 
 void Gbdt::Free::operator()(void* handle) const { XGBoosterFree(handle); }
 
+struct Gbdt::Compiled {
+  std::once_flag once;
+  std::optional<GbdtForest> forest;
+  Status status;
+};
+
+Gbdt::Gbdt(void* handle, int threads)
+    : booster_(handle), compiled_(std::make_shared<Compiled>()), threads_(std::max(threads, 1)) {}
+
+Result<const GbdtForest*> Gbdt::Forest() const {
+  // Predictions may come from several threads at once; the first compiles, the others wait.
+  std::call_once(compiled_->once, [this] {
+    bst_ulong length = 0;
+    const char* json = nullptr;
+    if (XGBoosterSaveModelToBuffer(booster_.get(), "{\"format\": \"json\"}", &length, &json) != 0) {
+      compiled_->status = XgbError("model dump");
+      return;
+    }
+    auto forest = GbdtForest::FromJson(std::string_view(json, length));
+    if (!forest.ok()) {
+      compiled_->status = forest.status();
+      return;
+    }
+    compiled_->forest = std::move(*forest);
+  });
+  MIXRUN_RETURN_IF_ERROR(compiled_->status);
+  return &*compiled_->forest;
+}
+
 Result<Gbdt> Gbdt::Train(const std::vector<double>& x, size_t rows, size_t cols,
                          const std::vector<double>& y, const GbdtParams& params, int threads,
                          uint64_t seed) {
@@ -75,7 +107,7 @@ Result<Gbdt> Gbdt::Train(const std::vector<double>& x, size_t rows, size_t cols,
   MIXRUN_RETURN_IF_ERROR(MakeMatrix(x, rows, cols, y, train));
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(&train.handle, 1, &handle) != 0) return XgbError("create");
-  Gbdt model(handle);
+  Gbdt model(handle, threads);
   const std::vector<std::pair<std::string, std::string>> settings = {
       {"objective", "reg:squarederror"},
       {"tree_method", "hist"},
@@ -100,7 +132,7 @@ Result<Gbdt> Gbdt::Train(const std::vector<double>& x, size_t rows, size_t cols,
 Result<Gbdt> Gbdt::Load(std::string_view model_bytes, int threads) {
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(nullptr, 0, &handle) != 0) return XgbError("create");
-  Gbdt model(handle);
+  Gbdt model(handle, threads);
   if (XGBoosterLoadModelFromBuffer(handle, model_bytes.data(), model_bytes.size()) != 0) {
     return XgbError("load");
   }
@@ -113,14 +145,32 @@ Result<Gbdt> Gbdt::Load(std::string_view model_bytes, int threads) {
 Result<std::vector<double>> Gbdt::Predict(const double* x, size_t rows, size_t cols,
                                           int rounds) const {
   if (rows == 0) return std::vector<double>{};
+  MIXRUN_ASSIGN_OR_RETURN(const GbdtForest* forest, Forest());
+  if (cols != forest->num_features()) {
+    return Status::InvalidInput("gbdt: rows of " + std::to_string(cols) +
+                                " values for a model of " + std::to_string(forest->num_features()) +
+                                " features");
+  }
+  const std::vector<float> predicted =
+      forest->Predict(x, rows, static_cast<size_t>(std::max(rounds, 0)), threads_);
+  return std::vector<double>(predicted.begin(), predicted.end());
+}
+
+Result<std::vector<double>> Gbdt::PredictByBooster(const double* x, size_t rows, size_t cols,
+                                                   int rounds) const {
+  if (rows == 0) return std::vector<double>{};
   // In-place prediction reads the caller's doubles through an __array_interface__.
-  const std::string values = "{\"data\": [" + std::to_string(reinterpret_cast<uintptr_t>(x)) +
-                             ", true], \"shape\": [" + std::to_string(rows) + ", " +
-                             std::to_string(cols) + "], \"typestr\": \"<f8\", \"version\": 3}";
+  const std::string values = std::string("{\"data\": [")
+                                 .append(std::to_string(reinterpret_cast<uintptr_t>(x)))
+                                 .append(", true], \"shape\": [")
+                                 .append(std::to_string(rows))
+                                 .append(", ")
+                                 .append(std::to_string(cols))
+                                 .append("], \"typestr\": \"<f8\", \"version\": 3}");
   const std::string config =
-      "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, "
-      "\"iteration_end\": " +
-      std::to_string(rounds) + ", \"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}";
+      std::string("{\"type\": 0, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": ")
+          .append(std::to_string(rounds))
+          .append(", \"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}");
   const bst_ulong* shape = nullptr;
   bst_ulong dims = 0;
   const float* result = nullptr;

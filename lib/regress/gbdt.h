@@ -1,5 +1,6 @@
-// Gradient-boosted regression trees through xgboost's C API: train, predict (in place, from dense
-// rows), save to and load from bytes (UBJSON), and the choice of hyper-parameters by k-fold CV.
+// Gradient-boosted regression trees through xgboost's C API: train, save to and load from bytes
+// (UBJSON), and the choice of hyper-parameters by k-fold CV. Predictions come from the booster
+// compiled to flat arrays (gbdt_forest.h), equal to the booster's own bit for bit.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "regress/gbdt_forest.h"
 
 namespace mixrun {
 
@@ -33,9 +35,15 @@ class Gbdt {
                             uint64_t seed);
   static Result<Gbdt> Load(std::string_view model_bytes, int threads);
 
-  // Predictions for rows × cols values; rounds > 0 uses only the first `rounds` trees.
+  // Predictions for rows × cols values (NaN = missing); rounds > 0 uses only the first `rounds`
+  // trees. The booster is compiled on the first call (a few ms), so loading a fit's many refits
+  // costs nothing until they predict; large batches run on the threads given to Train or Load.
   Result<std::vector<double>> Predict(const double* x, size_t rows, size_t cols,
                                       int rounds = 0) const;
+  // The same from xgboost's own in-place prediction (on its threads): the reference the compiled
+  // forest is tested and benchmarked against, never a prediction path of mixrun's.
+  Result<std::vector<double>> PredictByBooster(const double* x, size_t rows, size_t cols,
+                                               int rounds = 0) const;
   // The model as UBJSON bytes (Load reads them back).
   Result<std::string> Save() const;
 
@@ -43,8 +51,13 @@ class Gbdt {
   struct Free {
     void operator()(void* handle) const;
   };
-  explicit Gbdt(void* handle) : booster_(handle) {}
+  struct Compiled;  // the forest, compiled once on first use
+  Gbdt(void* handle, int threads);
+  Result<const GbdtForest*> Forest() const;
+
   std::unique_ptr<void, Free> booster_;
+  std::shared_ptr<Compiled> compiled_;
+  int threads_ = 1;
 };
 
 struct GbdtChoice {

@@ -68,3 +68,66 @@ TEST_CASE("Box-Muller normals: both of each pair, the requested spread") {
   CHECK(std::abs(sum / n) < 0.03);
   CHECK(sum_sq / n == doctest::Approx(4.0).epsilon(0.02));
 }
+
+TEST_CASE("FastLog and FastExp: within 1 ulp of libm over their ranges, exp's floor at 0") {
+  mixrun::Rng rng(21);
+  double worst_log = 0, worst_exp = 0;
+  for (int i = 0; i < 200000; ++i) {
+    // log over 600 binades (both sides of √2 in each), exp over [−708, 709].
+    const double x = std::exp(rng.Uniform(-690, 690));
+    const double reference = std::log(x);
+    if (reference != 0) {
+      worst_log = std::max(worst_log, std::abs(mixrun::FastLog(x) - reference) /
+                                          std::abs(std::nextafter(reference, 0.0) - reference));
+    }
+    const double y = rng.Uniform(-708, 709), exact = std::exp(y);
+    worst_exp = std::max(worst_exp, std::abs(mixrun::FastExp(y) - exact) /
+                                        std::abs(std::nextafter(exact, 0.0) - exact));
+  }
+  CHECK(worst_log <= 1);
+  CHECK(worst_exp <= 1);
+  CHECK(mixrun::FastLog(1.0) == 0);
+  CHECK(mixrun::FastExp(0.0) == 1);
+  CHECK(mixrun::FastExp(-800) == 0);
+  CHECK(mixrun::FastExp(-INFINITY) == 0);
+}
+
+TEST_CASE("DirichletRows: right means and variances, tiny shapes, zeros, fixed per state") {
+  // Concentrations as simulate's: a prior's shares (17 domains, some tiny) times a strength.
+  const std::vector<double> alpha = {0.3, 0.002, 1.7, 0.0, 4.0, 0.05};
+  double total_alpha = 0;
+  for (double a : alpha) total_alpha += a;
+  const size_t rows = 100000, m = alpha.size();
+  std::vector<double> out(rows * m);
+  mixrun::Rng rng(42, 3);
+  mixrun::DirichletRows(rng, alpha, rows, out.data());
+  std::vector<double> sum(m, 0.0), sum_sq(m, 0.0);
+  for (size_t r = 0; r < rows; ++r) {
+    double row_total = 0;
+    for (size_t j = 0; j < m; ++j) {
+      const double w = out[r * m + j];
+      REQUIRE((w >= 0 && w <= 1));
+      row_total += w;
+      sum[j] += w;
+      sum_sq[j] += w * w;
+    }
+    REQUIRE(row_total == doctest::Approx(1).epsilon(1e-12));
+    REQUIRE(out[r * m + 3] == 0);  // alpha 0: weight 0
+  }
+  for (size_t j = 0; j < m; ++j) {
+    const double mean = alpha[j] / total_alpha;
+    const double variance = mean * (1 - mean) / (total_alpha + 1);
+    const double sample_mean = sum[j] / rows;
+    const double sample_variance = sum_sq[j] / rows - sample_mean * sample_mean;
+    INFO("alpha ", alpha[j], " mean ", sample_mean, " variance ", sample_variance);
+    CHECK(std::abs(sample_mean - mean) <= 4 * std::sqrt(variance / rows) + 1e-12);
+    // Tiny shapes give heavy-tailed weights: their variance is judged loosely.
+    CHECK(sample_variance == doctest::Approx(variance).epsilon(alpha[j] < 0.01 ? 0.5 : 0.05));
+  }
+  // The generator's state fixes the rows.
+  mixrun::Rng whole(7, 1), pieces(7, 1);
+  std::vector<double> a(300 * m), b(300 * m);
+  mixrun::DirichletRows(whole, alpha, 300, a.data());
+  mixrun::DirichletRows(pieces, alpha, 300, b.data());
+  CHECK(a == b);
+}
