@@ -27,7 +27,8 @@ class MarkovSource:
             following = np.zeros(k * k)
             for a in range(k):
                 for b in range(k):
-                    following[b * k:(b + 1) * k] += stationary[a * k + b] * self.transition[a * k + b]
+                    state = a * k + b
+                    following[b * k:(b + 1) * k] += stationary[state] * self.transition[state]
             stationary = following
         self.stationary = stationary
 

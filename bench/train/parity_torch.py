@@ -95,7 +95,8 @@ def lr_at(step, peak, warmup_steps, total_steps, min_ratio=0.1):
 
 
 def windows(tokens, starts, context):
-    index = torch.as_tensor(np.asarray(starts), dtype=torch.int64)[:, None] + torch.arange(context + 1)
+    first = torch.as_tensor(np.asarray(starts), dtype=torch.int64)
+    index = first[:, None] + torch.arange(context + 1)
     rows = tokens[index]
     return rows[:, :-1].contiguous(), rows[:, 1:].contiguous()
 
