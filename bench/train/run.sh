@@ -30,6 +30,14 @@ print(f"threads {ours['threads']}: mixrun {ours['tokens_per_s']:.0f} tokens/s "
       f"({ours['gflops']:.1f} GFLOP/s, {100 * share:.0f}% of this machine's sgemm rate "
       f"{ours['sgemm_gflops_fc']:.1f} GFLOP/s), torch {theirs['tokens_per_s']:.0f} tokens/s "
       f"({theirs['gflops']:.1f} GFLOP/s): ratio {ratio:.2f}x")
+profile = ours["profile_ms"]
+step = ours["step_ms"]
+print(f"threads {ours['threads']}: where mixrun's {step:.1f} ms step goes (ms, % of the step):")
+for kernel in profile["forward"]:
+    f, b = profile["forward"][kernel], profile["backward"][kernel]
+    print(f"  {kernel:<14} forward {f:7.2f}  backward {b:7.2f}  ({100 * (f + b) / step:4.1f}%)")
+print(f"  {'optimizer':<14} clip + AdamW {profile['optimizer']:7.2f}"
+      f"  ({100 * profile['optimizer'] / step:4.1f}%)")
 if ours["threads"] == 1:
     cpu_ratio = ours["cpu_tokens_per_s"] / theirs["cpu_tokens_per_s"]
     print(f"threads 1 per CPU-second (robust to other jobs on the machine): mixrun "

@@ -18,6 +18,7 @@
 #include "model/blas.h"
 #include "model/gpt.h"
 #include "model/parameter_layout.h"
+#include "model/step_profile.h"
 
 namespace {
 
@@ -47,6 +48,26 @@ double SgemmGflops(int m, int n, int k) {
     ++repeats;
   } while (Seconds(start) < 1.0);
   return 2.0 * m * n * k * repeats / Seconds(start) / 1e9;
+}
+
+// {"forward": {kernel: ms per step}, "backward": {...}, "optimizer": ms per step}
+std::string ProfileJson(const mixrun::StepProfile& profile, int steps) {
+  auto direction = [&](const auto& times) {
+    std::string json = "{";
+    for (size_t k = 0; k < times.size(); ++k) {
+      char entry[64];
+      std::snprintf(entry, sizeof entry, "%s\"%s\": %.3f", k ? ", " : "",
+                    mixrun::KernelName(static_cast<mixrun::Kernel>(k)), 1e3 * times[k] / steps);
+      json += entry;
+    }
+    return json + "}";
+  };
+  char optimizer[64];
+  std::snprintf(optimizer, sizeof optimizer, "%.3f", 1e3 * profile.optimizer / steps);
+  std::string json = "{\"forward\": ";
+  json.append(direction(profile.forward)).append(", \"backward\": ");
+  json.append(direction(profile.backward)).append(", \"optimizer\": ").append(optimizer);
+  return json + "}";
 }
 
 }  // namespace
@@ -93,6 +114,7 @@ int main(int argc, char** argv) {
   mixrun::Gpt<float>& model = *created;
   model.InitializeParameters(0);
   mixrun::AdamW<float> optimizer(model.layout(), mixrun::AdamWOptions{}, omp_threads);
+  bool model_profiled = false;
   const int T = spec.context;
   std::mt19937 engine(0);
   std::vector<int32_t> tokens(static_cast<size_t>(batch) * (T + 1));
@@ -103,22 +125,30 @@ int main(int argc, char** argv) {
     targets.insert(targets.end(), tokens.begin() + b * (T + 1) + 1,
                    tokens.begin() + (b + 1) * (T + 1));
   }
+  // The timed steps are profiled: each kernel's share, so the next bottleneck is visible.
+  mixrun::StepProfile profile;
   auto step = [&] {
     const double loss = model.Forward(inputs.data(), targets.data(), batch);
     model.ZeroGradients();
     model.Backward();
-    mixrun::ClipGradientNorm<float>(model.gradients(), 1.0);
-    optimizer.Step(model.parameters(), model.gradients(), 1e-3);
+    mixrun::Timed(model_profiled ? &profile.optimizer : nullptr, [&] {
+      mixrun::ClipGradientNorm<float>(model.gradients(), 1.0);
+      optimizer.Step(model.parameters(), model.gradients(), 1e-3);
+    });
     return loss;
   };
   step();  // warm-up: first touch of every buffer
   double forward_seconds = 0;
+  model.set_profile(&profile);
+  model_profiled = true;
   const auto start = Clock::now();
   const double cpu_start = ProcessCpuSeconds();
   double loss = 0;
   for (int s = 0; s < steps; ++s) loss = step();
   const double seconds = Seconds(start);
   const double cpu_seconds = ProcessCpuSeconds() - cpu_start;
+  model.set_profile(nullptr);
+  model_profiled = false;
   {
     const auto forward_start = Clock::now();
     for (int s = 0; s < steps; ++s) model.Forward(inputs.data(), targets.data(), batch);
@@ -135,10 +165,11 @@ int main(int argc, char** argv) {
       "\"tokens_per_s\": %.1f, "
       "\"cpu_tokens_per_s\": %.1f, \"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": "
       "%.3f, \"gflops\": %.1f, "
-      "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f}\n",
+      "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f, \"profile_ms\": "
+      "%s}\n",
       threads, omp_threads, static_cast<long long>(mixrun::CountParameters(spec).total),
       tokens_per_second, static_cast<double>(steps) * batch * T / cpu_seconds,
       1e3 * seconds / steps, 1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm,
-      sgemm_mlp, loss);
+      sgemm_mlp, loss, ProfileJson(profile, steps).c_str());
   return 0;
 }

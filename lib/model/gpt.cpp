@@ -140,7 +140,9 @@ double Gpt<Real>::Forward(const int32_t* inputs, const int32_t* targets, int bat
   const Activations o = LayoutActivations(s, B);
   Real* a = activations_.data();
 
-  EmbeddingForward(a + o.encoded, inputs_.data(), p + w.wte, p + w.wpe, B, T, C);
+  constexpr bool kForward = false;
+  Timed(Slot(Kernel::kEmbedding, kForward),
+        [&] { EmbeddingForward(a + o.encoded, inputs_.data(), p + w.wte, p + w.wpe, B, T, C); });
   const Real* residual = a + o.encoded;  // (B,T,C) the stream entering layer l
   for (int l = 0; l < s.layers; ++l) {
     const size_t lc = static_cast<size_t>(l) * C;
@@ -156,27 +158,50 @@ double Gpt<Real>::Forward(const int32_t* inputs, const int32_t* targets, int bat
     Real* fcproj = a + o.fcproj + l * BTC;
     Real* residual3 = a + o.residual3 + l * BTC;
 
-    LayerNormForward(ln1, a + o.ln1_mean + l * N, a + o.ln1_rstd + l * N, residual, p + w.ln1w + lc,
-                     p + w.ln1b + lc, N, C, threads_);
-    LinearForward(qkv, ln1, p + w.qkvw + lc * 3 * C, p + w.qkvb + lc * 3, N, C, 3 * C);
-    AttentionForward(atty, att, qkv, B, T, C, NH, threads_);
-    LinearForward(attproj, atty, p + w.attprojw + lc * C, p + w.attprojb + lc, N, C, C);
-    ResidualForward(residual2, residual, attproj, BTC);
-    LayerNormForward(ln2, a + o.ln2_mean + l * N, a + o.ln2_rstd + l * N, residual2,
-                     p + w.ln2w + lc, p + w.ln2b + lc, N, C, threads_);
-    LinearForward(fch, ln2, p + w.fcw + static_cast<size_t>(l) * F * C,
-                  p + w.fcb + static_cast<size_t>(l) * F, N, C, F);
-    GeluForward(fch_gelu, fch, BTF, threads_);
-    LinearForward(fcproj, fch_gelu, p + w.fcprojw + static_cast<size_t>(l) * C * F,
-                  p + w.fcprojb + lc, N, F, C);
-    ResidualForward(residual3, residual2, fcproj, BTC);
+    Timed(Slot(Kernel::kLayerNorm, kForward), [&] {
+      LayerNormForward(ln1, a + o.ln1_mean + l * N, a + o.ln1_rstd + l * N, residual,
+                       p + w.ln1w + lc, p + w.ln1b + lc, N, C, threads_);
+    });
+    Timed(Slot(Kernel::kQkv, kForward), [&] {
+      LinearForward(qkv, ln1, p + w.qkvw + lc * 3 * C, p + w.qkvb + lc * 3, N, C, 3 * C);
+    });
+    Timed(Slot(Kernel::kAttention, kForward),
+          [&] { AttentionForward(atty, att, qkv, B, T, C, NH, threads_); });
+    Timed(Slot(Kernel::kAttentionProj, kForward), [&] {
+      LinearForward(attproj, atty, p + w.attprojw + lc * C, p + w.attprojb + lc, N, C, C);
+    });
+    Timed(Slot(Kernel::kResidual, kForward),
+          [&] { ResidualForward(residual2, residual, attproj, BTC); });
+    Timed(Slot(Kernel::kLayerNorm, kForward), [&] {
+      LayerNormForward(ln2, a + o.ln2_mean + l * N, a + o.ln2_rstd + l * N, residual2,
+                       p + w.ln2w + lc, p + w.ln2b + lc, N, C, threads_);
+    });
+    Timed(Slot(Kernel::kMlpUp, kForward), [&] {
+      LinearForward(fch, ln2, p + w.fcw + static_cast<size_t>(l) * F * C,
+                    p + w.fcb + static_cast<size_t>(l) * F, N, C, F);
+    });
+    Timed(Slot(Kernel::kGelu, kForward), [&] { GeluForward(fch_gelu, fch, BTF, threads_); });
+    Timed(Slot(Kernel::kMlpDown, kForward), [&] {
+      LinearForward(fcproj, fch_gelu, p + w.fcprojw + static_cast<size_t>(l) * C * F,
+                    p + w.fcprojb + lc, N, F, C);
+    });
+    Timed(Slot(Kernel::kResidual, kForward),
+          [&] { ResidualForward(residual3, residual2, fcproj, BTC); });
     residual = residual3;
   }
-  LayerNormForward(a + o.lnf, a + o.lnf_mean, a + o.lnf_rstd, residual, p + w.lnfw, p + w.lnfb, N,
-                   C, threads_);
-  LinearForward<Real>(a + o.logits, a + o.lnf, p + w.wte, nullptr, N, C, V);  // tied head
-  return CrossEntropyForward(a + o.probs, a + o.losses, a + o.logits, targets_.data(), N, V,
-                             threads_);
+  Timed(Slot(Kernel::kLayerNorm, kForward), [&] {
+    LayerNormForward(a + o.lnf, a + o.lnf_mean, a + o.lnf_rstd, residual, p + w.lnfw, p + w.lnfb, N,
+                     C, threads_);
+  });
+  Timed(Slot(Kernel::kHead, kForward), [&] {
+    LinearForward<Real>(a + o.logits, a + o.lnf, p + w.wte, nullptr, N, C, V);  // tied head
+  });
+  double loss = 0;
+  Timed(Slot(Kernel::kCrossEntropy, kForward), [&] {
+    loss = CrossEntropyForward(a + o.probs, a + o.losses, a + o.logits, targets_.data(), N, V,
+                               threads_);
+  });
+  return loss;
 }
 
 template <typename Real>
@@ -195,13 +220,20 @@ void Gpt<Real>::Backward() {
   Real* dresidual = sc + d.dresidual;
   Real* dln = sc + d.dln;
 
-  CrossEntropyBackward(sc + d.dlogits, a + o.probs, targets_.data(), N, V, threads_);
-  std::fill_n(dln, BTC, Real(0));
-  LinearBackward<Real>(dln, g + w.wte, nullptr, sc + d.dlogits, a + o.lnf, p + w.wte, N, C, V);
+  constexpr bool kBackward = true;
+  Timed(Slot(Kernel::kCrossEntropy, kBackward), [&] {
+    CrossEntropyBackward(sc + d.dlogits, a + o.probs, targets_.data(), N, V, threads_);
+  });
+  Timed(Slot(Kernel::kHead, kBackward), [&] {
+    std::fill_n(dln, BTC, Real(0));
+    LinearBackward<Real>(dln, g + w.wte, nullptr, sc + d.dlogits, a + o.lnf, p + w.wte, N, C, V);
+  });
   const Real* last_residual = s.layers > 0 ? a + o.residual3 + (s.layers - 1) * BTC : a + o.encoded;
-  std::fill_n(dresidual, BTC, Real(0));
-  LayerNormBackward(dresidual, g + w.lnfw, g + w.lnfb, dln, last_residual, p + w.lnfw,
-                    a + o.lnf_mean, a + o.lnf_rstd, N, C, threads_);
+  Timed(Slot(Kernel::kLayerNorm, kBackward), [&] {
+    std::fill_n(dresidual, BTC, Real(0));
+    LayerNormBackward(dresidual, g + w.lnfw, g + w.lnfb, dln, last_residual, p + w.lnfw,
+                      a + o.lnf_mean, a + o.lnf_rstd, N, C, threads_);
+  });
 
   for (int l = s.layers - 1; l >= 0; --l) {
     const size_t lc = static_cast<size_t>(l) * C;
@@ -215,33 +247,52 @@ void Gpt<Real>::Backward() {
     const Real* fch = a + o.fch + l * BTF;
     const Real* fch_gelu = a + o.fch_gelu + l * BTF;
 
-    // MLP branch: dresidual holds d(residual3) = d(fcproj) on entry, d(residual2) on exit.
-    std::fill_n(sc + d.dfch_gelu, BTF, Real(0));
-    LinearBackward(sc + d.dfch_gelu, g + w.fcprojw + static_cast<size_t>(l) * C * F,
-                   g + w.fcprojb + lc, dresidual, fch_gelu,
-                   p + w.fcprojw + static_cast<size_t>(l) * C * F, N, F, C);
-    std::fill_n(sc + d.dfch, BTF, Real(0));
-    GeluBackward(sc + d.dfch, fch, sc + d.dfch_gelu, BTF, threads_);
-    std::fill_n(dln, BTC, Real(0));
-    LinearBackward(dln, g + w.fcw + static_cast<size_t>(l) * F * C,
-                   g + w.fcb + static_cast<size_t>(l) * F, sc + d.dfch, ln2,
-                   p + w.fcw + static_cast<size_t>(l) * F * C, N, C, F);
-    LayerNormBackward(dresidual, g + w.ln2w + lc, g + w.ln2b + lc, dln, residual2, p + w.ln2w + lc,
-                      a + o.ln2_mean + l * N, a + o.ln2_rstd + l * N, N, C, threads_);
+    // MLP branch: dresidual holds d(residual3) = d(fcproj) on entry, d(residual2) on exit (the
+    // residual adds need no kernel of their own: dresidual passes through and accumulates).
+    Timed(Slot(Kernel::kMlpDown, kBackward), [&] {
+      std::fill_n(sc + d.dfch_gelu, BTF, Real(0));
+      LinearBackward(sc + d.dfch_gelu, g + w.fcprojw + static_cast<size_t>(l) * C * F,
+                     g + w.fcprojb + lc, dresidual, fch_gelu,
+                     p + w.fcprojw + static_cast<size_t>(l) * C * F, N, F, C);
+    });
+    Timed(Slot(Kernel::kGelu, kBackward), [&] {
+      std::fill_n(sc + d.dfch, BTF, Real(0));
+      GeluBackward(sc + d.dfch, fch, sc + d.dfch_gelu, BTF, threads_);
+    });
+    Timed(Slot(Kernel::kMlpUp, kBackward), [&] {
+      std::fill_n(dln, BTC, Real(0));
+      LinearBackward(dln, g + w.fcw + static_cast<size_t>(l) * F * C,
+                     g + w.fcb + static_cast<size_t>(l) * F, sc + d.dfch, ln2,
+                     p + w.fcw + static_cast<size_t>(l) * F * C, N, C, F);
+    });
+    Timed(Slot(Kernel::kLayerNorm, kBackward), [&] {
+      LayerNormBackward(dresidual, g + w.ln2w + lc, g + w.ln2b + lc, dln, residual2,
+                        p + w.ln2w + lc, a + o.ln2_mean + l * N, a + o.ln2_rstd + l * N, N, C,
+                        threads_);
+    });
 
     // Attention branch: dresidual holds d(residual2) = d(attproj) on entry, d(residual) on exit.
-    std::fill_n(sc + d.datty, BTC, Real(0));
-    LinearBackward(sc + d.datty, g + w.attprojw + lc * C, g + w.attprojb + lc, dresidual, atty,
-                   p + w.attprojw + lc * C, N, C, C);
-    std::fill_n(sc + d.dqkv, BTC * 3, Real(0));
-    AttentionBackward(sc + d.dqkv, sc + d.datt, sc + d.datty, qkv, att, B, T, C, NH, threads_);
-    std::fill_n(dln, BTC, Real(0));
-    LinearBackward(dln, g + w.qkvw + lc * 3 * C, g + w.qkvb + lc * 3, sc + d.dqkv, ln1,
-                   p + w.qkvw + lc * 3 * C, N, C, 3 * C);
-    LayerNormBackward(dresidual, g + w.ln1w + lc, g + w.ln1b + lc, dln, residual, p + w.ln1w + lc,
-                      a + o.ln1_mean + l * N, a + o.ln1_rstd + l * N, N, C, threads_);
+    Timed(Slot(Kernel::kAttentionProj, kBackward), [&] {
+      std::fill_n(sc + d.datty, BTC, Real(0));
+      LinearBackward(sc + d.datty, g + w.attprojw + lc * C, g + w.attprojb + lc, dresidual, atty,
+                     p + w.attprojw + lc * C, N, C, C);
+    });
+    Timed(Slot(Kernel::kAttention, kBackward), [&] {
+      std::fill_n(sc + d.dqkv, BTC * 3, Real(0));
+      AttentionBackward(sc + d.dqkv, sc + d.datt, sc + d.datty, qkv, att, B, T, C, NH, threads_);
+    });
+    Timed(Slot(Kernel::kQkv, kBackward), [&] {
+      std::fill_n(dln, BTC, Real(0));
+      LinearBackward(dln, g + w.qkvw + lc * 3 * C, g + w.qkvb + lc * 3, sc + d.dqkv, ln1,
+                     p + w.qkvw + lc * 3 * C, N, C, 3 * C);
+    });
+    Timed(Slot(Kernel::kLayerNorm, kBackward), [&] {
+      LayerNormBackward(dresidual, g + w.ln1w + lc, g + w.ln1b + lc, dln, residual, p + w.ln1w + lc,
+                        a + o.ln1_mean + l * N, a + o.ln1_rstd + l * N, N, C, threads_);
+    });
   }
-  EmbeddingBackward(g + w.wte, g + w.wpe, dresidual, inputs_.data(), B, T, C);
+  Timed(Slot(Kernel::kEmbedding, kBackward),
+        [&] { EmbeddingBackward(g + w.wte, g + w.wpe, dresidual, inputs_.data(), B, T, C); });
 }
 
 template class Gpt<float>;

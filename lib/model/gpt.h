@@ -1,5 +1,6 @@
-// Gpt: the byte-level proxy model of docs/ARCHITECTURE.md §7 — embeddings, pre-LN blocks (causal attention,
-// GELU MLP), final LayerNorm, head tied to the token embedding; forward, backward, owned buffers.
+// Gpt: the byte-level proxy model of docs/ARCHITECTURE.md §7 — embeddings, pre-LN blocks (causal
+// attention, GELU MLP), final LayerNorm, head tied to the token embedding; forward, backward, owned
+// buffers.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include "common/status.h"
 #include "config/experiment.h"
 #include "model/parameter_layout.h"
+#include "model/step_profile.h"
 
 namespace mixrun {
 
@@ -32,6 +34,10 @@ class Gpt {
   // Adds the gradient of the last Forward's mean loss to gradients().
   void Backward();
   void ZeroGradients();
+
+  // Forward and Backward add their kernels' times to `profile` (not owned) until it is reset
+  // to nullptr; the default.
+  void set_profile(StepProfile* profile) { profile_ = profile; }
 
   const ModelShape& shape() const { return layout_.shape(); }
   const ParameterLayout& layout() const { return layout_; }
@@ -57,6 +63,12 @@ class Gpt {
   static GradientScratch LayoutGradientScratch(const ModelShape& shape, int B);
 
   Gpt(const ModelShape& shape, int max_batch, int threads);
+  // The profile's slot of `kernel` in one direction; nullptr when not profiling.
+  double* Slot(Kernel kernel, bool backward) const {
+    if (profile_ == nullptr) return nullptr;
+    auto& times = backward ? profile_->backward : profile_->forward;
+    return &times[static_cast<size_t>(kernel)];
+  }
 
   ParameterLayout layout_;
   int max_batch_ = 0;
@@ -68,6 +80,7 @@ class Gpt {
   std::vector<int32_t> inputs_;  // the last forward's batch, kept for backward
   std::vector<int32_t> targets_;
   int last_batch_ = 0;
+  StepProfile* profile_ = nullptr;
 };
 
 extern template class Gpt<float>;
