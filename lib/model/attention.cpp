@@ -80,37 +80,34 @@ void AttentionForward(Real* out, Real* att, const Real* qkv, int B, int T, int C
   const int hs = C / NH;
   const int C3 = 3 * C;
   const Real scale = Real(1) / std::sqrt(static_cast<Real>(hs));
-  // Scores S = scale·Q·Kᵀ, (T,T) per (b,h), lower-triangular row blocks only.
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < NH; ++h) {
-      const Real* q = qkv + static_cast<size_t>(b) * T * C3 + h * hs;  // (T,hs), stride 3C
-      const Real* k = q + C;
-      Real* scores = att + (static_cast<size_t>(b) * NH + h) * T * T;  // (T,T)
-      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
-        const int r1 = std::min(T, r0 + kCausalBlock);
-        Gemm<Real>(false, true, r1 - r0, r1, hs, scale, q + static_cast<size_t>(r0) * C3, C3, k, C3,
-                   Real(0), scores + static_cast<size_t>(r0) * T, T);
-      }
-    }
-  }
-  // Softmax of every row over its causal prefix; rows are independent.
-  const int rows = B * NH * T;
-  const int team = ThreadsFor(threads, static_cast<size_t>(rows) * T / 2);
+  // Every (b, h) is independent: a team takes whole heads (as many threads as the elementwise
+  // loops or OpenBLAS would use), OpenBLAS single-threaded inside it; per element the
+  // arithmetic is the same whatever the team.
+  const int heads = B * NH;
+  const int team = std::min(
+      heads, ThreadsFor(std::max(threads, BlasThreads()), static_cast<size_t>(heads) * T * T / 2));
+  const BlasThreadsScope blas(team > 1 ? 1 : BlasThreads());
 #pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
-  for (int row = 0; row < rows; ++row) {
-    Softmax(att + static_cast<size_t>(row) * T, row % T, T);
-  }
-  // out = P·V per head: (T,T)·(T,hs) → columns [h·hs, (h+1)·hs) of out (B,T,C).
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < NH; ++h) {
-      const Real* v = qkv + static_cast<size_t>(b) * T * C3 + 2 * C + h * hs;
-      const Real* probs = att + (static_cast<size_t>(b) * NH + h) * T * T;
-      Real* y = out + static_cast<size_t>(b) * T * C + h * hs;
-      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
-        const int r1 = std::min(T, r0 + kCausalBlock);
-        Gemm<Real>(false, false, r1 - r0, hs, r1, Real(1), probs + static_cast<size_t>(r0) * T, T,
-                   v, C3, Real(0), y + static_cast<size_t>(r0) * C, C);
-      }
+  for (int bh = 0; bh < heads; ++bh) {
+    const int b = bh / NH, h = bh % NH;
+    const Real* q = qkv + static_cast<size_t>(b) * T * C3 + h * hs;  // (T,hs), stride 3C
+    const Real* k = q + C;
+    const Real* v = q + 2 * C;
+    Real* scores = att + static_cast<size_t>(bh) * T * T;  // (T,T)
+    Real* y = out + static_cast<size_t>(b) * T * C + h * hs;
+    // Scores S = scale·Q·Kᵀ on lower-triangular row blocks only.
+    for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+      const int r1 = std::min(T, r0 + kCausalBlock);
+      Gemm<Real>(false, true, r1 - r0, r1, hs, scale, q + static_cast<size_t>(r0) * C3, C3, k, C3,
+                 Real(0), scores + static_cast<size_t>(r0) * T, T);
+    }
+    // Softmax of every row over its causal prefix.
+    for (int i = 0; i < T; ++i) Softmax(scores + static_cast<size_t>(i) * T, i, T);
+    // out = P·V: (T,T)·(T,hs) → columns [h·hs, (h+1)·hs) of out (B,T,C).
+    for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+      const int r1 = std::min(T, r0 + kCausalBlock);
+      Gemm<Real>(false, false, r1 - r0, hs, r1, Real(1), scores + static_cast<size_t>(r0) * T, T, v,
+                 C3, Real(0), y + static_cast<size_t>(r0) * C, C);
     }
   }
 }
@@ -121,51 +118,47 @@ void AttentionBackward(Real* dqkv, Real* datt, const Real* dout, const Real* qkv
   const int hs = C / NH;
   const int C3 = 3 * C;
   const Real scale = Real(1) / std::sqrt(static_cast<Real>(hs));
-  // dP = dY·Vᵀ (T,T) on causal row blocks; dV += Pᵀ·dY, where key block [c0, c1) only receives
-  // from query rows i ≥ c0.
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < NH; ++h) {
-      const size_t token0 = static_cast<size_t>(b) * T;
-      const Real* v = qkv + token0 * C3 + 2 * C + h * hs;
-      const Real* dy = dout + token0 * C + h * hs;
-      const Real* probs = att + (static_cast<size_t>(b) * NH + h) * T * T;
-      Real* dprobs = datt + (static_cast<size_t>(b) * NH + h) * T * T;
-      Real* dv = dqkv + token0 * C3 + 2 * C + h * hs;
-      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
-        const int r1 = std::min(T, r0 + kCausalBlock);
-        Gemm<Real>(false, true, r1 - r0, r1, hs, Real(1), dy + static_cast<size_t>(r0) * C, C, v,
-                   C3, Real(0), dprobs + static_cast<size_t>(r0) * T, T);
-        Gemm<Real>(true, false, r1 - r0, hs, T - r0, Real(1),
-                   probs + static_cast<size_t>(r0) * T + r0, T, dy + static_cast<size_t>(r0) * C, C,
-                   Real(1), dv + static_cast<size_t>(r0) * C3, C3);
-      }
-    }
-  }
-  // Softmax backward, O(T) per row.
-  const int rows = B * NH * T;
-  const int team = ThreadsFor(threads, static_cast<size_t>(rows) * T / 2);
+  // Every (b, h) is independent, as in the forward pass.
+  const int heads = B * NH;
+  const int team = std::min(
+      heads, ThreadsFor(std::max(threads, BlasThreads()), static_cast<size_t>(heads) * T * T / 2));
+  const BlasThreadsScope blas(team > 1 ? 1 : BlasThreads());
 #pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
-  for (int row = 0; row < rows; ++row) {
-    SoftmaxBackward(datt + static_cast<size_t>(row) * T, att + static_cast<size_t>(row) * T,
-                    row % T, T);
-  }
-  // dQ += scale·dS·K (rows need keys [0, r1)); dK += scale·dSᵀ·Q (keys [c0, c1) from i ≥ c0).
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < NH; ++h) {
-      const size_t token0 = static_cast<size_t>(b) * T;
-      const Real* q = qkv + token0 * C3 + h * hs;
-      const Real* k = q + C;
-      const Real* dscores = datt + (static_cast<size_t>(b) * NH + h) * T * T;
-      Real* dq = dqkv + token0 * C3 + h * hs;
-      Real* dk = dq + C;
-      for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
-        const int r1 = std::min(T, r0 + kCausalBlock);
-        Gemm<Real>(false, false, r1 - r0, hs, r1, scale, dscores + static_cast<size_t>(r0) * T, T,
-                   k, C3, Real(1), dq + static_cast<size_t>(r0) * C3, C3);
-        Gemm<Real>(true, false, r1 - r0, hs, T - r0, scale,
-                   dscores + static_cast<size_t>(r0) * T + r0, T, q + static_cast<size_t>(r0) * C3,
-                   C3, Real(1), dk + static_cast<size_t>(r0) * C3, C3);
-      }
+  for (int bh = 0; bh < heads; ++bh) {
+    const int b = bh / NH, h = bh % NH;
+    const size_t token0 = static_cast<size_t>(b) * T;
+    const Real* q = qkv + token0 * C3 + h * hs;
+    const Real* k = q + C;
+    const Real* v = q + 2 * C;
+    const Real* dy = dout + token0 * C + h * hs;
+    const Real* probs = att + static_cast<size_t>(bh) * T * T;
+    Real* dscores = datt + static_cast<size_t>(bh) * T * T;
+    Real* dq = dqkv + token0 * C3 + h * hs;
+    Real* dk = dq + C;
+    Real* dv = dq + 2 * C;
+    // dP = dY·Vᵀ (T,T) on causal row blocks; dV += Pᵀ·dY, where key block [c0, c1) only
+    // receives from query rows i ≥ c0.
+    for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+      const int r1 = std::min(T, r0 + kCausalBlock);
+      Gemm<Real>(false, true, r1 - r0, r1, hs, Real(1), dy + static_cast<size_t>(r0) * C, C, v, C3,
+                 Real(0), dscores + static_cast<size_t>(r0) * T, T);
+      Gemm<Real>(true, false, r1 - r0, hs, T - r0, Real(1),
+                 probs + static_cast<size_t>(r0) * T + r0, T, dy + static_cast<size_t>(r0) * C, C,
+                 Real(1), dv + static_cast<size_t>(r0) * C3, C3);
+    }
+    // Softmax backward, O(T) per row: dP becomes dS in place.
+    for (int i = 0; i < T; ++i) {
+      SoftmaxBackward(dscores + static_cast<size_t>(i) * T, probs + static_cast<size_t>(i) * T, i,
+                      T);
+    }
+    // dQ += scale·dS·K (rows need keys [0, r1)); dK += scale·dSᵀ·Q (keys [c0, c1) from i ≥ c0).
+    for (int r0 = 0; r0 < T; r0 += kCausalBlock) {
+      const int r1 = std::min(T, r0 + kCausalBlock);
+      Gemm<Real>(false, false, r1 - r0, hs, r1, scale, dscores + static_cast<size_t>(r0) * T, T, k,
+                 C3, Real(1), dq + static_cast<size_t>(r0) * C3, C3);
+      Gemm<Real>(true, false, r1 - r0, hs, T - r0, scale,
+                 dscores + static_cast<size_t>(r0) * T + r0, T, q + static_cast<size_t>(r0) * C3,
+                 C3, Real(1), dk + static_cast<size_t>(r0) * C3, C3);
     }
   }
 }

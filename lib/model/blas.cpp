@@ -25,4 +25,6 @@ void Gemm<double>(bool transpose_a, bool transpose_b, int m, int n, int k, doubl
 
 void SetBlasThreads(int threads) { openblas_set_num_threads(threads < 1 ? 1 : threads); }
 
+int BlasThreads() { return openblas_get_num_threads(); }
+
 }  // namespace mixrun
