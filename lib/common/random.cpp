@@ -28,12 +28,8 @@ class PolarNormals {
   void Refill() {
     double radius[kBatch / 2];
     for (size_t p = 0; p < kBatch / 2; ++p) {
-      double u, v, s;
-      do {
-        u = 2 * OpenUniform(rng_) - 1;
-        v = 2 * OpenUniform(rng_) - 1;
-        s = u * u + v * v;
-      } while (s >= 1 || s == 0);
+      double u, v;
+      const double s = PolarPoint(rng_, u, v);
       normals_[2 * p] = u;
       normals_[2 * p + 1] = v;
       radius[p] = s;

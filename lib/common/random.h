@@ -83,16 +83,25 @@ double OpenUniform(Generator& generator) {
   return (static_cast<double>(generator.Next() >> 11) + 0.5) * 0x1.0p-53;
 }
 
-// Standard normal by Marsaglia's polar method (only log and sqrt, both correctly rounded). One
-// deviate of each pair is used, so a draw depends on no state cached between calls.
+// The polar method's draw: (u, v) uniform in the unit disc without its centre; returns
+// s = u² + v². Then u·√(−2 log s / s) and v·√(−2 log s / s) are independent standard normals.
 template <typename Generator>
-double NormalVariate(Generator& generator) {
-  double u, v, s;
+double PolarPoint(Generator& generator, double& u, double& v) {
+  double s;
   do {
     u = 2 * OpenUniform(generator) - 1;
     v = 2 * OpenUniform(generator) - 1;
     s = u * u + v * v;
   } while (s >= 1 || s == 0);
+  return s;
+}
+
+// Standard normal by Marsaglia's polar method (only log and sqrt, both correctly rounded). One
+// deviate of each pair is used, so a draw depends on no state cached between calls.
+template <typename Generator>
+double NormalVariate(Generator& generator) {
+  double u, v;
+  const double s = PolarPoint(generator, u, v);
   return u * std::sqrt(-2 * std::log(s) / s);
 }
 
