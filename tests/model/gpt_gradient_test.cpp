@@ -7,6 +7,7 @@
 
 #include "gradient_check.h"
 #include "model/gpt.h"
+#include "tiny_model.h"
 
 namespace mixrun {
 namespace {
@@ -15,30 +16,9 @@ using testing::MaxElementError;
 using testing::NumericGradient;
 using testing::RelativeError;
 
-ModelSpec TinySpec() {
-  ModelSpec spec;
-  spec.name = "tiny";
-  spec.layers = 2;
-  spec.d_model = 8;
-  spec.heads = 2;
-  spec.d_ff = 12;
-  spec.vocab = 11;
-  spec.context = 6;
-  return spec;
-}
-
-struct Batch {
-  std::vector<int32_t> inputs, targets;
-};
-
-Batch TinyBatch(int B, int T, int V) {
-  Batch batch;
-  for (int i = 0; i < B * T; ++i) {
-    batch.inputs.push_back((i * 7 + 3) % V);
-    batch.targets.push_back((i * 5 + 1) % V);
-  }
-  return batch;
-}
+using testing::TinyBatch;
+using testing::TinySpec;
+using Batch = testing::TinyTokens;
 
 TEST_CASE("gpt backward matches finite differences for every parameter") {
   const ModelSpec spec = TinySpec();

@@ -9,24 +9,17 @@
 #include <vector>
 
 #include "model/gpt.h"
+#include "tiny_model.h"
 
 namespace mixrun {
 namespace {
 
 TEST_CASE("a profiled step computes what an unprofiled one does, and times every kernel") {
-  ModelSpec spec;
-  spec.name = "tiny";
-  spec.layers = 2;
-  spec.d_model = 16;
-  spec.heads = 2;
-  spec.vocab = 13;
-  spec.context = 8;
+  const ModelSpec spec = testing::TinySpec();
   const int batch = 2;
-  std::vector<int32_t> inputs, targets;
-  for (int i = 0; i < batch * spec.context; ++i) {
-    inputs.push_back((i * 7 + 3) % spec.vocab);
-    targets.push_back((i * 5 + 1) % spec.vocab);
-  }
+  const testing::TinyTokens tokens = testing::TinyBatch(batch, spec.context, spec.vocab);
+  const std::vector<int32_t>& inputs = tokens.inputs;
+  const std::vector<int32_t>& targets = tokens.targets;
   auto run = [&](StepProfile* profile, std::vector<float>& gradients) {
     Result<Gpt<float>> model = Gpt<float>::Create(spec, batch, 1);
     REQUIRE(model.ok());

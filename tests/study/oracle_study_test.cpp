@@ -15,14 +15,10 @@
 namespace mixrun::testing {
 namespace {
 
-const SimulatedOracle& Oracle() {
+TEST_CASE("a study on the oracle: its runs go where the loss is low and its decision improves") {
   auto shared = SimulatedOracle::Shared();
   REQUIRE_MESSAGE(shared.ok(), shared.status().message());
-  return **shared;
-}
-
-TEST_CASE("a study on the oracle: its runs go where the loss is low and its decision improves") {
-  const SimulatedOracle& oracle = Oracle();
+  const SimulatedOracle& oracle = **shared;
   auto best = oracle.BestOfCandidates(100000, 42);
   REQUIRE(best.ok());
   std::vector<double> first_gaps, final_gaps, regmix_gaps, design_loss, suggested_loss;
