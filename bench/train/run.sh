@@ -45,5 +45,4 @@ if ours["threads"] == 1:
           f"ratio {cpu_ratio:.2f}x")
 PY
 done
-# The alternative at 2 threads: an OpenMP team for the elementwise loops beside OpenBLAS's threads.
-echo "$(OMP_NUM_THREADS=2 "$bench" --threads 2 --omp-threads 2 --steps "$steps" "$@")"
+

@@ -1,9 +1,9 @@
 // Training-step throughput of the proxy GPT (forward + backward + clip + AdamW) at the issue's
 // model A, plus the machine's sgemm rate on the model's own product shapes, for comparison.
 // Usage: train_step_bench [--threads N] [--steps S] [--layers L] [--d-model C] [--heads H]
-//                         [--context T] [--batch B] [--omp-threads N]
-// --threads sets OpenBLAS's threads; --omp-threads the OpenMP team of the elementwise loops
-// (default 1, as TrainRun's default).
+//                         [--context T] [--batch B]
+// --threads is the model's team (as a run's backend.threads); the sgemm rate beside it is
+// OpenBLAS's own threading at that many threads.
 #include <time.h>
 
 #include <chrono>
@@ -73,7 +73,7 @@ std::string ProfileJson(const mixrun::StepProfile& profile, int steps) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 1, steps = 10, batch = 16, omp_threads = 1;
+  int threads = 1, steps = 10, batch = 16;
   mixrun::ModelSpec spec;
   spec.name = "A";
   spec.layers = 2;
@@ -98,22 +98,20 @@ int main(int argc, char** argv) {
       spec.context = value;
     else if (flag == "--batch")
       batch = value;
-    else if (flag == "--omp-threads")
-      omp_threads = value;
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;
     }
   }
   mixrun::SetBlasThreads(threads);
-  mixrun::Result<mixrun::Gpt<float>> created = mixrun::Gpt<float>::Create(spec, batch, omp_threads);
+  mixrun::Result<mixrun::Gpt<float>> created = mixrun::Gpt<float>::Create(spec, batch, threads);
   if (!created.ok()) {
     std::fprintf(stderr, "%s\n", created.status().message().c_str());
     return 2;
   }
   mixrun::Gpt<float>& model = *created;
   model.InitializeParameters(0);
-  mixrun::AdamW<float> optimizer(model.layout(), mixrun::AdamWOptions{}, omp_threads);
+  mixrun::AdamW<float> optimizer(model.layout(), mixrun::AdamWOptions{}, threads);
   bool model_profiled = false;
   const int T = spec.context;
   std::mt19937 engine(0);
@@ -132,7 +130,7 @@ int main(int argc, char** argv) {
     model.ZeroGradients();
     model.Backward();
     mixrun::Timed(model_profiled ? &profile.optimizer : nullptr, [&] {
-      mixrun::ClipGradientNorm<float>(model.gradients(), 1.0);
+      mixrun::ClipGradientNorm<float>(model.gradients(), 1.0, threads);
       optimizer.Step(model.parameters(), model.gradients(), 1e-3);
     });
     return loss;
@@ -161,15 +159,15 @@ int main(int argc, char** argv) {
   const double sgemm = SgemmGflops(N, 3 * C, C);
   const double sgemm_mlp = SgemmGflops(N, 4 * C, C);
   std::printf(
-      "{\"impl\": \"mixrun\", \"threads\": %d, \"omp_threads\": %d, \"params\": %lld, "
+      "{\"impl\": \"mixrun\", \"threads\": %d, \"params\": %lld, "
       "\"tokens_per_s\": %.1f, "
       "\"cpu_tokens_per_s\": %.1f, \"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": "
       "%.3f, \"gflops\": %.1f, "
       "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f, \"profile_ms\": "
       "%s}\n",
-      threads, omp_threads, static_cast<long long>(mixrun::CountParameters(spec).total),
-      tokens_per_second, static_cast<double>(steps) * batch * T / cpu_seconds,
-      1e3 * seconds / steps, 1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm,
-      sgemm_mlp, loss, ProfileJson(profile, steps).c_str());
+      threads, static_cast<long long>(mixrun::CountParameters(spec).total), tokens_per_second,
+      static_cast<double>(steps) * batch * T / cpu_seconds, 1e3 * seconds / steps,
+      1e3 * forward_seconds / steps, flops_per_token / 1e6, gflops, sgemm, sgemm_mlp, loss,
+      ProfileJson(profile, steps).c_str());
   return 0;
 }

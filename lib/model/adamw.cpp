@@ -1,7 +1,9 @@
 #include "model/adamw.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <vector>
 
 #include "model/parallelism.h"
 
@@ -60,20 +62,35 @@ bool AdamW<Real>::Restore(int64_t step_count, std::span<const Real> first_moment
 }
 
 template <typename Real>
-double ClipGradientNorm(std::span<Real> gradients, double max_norm) {
+double ClipGradientNorm(std::span<Real> gradients, double max_norm, int threads) {
+  constexpr int64_t kChunk = int64_t{1} << 15;
+  const int64_t n = static_cast<int64_t>(gradients.size());
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<double> partial(static_cast<size_t>(chunks), 0.0);
+  Real* g = gradients.data();
+  const int team = ThreadsFor(threads, gradients.size());
+#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    double sum = 0;
+    for (int64_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
+      sum += static_cast<double>(g[i]) * g[i];
+    }
+    partial[static_cast<size_t>(chunk)] = sum;
+  }
   double sum_squares = 0;
-  for (const Real g : gradients) sum_squares += static_cast<double>(g) * g;
+  for (const double sum : partial) sum_squares += sum;
   const double norm = std::sqrt(sum_squares);
   if (max_norm > 0 && std::isfinite(norm) && norm > max_norm) {
     const Real scale = static_cast<Real>(max_norm / (norm + 1e-6));
-    for (Real& g : gradients) g *= scale;
+#pragma omp parallel for simd num_threads(team) if (team > 1) schedule(static)
+    for (int64_t i = 0; i < n; ++i) g[i] *= scale;
   }
   return norm;
 }
 
 template class AdamW<float>;
 template class AdamW<double>;
-template double ClipGradientNorm<float>(std::span<float>, double);
-template double ClipGradientNorm<double>(std::span<double>, double);
+template double ClipGradientNorm<float>(std::span<float>, double, int);
+template double ClipGradientNorm<double>(std::span<double>, double, int);
 
 }  // namespace mixrun

@@ -46,8 +46,9 @@ extern template class AdamW<float>;
 extern template class AdamW<double>;
 
 // Scales gradients so that their global L2 norm is at most max_norm (no-op when max_norm ≤ 0).
-// Returns the norm before clipping, summed in double; non-finite when a gradient is.
+// Returns the norm before clipping, summed in double over fixed chunks on a team of up to
+// `threads` and then in chunk order, so the same whatever the team; non-finite when a gradient is.
 template <typename Real>
-double ClipGradientNorm(std::span<Real> gradients, double max_norm);
+double ClipGradientNorm(std::span<Real> gradients, double max_norm, int threads = 1);
 
 }  // namespace mixrun

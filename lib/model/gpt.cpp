@@ -5,11 +5,13 @@
 
 #include "common/random.h"
 #include "model/attention.h"
+#include "model/blas.h"
 #include "model/cross_entropy.h"
 #include "model/embedding.h"
 #include "model/gelu.h"
 #include "model/layernorm.h"
 #include "model/linear.h"
+#include "model/parallelism.h"
 #include "model/residual.h"
 
 namespace mixrun {
@@ -116,7 +118,7 @@ void Gpt<Real>::InitializeParameters(uint64_t seed) {
 
 template <typename Real>
 void Gpt<Real>::ZeroGradients() {
-  std::fill(gradients_.begin(), gradients_.end(), Real(0));
+  FillZero(gradients_.data(), gradients_.size(), threads_);
 }
 
 template <typename Real>
@@ -132,6 +134,7 @@ double Gpt<Real>::Forward(const int32_t* inputs, const int32_t* targets, int bat
   const int NH = s.heads, V = s.vocab, N = B * T;
   const size_t BTC = static_cast<size_t>(N) * C, BTF = static_cast<size_t>(N) * F;
   last_batch_ = B;
+  const BlasThreadsScope blas(1);  // the team threads the products itself
   std::copy_n(inputs, N, inputs_.begin());
   std::copy_n(targets, N, targets_.begin());
 
@@ -163,30 +166,30 @@ double Gpt<Real>::Forward(const int32_t* inputs, const int32_t* targets, int bat
                        p + w.ln1w + lc, p + w.ln1b + lc, N, C, threads_);
     });
     Timed(Slot(Kernel::kQkv, kForward), [&] {
-      LinearForward(qkv, ln1, p + w.qkvw + lc * 3 * C, p + w.qkvb + lc * 3, N, C, 3 * C);
+      LinearForward(qkv, ln1, p + w.qkvw + lc * 3 * C, p + w.qkvb + lc * 3, N, C, 3 * C, threads_);
     });
     Timed(Slot(Kernel::kAttention, kForward),
           [&] { AttentionForward(atty, att, qkv, B, T, C, NH, threads_); });
     Timed(Slot(Kernel::kAttentionProj, kForward), [&] {
-      LinearForward(attproj, atty, p + w.attprojw + lc * C, p + w.attprojb + lc, N, C, C);
+      LinearForward(attproj, atty, p + w.attprojw + lc * C, p + w.attprojb + lc, N, C, C, threads_);
     });
     Timed(Slot(Kernel::kResidual, kForward),
-          [&] { ResidualForward(residual2, residual, attproj, BTC); });
+          [&] { ResidualForward(residual2, residual, attproj, BTC, threads_); });
     Timed(Slot(Kernel::kLayerNorm, kForward), [&] {
       LayerNormForward(ln2, a + o.ln2_mean + l * N, a + o.ln2_rstd + l * N, residual2,
                        p + w.ln2w + lc, p + w.ln2b + lc, N, C, threads_);
     });
     Timed(Slot(Kernel::kMlpUp, kForward), [&] {
       LinearForward(fch, ln2, p + w.fcw + static_cast<size_t>(l) * F * C,
-                    p + w.fcb + static_cast<size_t>(l) * F, N, C, F);
+                    p + w.fcb + static_cast<size_t>(l) * F, N, C, F, threads_);
     });
     Timed(Slot(Kernel::kGelu, kForward), [&] { GeluForward(fch_gelu, fch, BTF, threads_); });
     Timed(Slot(Kernel::kMlpDown, kForward), [&] {
       LinearForward(fcproj, fch_gelu, p + w.fcprojw + static_cast<size_t>(l) * C * F,
-                    p + w.fcprojb + lc, N, F, C);
+                    p + w.fcprojb + lc, N, F, C, threads_);
     });
     Timed(Slot(Kernel::kResidual, kForward),
-          [&] { ResidualForward(residual3, residual2, fcproj, BTC); });
+          [&] { ResidualForward(residual3, residual2, fcproj, BTC, threads_); });
     residual = residual3;
   }
   Timed(Slot(Kernel::kLayerNorm, kForward), [&] {
@@ -194,7 +197,8 @@ double Gpt<Real>::Forward(const int32_t* inputs, const int32_t* targets, int bat
                      C, threads_);
   });
   Timed(Slot(Kernel::kHead, kForward), [&] {
-    LinearForward<Real>(a + o.logits, a + o.lnf, p + w.wte, nullptr, N, C, V);  // tied head
+    LinearForward<Real>(a + o.logits, a + o.lnf, p + w.wte, nullptr, N, C, V,
+                        threads_);  // tied head
   });
   double loss = 0;
   Timed(Slot(Kernel::kCrossEntropy, kForward), [&] {
@@ -219,18 +223,20 @@ void Gpt<Real>::Backward() {
   Real* sc = scratch_.data();
   Real* dresidual = sc + d.dresidual;
   Real* dln = sc + d.dln;
+  const BlasThreadsScope blas(1);  // the team threads the products itself
 
   constexpr bool kBackward = true;
   Timed(Slot(Kernel::kCrossEntropy, kBackward), [&] {
     CrossEntropyBackward(sc + d.dlogits, a + o.probs, targets_.data(), N, V, threads_);
   });
   Timed(Slot(Kernel::kHead, kBackward), [&] {
-    std::fill_n(dln, BTC, Real(0));
-    LinearBackward<Real>(dln, g + w.wte, nullptr, sc + d.dlogits, a + o.lnf, p + w.wte, N, C, V);
+    FillZero(dln, BTC, threads_);
+    LinearBackward<Real>(dln, g + w.wte, nullptr, sc + d.dlogits, a + o.lnf, p + w.wte, N, C, V,
+                         threads_);
   });
   const Real* last_residual = s.layers > 0 ? a + o.residual3 + (s.layers - 1) * BTC : a + o.encoded;
   Timed(Slot(Kernel::kLayerNorm, kBackward), [&] {
-    std::fill_n(dresidual, BTC, Real(0));
+    FillZero(dresidual, BTC, threads_);
     LayerNormBackward(dresidual, g + w.lnfw, g + w.lnfb, dln, last_residual, p + w.lnfw,
                       a + o.lnf_mean, a + o.lnf_rstd, N, C, threads_);
   });
@@ -250,20 +256,20 @@ void Gpt<Real>::Backward() {
     // MLP branch: dresidual holds d(residual3) = d(fcproj) on entry, d(residual2) on exit (the
     // residual adds need no kernel of their own: dresidual passes through and accumulates).
     Timed(Slot(Kernel::kMlpDown, kBackward), [&] {
-      std::fill_n(sc + d.dfch_gelu, BTF, Real(0));
+      FillZero(sc + d.dfch_gelu, BTF, threads_);
       LinearBackward(sc + d.dfch_gelu, g + w.fcprojw + static_cast<size_t>(l) * C * F,
                      g + w.fcprojb + lc, dresidual, fch_gelu,
-                     p + w.fcprojw + static_cast<size_t>(l) * C * F, N, F, C);
+                     p + w.fcprojw + static_cast<size_t>(l) * C * F, N, F, C, threads_);
     });
     Timed(Slot(Kernel::kGelu, kBackward), [&] {
-      std::fill_n(sc + d.dfch, BTF, Real(0));
+      FillZero(sc + d.dfch, BTF, threads_);
       GeluBackward(sc + d.dfch, fch, sc + d.dfch_gelu, BTF, threads_);
     });
     Timed(Slot(Kernel::kMlpUp, kBackward), [&] {
-      std::fill_n(dln, BTC, Real(0));
+      FillZero(dln, BTC, threads_);
       LinearBackward(dln, g + w.fcw + static_cast<size_t>(l) * F * C,
                      g + w.fcb + static_cast<size_t>(l) * F, sc + d.dfch, ln2,
-                     p + w.fcw + static_cast<size_t>(l) * F * C, N, C, F);
+                     p + w.fcw + static_cast<size_t>(l) * F * C, N, C, F, threads_);
     });
     Timed(Slot(Kernel::kLayerNorm, kBackward), [&] {
       LayerNormBackward(dresidual, g + w.ln2w + lc, g + w.ln2b + lc, dln, residual2,
@@ -273,18 +279,18 @@ void Gpt<Real>::Backward() {
 
     // Attention branch: dresidual holds d(residual2) = d(attproj) on entry, d(residual) on exit.
     Timed(Slot(Kernel::kAttentionProj, kBackward), [&] {
-      std::fill_n(sc + d.datty, BTC, Real(0));
+      FillZero(sc + d.datty, BTC, threads_);
       LinearBackward(sc + d.datty, g + w.attprojw + lc * C, g + w.attprojb + lc, dresidual, atty,
-                     p + w.attprojw + lc * C, N, C, C);
+                     p + w.attprojw + lc * C, N, C, C, threads_);
     });
     Timed(Slot(Kernel::kAttention, kBackward), [&] {
-      std::fill_n(sc + d.dqkv, BTC * 3, Real(0));
+      FillZero(sc + d.dqkv, BTC * 3, threads_);
       AttentionBackward(sc + d.dqkv, sc + d.datt, sc + d.datty, qkv, att, B, T, C, NH, threads_);
     });
     Timed(Slot(Kernel::kQkv, kBackward), [&] {
-      std::fill_n(dln, BTC, Real(0));
+      FillZero(dln, BTC, threads_);
       LinearBackward(dln, g + w.qkvw + lc * 3 * C, g + w.qkvb + lc * 3, sc + d.dqkv, ln1,
-                     p + w.qkvw + lc * 3 * C, N, C, 3 * C);
+                     p + w.qkvw + lc * 3 * C, N, C, 3 * C, threads_);
     });
     Timed(Slot(Kernel::kLayerNorm, kBackward), [&] {
       LayerNormBackward(dresidual, g + w.ln1w + lc, g + w.ln1b + lc, dln, residual, p + w.ln1w + lc,

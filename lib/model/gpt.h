@@ -19,8 +19,9 @@ template <typename Real>
 class Gpt {
  public:
   // Buffers are sized for up to max_batch sequences of spec.context tokens. threads (≥ 1) is
-  // the OpenMP thread count of the elementwise loops; BLAS threads are set process-wide
-  // (SetBlasThreads).
+  // the step's OpenMP team: matrix products split by rows (TeamGemm), attention by heads, the
+  // elementwise loops by chunks; OpenBLAS runs single-threaded inside Forward and Backward.
+  // Results are bit-identical for a thread count.
   static Result<Gpt> Create(const ModelSpec& spec, int max_batch, int threads);
 
   // GPT-2 initialisation: N(0, 0.02) weights, residual projections scaled by 1/√(2L), zero

@@ -1,5 +1,6 @@
 #include "model/layernorm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -9,6 +10,9 @@
 namespace mixrun {
 
 namespace {
+
+// Channels per work item of the parameter gradients.
+constexpr int kChannelBlock = 64;
 
 template <typename Real>
 inline void ForwardRow(Real* y, Real* mean, Real* rstd, const Real* x, const Real* weight,
@@ -88,15 +92,21 @@ void LayerNormBackward(Real* dinp, Real* dweight, Real* dbias, const Real* dout,
       BackwardRow(dinp + row, dout + row, inp + row, weight, mean[n], rstd[n], C);
     }
   }
-  // Parameter gradients sum over rows: kept serial so the order (and result) never depends on
-  // the thread count; the inner loop is vectorised.
-  for (int n = 0; n < N; ++n) {
-    const Real* x = inp + static_cast<size_t>(n) * C;
-    const Real* dy = dout + static_cast<size_t>(n) * C;
-    const Real m = mean[n], s = rstd[n];
-    for (int c = 0; c < C; ++c) {
-      dbias[c] += dy[c];
-      dweight[c] += (x[c] - m) * s * dy[c];
+  // Parameter gradients sum over rows: a thread takes whole blocks of channels and sums them
+  // over every row in order, so the result never depends on the thread count.
+  const int blocks = (C + kChannelBlock - 1) / kChannelBlock;
+  const int parameter_team = std::min(blocks, team);
+#pragma omp parallel for num_threads(parameter_team) if (parameter_team > 1) schedule(static)
+  for (int block = 0; block < blocks; ++block) {
+    const int c0 = block * kChannelBlock, c1 = std::min(C, c0 + kChannelBlock);
+    for (int n = 0; n < N; ++n) {
+      const Real* x = inp + static_cast<size_t>(n) * C;
+      const Real* dy = dout + static_cast<size_t>(n) * C;
+      const Real m = mean[n], s = rstd[n];
+      for (int c = c0; c < c1; ++c) {
+        dbias[c] += dy[c];
+        dweight[c] += (x[c] - m) * s * dy[c];
+      }
     }
   }
 }

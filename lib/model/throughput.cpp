@@ -3,7 +3,6 @@
 #include <chrono>
 #include <vector>
 
-#include "model/blas.h"
 #include "model/gpt.h"
 #include "model/memory_estimate.h"
 
@@ -13,7 +12,6 @@ Result<double> MeasureTrainingThroughput(const ModelSpec& model, const TrainSpec
                                          int threads, double seconds) {
   // Timing builds the whole model: refuse before allocating one that cannot fit.
   MIXRUN_RETURN_IF_ERROR(CheckTrainingMemory(model, train, ReadAvailableMemory()));
-  SetBlasThreads(threads);
   MIXRUN_ASSIGN_OR_RETURN(Gpt<float> gpt, Gpt<float>::Create(model, train.batch, threads));
   gpt.InitializeParameters(0);
   const size_t tokens = static_cast<size_t>(train.batch) * model.context;

@@ -98,7 +98,7 @@ class Trainer {
         sink_(sink),
         model_(std::move(model)),
         optimizer_(model_.layout(), AdamWOptions{0.9, 0.95, 1e-8, request.train.weight_decay},
-                   std::max(1, request.elementwise_threads)),
+                   std::max(1, request.threads)),
         sampler_(std::move(sampler)),
         evaluator_(std::move(evaluator)),
         schedule_(schedule),
@@ -146,7 +146,8 @@ class Trainer {
       if (!std::isfinite(loss)) return Diverged("training loss", loss);
       model_.ZeroGradients();
       model_.Backward();
-      const double norm = ClipGradientNorm<float>(model_.gradients(), request_.train.grad_clip);
+      const double norm =
+          ClipGradientNorm<float>(model_.gradients(), request_.train.grad_clip, request_.threads);
       if (!std::isfinite(norm)) return Diverged("gradient norm", norm);
       const double lr = schedule_.At(step_);
       optimizer_.Step(model_.parameters(), model_.gradients(), lr);
@@ -286,7 +287,6 @@ Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
   const auto start = Clock::now();
   MIXRUN_RETURN_IF_ERROR(ValidateRequest(request));
   const int threads = std::max(1, request.threads);
-  SetBlasThreads(threads);
   const int64_t total_steps =
       StepsForBudget(request.tokens, request.train.batch, request.train.context);
   MIXRUN_ASSIGN_OR_RETURN(
@@ -296,8 +296,7 @@ Result<RunOutcome> TrainRun(const TrainRunRequest& request, MetricSink& sink,
   // would end the process with no reason recorded.
   MIXRUN_RETURN_IF_ERROR(CheckTrainingMemory(request.model, request.train, ReadAvailableMemory()));
   MIXRUN_ASSIGN_OR_RETURN(Gpt<float> model,
-                          Gpt<float>::Create(request.model, request.train.batch,
-                                             std::max(1, request.elementwise_threads)));
+                          Gpt<float>::Create(request.model, request.train.batch, threads));
   MIXRUN_ASSIGN_OR_RETURN(MixtureSampler sampler,
                           MixtureSampler::Create(request.corpora, request.mixture,
                                                  request.train.context, request.seed));

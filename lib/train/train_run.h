@@ -29,10 +29,7 @@ struct TrainRunRequest {
   // each is evaluated, those with positive mixture weight are trained on.
   std::vector<const Corpus*> corpora;
   std::string run_dir;  // holds checkpoint.bin; created when missing
-  int threads = 1;      // OpenBLAS threads for the matrix products (a process-wide setting)
-  // OpenMP team for the elementwise loops. Default 1: on 2 cores an OpenMP team spinning beside
-  // OpenBLAS's own threads measured slower than products-only threading (bench/train/run.sh).
-  int elementwise_threads = 1;
+  int threads = 1;      // the model's OpenMP team for one step (model/gpt.h)
   bool keep_checkpoint = false;  // keep a final checkpoint after success (else it is removed)
 };
 

@@ -89,12 +89,12 @@ TEST_CASE("linear backward matches finite differences") {
   const std::vector<double> r = RandomVector(N * OC, 11);
   std::vector<double> out(N * OC);
   auto loss = [&] {
-    LinearForward(out.data(), inp.data(), weight.data(), bias.data(), N, IC, OC);
+    LinearForward(out.data(), inp.data(), weight.data(), bias.data(), N, IC, OC, 1);
     return Dot(out, r);
   };
   std::vector<double> dinp(N * IC, 0.0), dweight(OC * IC, 0.0), dbias(OC, 0.0);
   LinearBackward(dinp.data(), dweight.data(), dbias.data(), r.data(), inp.data(), weight.data(), N,
-                 IC, OC);
+                 IC, OC, 1);
   CheckGradient("linear dinp", inp, dinp, loss);
   CheckGradient("linear dweight", weight, dweight, loss);
   CheckGradient("linear dbias", bias, dbias, loss);

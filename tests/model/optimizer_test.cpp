@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstddef>
 #include <vector>
 
 #include "model/adamw.h"
@@ -45,6 +46,21 @@ TEST_CASE("gradient clipping bounds the global norm") {
   std::vector<float> small = {0.3f, 0.4f};
   ClipGradientNorm<float>(small, 1.0);
   CHECK(small[0] == 0.3f);
+}
+
+TEST_CASE("gradient clipping on a team gives the single thread's bits") {
+  // 1M gradients: 32 chunks of the norm's sum, on a team of two.
+  std::vector<float> one(size_t{1} << 20);
+  for (size_t i = 0; i < one.size(); ++i) one[i] = static_cast<float>((i * 7919) % 1000) * 1e-3f;
+  std::vector<float> two = one;
+  const double norm_one = ClipGradientNorm<float>(one, 1.0, 1);
+  const double norm_two = ClipGradientNorm<float>(two, 1.0, 2);
+  CHECK(norm_one > 1.0);
+  CHECK(norm_two == norm_one);
+  CHECK(two == one);
+  double sum_squares = 0;
+  for (const float g : one) sum_squares += static_cast<double>(g) * g;
+  CHECK(std::sqrt(sum_squares) == doctest::Approx(1.0).epsilon(1e-5));
 }
 
 TEST_CASE("warmup then cosine decay to 10%, or constant") {

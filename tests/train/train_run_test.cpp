@@ -80,7 +80,6 @@ TEST_CASE("same seed and threads give bit-identical losses") {
     RunDir dir1, dir2;
     TrainRunRequest first = SmallRequest(data.corpora(), dir1.path());
     first.threads = threads;
-    first.elementwise_threads = threads;
     TrainRunRequest second = first;
     second.run_dir = dir2.path();
     InMemoryMetricSink sink1, sink2;
