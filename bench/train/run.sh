@@ -14,16 +14,23 @@ if [[ ! -x "$bench" ]]; then
   exit 2
 fi
 steps="${STEPS:-10}"
+declare -A ours_by_threads
 for threads in 1 2; do
   # One BLAS/OpenMP configuration per process; torch reads its own thread count.
   ours="$(OMP_NUM_THREADS=$threads "$bench" --threads "$threads" --steps "$steps" "$@")"
   theirs="$(OMP_NUM_THREADS=$threads "$python" "$here/torch_reference.py" --threads "$threads" \
             --steps "$steps" "$@")"
+  # The same steps again: a thread count must give the same bits (the loss after warm-up + steps).
+  again="$(OMP_NUM_THREADS=$threads "$bench" --threads "$threads" --steps "$steps" "$@")"
+  ours_by_threads[$threads]="$ours"
   echo "$ours"
   echo "$theirs"
-  "$python" - "$ours" "$theirs" <<'PY'
+  "$python" - "$ours" "$theirs" "$again" <<'PY'
 import json, sys
-ours, theirs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ours, theirs, again = (json.loads(arg) for arg in sys.argv[1:4])
+same = ours["loss"] == again["loss"]
+print(f"threads {ours['threads']}: loss after the timed steps {ours['loss']!r}, again "
+      f"{again['loss']!r}: {'bit-identical' if same else 'DIFFERENT'}")
 ratio = ours["tokens_per_s"] / theirs["tokens_per_s"]
 share = ours["gflops"] / max(ours["sgemm_gflops_qkv"], ours["sgemm_gflops_fc"])
 print(f"threads {ours['threads']}: mixrun {ours['tokens_per_s']:.0f} tokens/s "
@@ -45,4 +52,16 @@ if ours["threads"] == 1:
           f"ratio {cpu_ratio:.2f}x")
 PY
 done
-
+# Two runs side by side on one thread each, as a sweep with --jobs 2 trains them.
+side="$(mktemp)"
+trap 'rm -f "$side"' EXIT
+OMP_NUM_THREADS=1 "$bench" --threads 1 --steps "$steps" "$@" > "$side" &
+beside="$(OMP_NUM_THREADS=1 "$bench" --threads 1 --steps "$steps" "$@")"
+wait
+"$python" - "${ours_by_threads[1]}" "${ours_by_threads[2]}" "$(cat "$side")" "$beside" <<'PY'
+import json, sys
+one, two, side, beside = (json.loads(arg) for arg in sys.argv[1:5])
+print(f"mixrun on 2 threads / 1 thread: {two['tokens_per_s'] / one['tokens_per_s']:.2f}x; "
+      f"two 1-thread runs side by side: {side['tokens_per_s'] + beside['tokens_per_s']:.0f} "
+      f"tokens/s together")
+PY

@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
       "\"tokens_per_s\": %.1f, "
       "\"cpu_tokens_per_s\": %.1f, \"step_ms\": %.1f, \"forward_ms\": %.1f, \"mflop_per_token\": "
       "%.3f, \"gflops\": %.1f, "
-      "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.4f, \"profile_ms\": "
+      "\"sgemm_gflops_qkv\": %.1f, \"sgemm_gflops_fc\": %.1f, \"loss\": %.17g, \"profile_ms\": "
       "%s}\n",
       threads, static_cast<long long>(mixrun::CountParameters(spec).total), tokens_per_second,
       static_cast<double>(steps) * batch * T / cpu_seconds, 1e3 * seconds / steps,
