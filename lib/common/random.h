@@ -193,10 +193,13 @@ inline double FastExp(double x) {
 }
 
 // Many Dirichlet(alpha) draws at once: rows × alpha.size() weights, row-major, into `out`
-// (alpha_j = 0 gives weight 0). Gamma variates by Marsaglia & Tsang as LogGammaVariate, but normals
-// from both deviates of each polar pair and the logs and exps in passes over the whole batch with
-// FastLog and FastExp: ~10 ns a variate, 4× DirichletVariate. A different stream from
-// DirichletVariate's (designs keep that one); the rows depend on the generator's state alone.
+// (alpha_j = 0 gives weight 0; all zero, every weight 0). Gamma variates by Marsaglia & Tsang as
+// LogGammaVariate, but a column (one shape) at a time over a chunk of rows: batches of candidates
+// (polar normals, both of each pair; uniforms with 52 random bits) judged in loops that vectorise,
+// the accepted compacted and the rejected redrawn, with FastLog and FastExp; an AVX2 build of
+// those loops where the CPU has it, giving the same bits. ~5 ns a variate. A different stream from
+// DirichletVariate's (designs keep that one): a SplitMix64 sequence seeded by one draw of `rng`,
+// so the rows depend on the generator's state alone.
 void DirichletRows(Rng& rng, const std::vector<double>& alpha, size_t rows, double* out);
 
 // Xoshiro256Rng: xoshiro256** (Blackman & Vigna 2018) seeded by SplitMix64 — the source of
