@@ -18,7 +18,9 @@ struct GammaShape {
 // Fills out[0, n) with the next n draws of the SplitMix64 sequence at `state` as uniforms in
 // (0, 1): (k + ½)·2^-52 for the draw's top 52 bits k, exact, never 0 (its log is finite) or 1.
 // Built from the bits of a double in [1, 2), since SSE2 and AVX2 have no vector int64 → double
-// conversion; each draw is a pure function of its index, so the loop vectorises.
+// conversion; each draw is a pure function of its index, so the loop vectorises where 64-bit
+// multiplies do (the AVX2 build). The helpers here are always inlined, so that they are compiled
+// into each build of DirichletChunk.
 [[gnu::always_inline]] inline void FillUniforms(uint64_t& state, size_t n, double* out) {
   constexpr uint64_t kIncrement = 0x9E3779B97F4A7C15ULL;  // SplitMix64's, as in Rng::Next
   const uint64_t base = state;
@@ -116,6 +118,9 @@ struct Candidates {
 // A variate is d·v·U^(1/shape); its U^(1/shape) part (which underflows for tiny shapes) is scaled
 // by the row's largest in logs before the exp, so no row's weights all underflow; d·v (bounded
 // away from 0 and ∞) multiplies after.
+// Built for AVX2 too (GCC function multiversioning: glibc picks one at load time), which runs its
+// loops 4 doubles wide. The same bits either way: IEEE operations only and no FMA (AVX2 alone has
+// none; a target with FMA would need -ffp-contract=off, or contracted a·b + c would differ).
 __attribute__((target_clones("avx2", "default"))) void DirichletChunk(
     uint64_t& state, PolarNormals& normals, const std::vector<GammaShape>& shapes, size_t rows,
     double* gamma, double* log_boost, double* out) {
