@@ -3,6 +3,10 @@
 namespace mixrun {
 namespace {
 
+// Rows per pass: a pass keeps two doubles a row for each column (~70 KB for 17 columns, in L2),
+// and its loops over rows are long enough to vectorise well.
+constexpr size_t kChunkRows = 256;
+
 // Marsaglia & Tsang's constants for one column: Gamma(shape) drawn as Gamma(shape + 1)·U^(1/shape)
 // when shape < 1 (`boost`), whose log is log(d·v) + log(U)/shape.
 struct GammaShape {
@@ -11,95 +15,149 @@ struct GammaShape {
   double d = 0, c = 0, inverse_shape = 0;
 };
 
-// Standard normals by Marsaglia's polar method, both deviates of each pair used, from their own
-// generator: made kBatch at a time, the accepted (u, v, s) first, then x = u·√(−2 log s / s) in a
-// loop that vectorises, so the draws of the gamma variates never wait on a log.
+// Fills out[0, n) with the next n draws of the SplitMix64 sequence at `state` as uniforms in
+// (0, 1): (k + ½)·2^-52 for the draw's top 52 bits k, exact, never 0 (its log is finite) or 1.
+// Built from the bits of a double in [1, 2), since SSE2 and AVX2 have no vector int64 → double
+// conversion; each draw is a pure function of its index, so the loop vectorises where 64-bit
+// multiplies do (the AVX2 build). The helpers here are always inlined, so that they are compiled
+// into each build of DirichletChunk.
+[[gnu::always_inline]] inline void FillUniforms(uint64_t& state, size_t n, double* out) {
+  constexpr uint64_t kIncrement = 0x9E3779B97F4A7C15ULL;  // SplitMix64's, as in Rng::Next
+  const uint64_t base = state;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t at = base + i * kIncrement;
+    const uint64_t bits = SplitMix64(at);
+    out[i] = std::bit_cast<double>((bits >> 12) | 0x3FF0000000000000ULL) - (1 - 0x1p-53);
+  }
+  state = base + n * kIncrement;
+}
+
+// Standard normals by Marsaglia's polar method, both deviates of each pair used. A batch of
+// candidate points is drawn and every candidate's −2 log s / s computed in a loop that vectorises
+// (wasted on the ~21% outside the disc, but branch-free); then the square roots (a call GCC
+// guards for errno, so not in that loop) and the pairs inside, compacted.
 class PolarNormals {
  public:
-  explicit PolarNormals(uint64_t seed) : rng_(seed) {}
-  double Next() {
-    if (next_ == kBatch) Refill();
-    return normals_[next_++];
+  explicit PolarNormals(uint64_t& state) : state_(state) {}
+
+  // The next n ≤ kChunkRows normals, valid until the next call.
+  [[gnu::always_inline]] const double* Take(size_t n) {
+    if (end_ - next_ < n) Refill();
+    next_ += n;
+    return normals_ + next_ - n;
   }
 
  private:
-  static constexpr size_t kBatch = 512;
+  static constexpr size_t kPairs = 128;
 
-  void Refill() {
-    double radius[kBatch / 2];
-    for (size_t p = 0; p < kBatch / 2; ++p) {
-      double u, v;
-      const double s = PolarPoint(rng_, u, v);
-      normals_[2 * p] = u;
-      normals_[2 * p + 1] = v;
-      radius[p] = s;
-    }
-    for (size_t p = 0; p < kBatch / 2; ++p) {
-      const double factor = std::sqrt(-2 * FastLog(radius[p]) / radius[p]);
-      normals_[2 * p] *= factor;
-      normals_[2 * p + 1] *= factor;
-    }
+  [[gnu::always_inline]] void Refill() {
+    std::copy(normals_ + next_, normals_ + end_, normals_);
+    end_ -= next_;
     next_ = 0;
+    while (end_ < kChunkRows) {
+      double uniform[2 * kPairs], square[kPairs], log_ratio[kPairs];
+      FillUniforms(state_, 2 * kPairs, uniform);
+      for (size_t p = 0; p < kPairs; ++p) {
+        const double u = 2 * uniform[2 * p] - 1, v = 2 * uniform[2 * p + 1] - 1;
+        const double s = u * u + v * v;  // > 0: u and v are odd multiples of 2^-52
+        square[p] = s;
+        log_ratio[p] = -2 * FastLog(s) / s;  // < 0 outside the disc
+      }
+      for (size_t p = 0; p < kPairs; ++p) {
+        const double factor = std::sqrt(std::max(log_ratio[p], 0.0));
+        normals_[end_] = (2 * uniform[2 * p] - 1) * factor;
+        normals_[end_ + 1] = (2 * uniform[2 * p + 1] - 1) * factor;
+        end_ += square[p] < 1 ? 2 : 0;
+      }
+    }
   }
 
-  Rng rng_;
-  double normals_[kBatch];
-  size_t next_ = kBatch;
+  uint64_t& state_;
+  double normals_[kChunkRows + 2 * kPairs];
+  size_t next_ = 0, end_ = 0;
 };
 
-// Rows per pass: a chunk's boost uniforms stay in L1, and nothing large is allocated.
-constexpr size_t kChunkRows = 128;
+// Scratch for one column's candidates.
+struct Candidates {
+  double uniform[kChunkRows], cube[kChunkRows], squeezed[kChunkRows];
+};
 
-// One chunk of DirichletRows into out[rows × shapes.size()], `boost` its scratch of that size.
-// The stream is consumed in row order whatever the chunking: pass 2 draws nothing.
-void DirichletChunk(Rng& rng, PolarNormals& normals, const std::vector<GammaShape>& shapes,
-                    size_t rows, double* boost, double* out) {
-  const size_t m = shapes.size();
-  // Pass 1, in stream order: each variate's d·v (accepted by the squeeze, or rarely by the log
-  // test) and its boost uniform (1 when there is none).
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t j = 0; j < m; ++j) {
-      const GammaShape& shape = shapes[j];
-      const size_t i = r * m + j;
-      boost[i] = 1;
-      if (!shape.active) {
-        out[i] = 0;
-        continue;
+// Gamma(d + 1/3) variates d·v for `rows` rows into out[0, rows), by Marsaglia & Tsang: a batch of
+// candidates (normal x, uniform u) judged by the squeeze in a loop that vectorises, the few it
+// does not accept judged by the log test, the accepted compacted; the rejected are redrawn.
+[[gnu::always_inline]] inline void GammaColumn(uint64_t& state, PolarNormals& normals,
+                                               const GammaShape& shape, size_t rows,
+                                               Candidates& scratch, double* out) {
+  const double c = shape.c, d = shape.d;
+  size_t done = 0;
+  while (done < rows) {
+    const size_t n = rows - done;
+    const double* x = normals.Take(n);
+    FillUniforms(state, n, scratch.uniform);
+    // v³ when v > 0, else 0 (rejected); and v³ again when the squeeze accepts, else 0. (Selects
+    // of values computed on both sides, so GCC if-converts them.)
+    for (size_t i = 0; i < n; ++i) {
+      const double v = 1 + c * x[i], cube = v * v * v, x_squared = x[i] * x[i];
+      scratch.cube[i] = v > 0 ? cube : 0;
+      scratch.squeezed[i] = scratch.uniform[i] < 1 - 0.0331 * x_squared * x_squared ? cube : 0;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const double cube = scratch.cube[i];
+      bool accept = scratch.squeezed[i] > 0;
+      if (!accept && cube > 0) {
+        accept = FastLog(scratch.uniform[i]) < 0.5 * x[i] * x[i] + d * (1 - cube + FastLog(cube));
       }
-      double x, v;
-      while (true) {
-        do {
-          x = normals.Next();
-          v = 1 + shape.c * x;
-        } while (v <= 0);
-        v = v * v * v;
-        const double u = OpenUniform(rng);
-        if (u < 1 - 0.0331 * (x * x) * (x * x)) break;
-        if (FastLog(u) < 0.5 * x * x + shape.d * (1 - v + FastLog(v))) break;
-      }
-      out[i] = shape.d * v;
-      if (shape.boost) boost[i] = OpenUniform(rng);
+      out[done] = d * cube;  // kept only if accepted: done stays below rows
+      done += accept ? 1 : 0;
     }
   }
-  // Pass 2, loops that vectorise. A variate is d·v·U^(1/shape); its U^(1/shape) part (which
-  // underflows for tiny shapes) is taken in logs and scaled by the row's largest before the exp,
-  // so that no row's weights all underflow; d·v (bounded away from 0 and ∞) multiplies after.
-  for (size_t i = 0; i < rows * m; ++i) boost[i] = FastLog(boost[i]);
+}
+
+// One chunk of DirichletRows into out[rows × shapes.size()], column by column: `gamma` and
+// `log_boost` hold each active column's d·v and log(U)/shape (0 without boost) for every row.
+// A variate is d·v·U^(1/shape); its U^(1/shape) part (which underflows for tiny shapes) is scaled
+// by the row's largest in logs before the exp, so no row's weights all underflow; d·v (bounded
+// away from 0 and ∞) multiplies after.
+// Built for AVX2 too (GCC function multiversioning: glibc picks one at load time), which runs its
+// loops 4 doubles wide. The same bits either way: IEEE operations only and no FMA (AVX2 alone has
+// none; a target with FMA would need -ffp-contract=off, or contracted a·b + c would differ).
+__attribute__((target_clones("avx2", "default"))) void DirichletChunk(
+    uint64_t& state, PolarNormals& normals, const std::vector<GammaShape>& shapes, size_t rows,
+    double* gamma, double* log_boost, double* out) {
+  const size_t m = shapes.size();
+  Candidates scratch;
+  double top[kChunkRows], total[kChunkRows];
+  std::fill(top, top + rows, -INFINITY);
+  std::fill(total, total + rows, 0.0);
+  for (size_t j = 0; j < m; ++j) {
+    const GammaShape& shape = shapes[j];
+    if (!shape.active) continue;
+    double* column_gamma = gamma + j * kChunkRows;
+    double* column_log = log_boost + j * kChunkRows;
+    GammaColumn(state, normals, shape, rows, scratch, column_gamma);
+    if (shape.boost) {
+      const double inverse_shape = shape.inverse_shape;
+      FillUniforms(state, rows, column_log);
+      for (size_t r = 0; r < rows; ++r) column_log[r] = FastLog(column_log[r]) * inverse_shape;
+    } else {
+      std::fill(column_log, column_log + rows, 0.0);
+    }
+    for (size_t r = 0; r < rows; ++r) top[r] = std::max(top[r], column_log[r]);
+  }
+  for (size_t j = 0; j < m; ++j) {
+    if (!shapes[j].active) continue;
+    double* column_gamma = gamma + j * kChunkRows;
+    const double* column_log = log_boost + j * kChunkRows;
+    for (size_t r = 0; r < rows; ++r) {
+      column_gamma[r] *= FastExp(column_log[r] - top[r]);
+      total[r] += column_gamma[r];
+    }
+  }
+  for (size_t r = 0; r < rows; ++r) total[r] = 1 / total[r];
   for (size_t r = 0; r < rows; ++r) {
-    double* row = out + r * m;
-    double* row_log = boost + r * m;
-    double top = -INFINITY;
     for (size_t j = 0; j < m; ++j) {
-      row_log[j] *= shapes[j].inverse_shape;
-      top = shapes[j].active ? std::max(top, row_log[j]) : top;
+      out[r * m + j] = shapes[j].active ? gamma[j * kChunkRows + r] * total[r] : 0.0;
     }
-    double total = 0;
-    for (size_t j = 0; j < m; ++j) {
-      row[j] *= FastExp(row_log[j] - top);
-      total += row[j];
-    }
-    const double scale = 1 / total;
-    for (size_t j = 0; j < m; ++j) row[j] *= scale;
   }
 }
 
@@ -108,20 +166,27 @@ void DirichletChunk(Rng& rng, PolarNormals& normals, const std::vector<GammaShap
 void DirichletRows(Rng& rng, const std::vector<double>& alpha, size_t rows, double* out) {
   const size_t m = alpha.size();
   std::vector<GammaShape> shapes(m);
+  bool any = false;
   for (size_t j = 0; j < m; ++j) {
     if (!(alpha[j] > 0)) continue;
     GammaShape& shape = shapes[j];
-    shape.active = true;
+    shape.active = any = true;
     shape.boost = alpha[j] < 1;
     shape.d = (shape.boost ? alpha[j] + 1 : alpha[j]) - 1.0 / 3.0;
     shape.c = 1.0 / std::sqrt(9 * shape.d);
     shape.inverse_shape = shape.boost ? 1 / alpha[j] : 0;
   }
-  PolarNormals normals(rng.Next());
-  std::vector<double> boost(kChunkRows * m);
+  if (!any) {  // no component can have weight: all weights 0
+    std::fill(out, out + rows * m, 0.0);
+    return;
+  }
+  // The draws come from their own SplitMix64 sequence seeded by one draw of `rng`.
+  uint64_t state = rng.Next();
+  PolarNormals normals(state);
+  std::vector<double> gamma(m * kChunkRows), log_boost(m * kChunkRows);
   for (size_t first = 0; first < rows; first += kChunkRows) {
     const size_t count = std::min(kChunkRows, rows - first);
-    DirichletChunk(rng, normals, shapes, count, boost.data(), out + first * m);
+    DirichletChunk(state, normals, shapes, count, gamma.data(), log_boost.data(), out + first * m);
   }
 }
 

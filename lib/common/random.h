@@ -146,18 +146,18 @@ void DirichletVariate(Generator& generator, const std::vector<double>& alpha, do
 }
 
 // log(x) for a positive normal double, within 1 ulp (fdlibm's e_log.c: x = 2^k·m, m in
-// [√½, √2), log m by its minimax polynomial in s = (m − 1)/(m + 1)). Branch-free, IEEE + − × ÷
-// only: loops over it vectorise, and it gives the same bits on every platform.
+// (√½, √2], log m by its minimax polynomial in s = (m − 1)/(m + 1)). Branch-free, integer ops and
+// IEEE + − × ÷ only: loops over it vectorise (even on SSE2), and it gives the same bits on every
+// platform. k and m come from one integer add that carries into the exponent exactly when the
+// significand exceeds √2's (so no compare: GCC will not if-convert a trapping one in a loop).
 inline double FastLog(double x) {
   constexpr double kLn2High = 6.93147180369123816490e-01, kLn2Low = 1.90821492927058770002e-10;
-  const uint64_t bits = std::bit_cast<uint64_t>(x);
+  constexpr uint64_t kLowest = 0x3FE6A09E667F3BCEULL;  // the bits of the least m, just above √½
+  const uint64_t bits = std::bit_cast<uint64_t>(x) + (0x3FF0000000000000ULL - kLowest);
   // The exponent as a double without an int64 → double conversion (SSE2 has none for vectors).
   const double biased = std::bit_cast<double>((bits >> 52) | 0x4330000000000000ULL);
-  double k = biased - (4503599627370496.0 + 1023);
-  double m = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFULL) | 0x3FF0000000000000ULL);
-  const bool high = m > 1.4142135623730951;
-  m = high ? 0.5 * m : m;
-  k = high ? k + 1 : k;
+  const double k = biased - (4503599627370496.0 + 1023);
+  const double m = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFULL) + kLowest);
   const double f = m - 1;
   const double s = f / (2 + f), z = s * s, w = z * z;
   const double t1 = w * (3.999999999940941908e-01 +
@@ -170,16 +170,17 @@ inline double FastLog(double x) {
 }
 
 // exp(x) for x ≤ 709, within 1 ulp (fdlibm's e_exp.c: x = k·ln2 + r, exp r by its rational
-// approximation); 0 below −708, where exp(x) would be subnormal. Branch-free, as FastLog.
+// approximation); 0 below −708, where exp(x) would be subnormal. Branch-free, as FastLog: below
+// −708 the result's bits are cleared by a mask from the sign of x + 708 (exact there), with no
+// clamp or compare, which GCC would turn back into a branch.
 inline double FastExp(double x) {
   constexpr double kLn2High = 6.93147180369123816490e-01, kLn2Low = 1.90821492927058770002e-10;
   constexpr double kRound = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
-  const double clamped = x < -708 ? -708.0 : x;
-  const double shifted = clamped * 1.44269504088896338700e+00 + kRound;
+  const double shifted = x * 1.44269504088896338700e+00 + kRound;
   const double k = shifted - kRound;
   const int64_t k_int =
       static_cast<int64_t>(std::bit_cast<uint64_t>(shifted) - std::bit_cast<uint64_t>(kRound));
-  const double high = clamped - k * kLn2High, low = k * kLn2Low, r = high - low, t = r * r;
+  const double high = x - k * kLn2High, low = k * kLn2Low, r = high - low, t = r * r;
   const double c =
       r - t * (1.66666666666666019037e-01 +
                t * (-2.77777777770155933842e-03 +
@@ -187,14 +188,18 @@ inline double FastExp(double x) {
                          t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
   const double y = 1 - ((low - (r * c) / (2 - c)) - high);
   const double scale = std::bit_cast<double>(static_cast<uint64_t>(k_int + 1023) << 52);
-  return x < -708 ? 0.0 : y * scale;
+  const uint64_t below = 0 - (std::bit_cast<uint64_t>(x + 708) >> 63);  // all ones if x < −708
+  return std::bit_cast<double>(std::bit_cast<uint64_t>(y * scale) & ~below);
 }
 
 // Many Dirichlet(alpha) draws at once: rows × alpha.size() weights, row-major, into `out`
-// (alpha_j = 0 gives weight 0). Gamma variates by Marsaglia & Tsang as LogGammaVariate, but normals
-// from both deviates of each polar pair and the logs and exps in passes over the whole batch with
-// FastLog and FastExp: ~10 ns a variate, 4× DirichletVariate. A different stream from
-// DirichletVariate's (designs keep that one); the rows depend on the generator's state alone.
+// (alpha_j = 0 gives weight 0; all zero, every weight 0). Gamma variates by Marsaglia & Tsang as
+// LogGammaVariate, but a column (one shape) at a time over a chunk of rows: batches of candidates
+// (polar normals, both of each pair; uniforms with 52 random bits) judged in loops that vectorise,
+// the accepted compacted and the rejected redrawn, with FastLog and FastExp; an AVX2 build of
+// those loops where the CPU has it, same bits. ~13 ns a variate on a core. A different stream from
+// DirichletVariate's (designs keep that one): a SplitMix64 sequence seeded by one draw of `rng`,
+// so the rows depend on the generator's state alone.
 void DirichletRows(Rng& rng, const std::vector<double>& alpha, size_t rows, double* out);
 
 // Xoshiro256Rng: xoshiro256** (Blackman & Vigna 2018) seeded by SplitMix64 — the source of
