@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #include "model/blas.h"
 #include "model/parallelism.h"
@@ -10,9 +11,9 @@ namespace mixrun {
 
 namespace {
 
-// Columns per work item of the bias gradient: a thread sums whole columns over every row, so the
-// order of the additions (and the result) never depends on the team.
-constexpr int kBiasColumns = 64;
+// A thread's fewest columns of the bias gradient: a thread sums its slice of the columns over
+// every row in order, so the result never depends on the team.
+constexpr int kMinimumBiasColumns = 32;
 
 }  // namespace
 
@@ -42,15 +43,20 @@ void LinearBackward(Real* dinp, Real* dweight, Real* dbias, const Real* dout, co
   // dweight's rows are output features: the team splits them, each thread reading all of inp.
   TeamGemm<Real>(threads, true, false, OC, IC, N, Real(1), dout, OC, inp, IC, Real(1), dweight, IC);
   if (dbias != nullptr) {
-    const int blocks = (OC + kBiasColumns - 1) / kBiasColumns;
-    const int team = std::min(blocks, ThreadsFor(threads, static_cast<size_t>(N) * OC));
-#pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
-    for (int block = 0; block < blocks; ++block) {
-      const int o0 = block * kBiasColumns, o1 = std::min(OC, o0 + kBiasColumns);
+    const int slices = std::max(
+        1, std::min(ThreadsFor(threads, static_cast<size_t>(N) * OC), OC / kMinimumBiasColumns));
+#pragma omp parallel for num_threads(slices) if (slices > 1) schedule(static)
+    for (int slice = 0; slice < slices; ++slice) {
+      // Summed in the thread's own buffer: threads adding into one cache line of dbias at a
+      // slice's edge, row after row, would pass it back and forth.
+      const int o0 = OC * slice / slices, width = OC * (slice + 1) / slices - o0;
+      std::vector<Real> sum(static_cast<size_t>(width), Real(0));
       for (int n = 0; n < N; ++n) {
-        const Real* row = dout + static_cast<size_t>(n) * OC;
-        for (int o = o0; o < o1; ++o) dbias[o] += row[o];
+        const Real* row = dout + static_cast<size_t>(n) * OC + o0;
+#pragma omp simd
+        for (int o = 0; o < width; ++o) sum[o] += row[o];
       }
+      for (int o = 0; o < width; ++o) dbias[o0 + o] += sum[o];
     }
   }
 }
