@@ -4,7 +4,8 @@
 // its gap to the best of 100,000 Dirichlet(prior) candidates.
 // Usage: bench_study_oracle [--seeds N] [--model M] [--method simulate|optimize] [--top-k K]
 //   [--bootstrap B] [--explore X] [--strength S] [--min-distance D] [--initial N] [--budget N]
-//   [--batch K] [--noise SD] [--no-regmix] [--csv FILE]
+//   [--batch K] [--noise SD] [--no-regmix] [--csv FILE] [--bagged] [--exploit-last]
+//   [--replicates N]
 //   --noise replaces the oracle's noise SD (its CV residual size, 0.05), to see what noise costs.
 #include <chrono>
 #include <cmath>
@@ -31,13 +32,16 @@ int main(int argc, char** argv) {
       {"seeds", "10"},     {"model", "gbdt"},   {"method", "simulate"}, {"top-k", "1"},
       {"bootstrap", "20"}, {"explore", "0.75"}, {"strength", "1"},      {"min-distance", "0.05"},
       {"initial", "16"},   {"budget", "96"},    {"batch", "8"},         {"csv", ""},
-      {"regmix", "1"},     {"noise", ""}};
+      {"regmix", "1"},     {"noise", ""},       {"bagged", "0"},        {"exploit-last", "0"},
+      {"replicates", "0"}};
   for (int i = 1; i < argc; ++i) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) return std::fprintf(stderr, "bad argument %s\n", argv[i]), 2;
     key = key.substr(2);
     if (key == "no-regmix") {
       args["regmix"] = "0";
+    } else if (key == "bagged" || key == "exploit-last") {
+      args[key] = "1";
     } else if (i + 1 < argc && args.count(key)) {
       args[key] = argv[++i];
     } else {
@@ -73,6 +77,9 @@ int main(int argc, char** argv) {
     options.suggest.min_distance = std::stod(args["min-distance"]);
     options.suggest.recommend.method = args["method"];
     options.suggest.recommend.simulate.top_k = std::stoi(args["top-k"]);
+    options.suggest.recommend.bagged = args["bagged"] == "1";
+    options.exploit_last = args["exploit-last"] == "1";
+    options.replicates = std::stoi(args["replicates"]);
     const auto t = std::chrono::steady_clock::now();
     auto rounds = mixrun::testing::RunOracleStudy(*oracle, initial, seed, options);
     study_seconds += Seconds(t);
