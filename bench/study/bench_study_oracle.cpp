@@ -2,10 +2,9 @@
 // (testing/simulated_study.h), beside RegMix's one-shot procedure at the same run counts. For each
 // run count the median over seeds of the oracle's true loss at each procedure's recommendation and
 // its gap to the best of 100,000 Dirichlet(prior) candidates.
-// Usage: bench_study_oracle [--seeds N] [--model M] [--method simulate|optimize] [--top-k K]
-//   [--bootstrap B] [--explore X] [--strength S] [--min-distance D] [--initial N] [--budget N]
-//   [--batch K] [--noise SD] [--no-regmix] [--csv FILE] [--bagged] [--exploit-last]
-//   [--replicates N]
+// Usage: bench_study_oracle [--seeds N] [--first-seed S] [--model M] [--method simulate|optimize]
+//   [--top-k K] [--bootstrap B] [--explore X] [--strength S] [--min-distance D] [--initial N]
+//   [--budget N] [--batch K] [--noise SD] [--no-regmix] [--csv FILE] [--bagged]
 //   --noise replaces the oracle's noise SD (its CV residual size, 0.05), to see what noise costs.
 #include <chrono>
 #include <cmath>
@@ -32,15 +31,14 @@ int main(int argc, char** argv) {
       {"seeds", "10"},     {"model", "gbdt"},   {"method", "simulate"}, {"top-k", "1"},
       {"bootstrap", "20"}, {"explore", "0.75"}, {"strength", "1"},      {"min-distance", "0.05"},
       {"initial", "16"},   {"budget", "96"},    {"batch", "8"},         {"csv", ""},
-      {"regmix", "1"},     {"noise", ""},       {"bagged", "0"},        {"exploit-last", "0"},
-      {"replicates", "0"}};
+      {"regmix", "1"},     {"noise", ""},       {"bagged", "0"},        {"first-seed", "1"}};
   for (int i = 1; i < argc; ++i) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) return std::fprintf(stderr, "bad argument %s\n", argv[i]), 2;
     key = key.substr(2);
     if (key == "no-regmix") {
       args["regmix"] = "0";
-    } else if (key == "bagged" || key == "exploit-last") {
+    } else if (key == "bagged") {
       args[key] = "1";
     } else if (i + 1 < argc && args.count(key)) {
       args[key] = argv[++i];
@@ -49,6 +47,8 @@ int main(int argc, char** argv) {
     }
   }
   const int seeds = std::stoi(args["seeds"]);
+  // Seeds first-seed, ..., first-seed + seeds - 1: a longer study can be run in parts.
+  const int first_seed = std::stoi(args["first-seed"]);
   const int initial = std::stoi(args["initial"]);
   constexpr double kTolerance = 0.01;
 
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   }
   std::map<int, std::vector<double>> study_gaps, regmix_gaps, widths;
   double study_seconds = 0;
-  for (int seed = 1; seed <= seeds; ++seed) {
+  for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
     mixrun::StudyOptions options = mixrun::testing::OracleStudyOptions(
         args["model"], std::stoi(args["budget"]), std::stoi(args["batch"]),
         std::stoi(args["bootstrap"]), static_cast<uint64_t>(seed));
@@ -78,8 +78,6 @@ int main(int argc, char** argv) {
     options.suggest.recommend.method = args["method"];
     options.suggest.recommend.simulate.top_k = std::stoi(args["top-k"]);
     options.suggest.recommend.bagged = args["bagged"] == "1";
-    options.exploit_last = args["exploit-last"] == "1";
-    options.replicates = std::stoi(args["replicates"]);
     const auto t = std::chrono::steady_clock::now();
     auto rounds = mixrun::testing::RunOracleStudy(*oracle, initial, seed, options);
     study_seconds += Seconds(t);

@@ -32,7 +32,6 @@ Result<std::vector<StudyRound>> RunStudy(const StudyOptions& options, StudyBacke
                                          const std::function<void(const StudyRound&)>& progress) {
   if (options.budget < 1) return Status::InvalidInput("study: --budget must be at least 1");
   if (options.batch < 1) return Status::InvalidInput("study: --batch must be at least 1");
-  if (options.replicates < 0) return Status::InvalidInput("study: --replicates must be >= 0");
   if (options.fit.bootstrap < 1) {
     return Status::InvalidInput(
         "study: the fit needs bootstrap refits (--bootstrap): the suggestions are drawn from them");
@@ -65,16 +64,10 @@ Result<std::vector<StudyRound>> RunStudy(const StudyOptions& options, StudyBacke
     round.stop_reason =
         StopReason(options, runs.size(), runs_before, round.predicted, round.round == 0);
     if (round.stop_reason.empty()) {
-      const int count = std::min(options.batch, options.budget - round.runs);
-      const int replicates = std::min(options.replicates, count);
-      round.suggestions.assign(static_cast<size_t>(replicates), round.recommended);
-      suggest.count = count - replicates;
+      suggest.count = std::min(options.batch, options.budget - round.runs);
       suggest.seed = options.suggest.seed + static_cast<uint64_t>(round.round);
-      if (options.exploit_last && round.runs + count >= options.budget) suggest.explore = 0;
-      if (suggest.count > 0) {
-        MIXRUN_ASSIGN_OR_RETURN(SuggestResult suggested, Suggest(fits, std::move(suggest)));
-        for (const Suggestion& s : suggested.suggestions) round.suggestions.push_back(s.mixture);
-      }
+      MIXRUN_ASSIGN_OR_RETURN(SuggestResult suggested, Suggest(fits, std::move(suggest)));
+      for (const Suggestion& s : suggested.suggestions) round.suggestions.push_back(s.mixture);
     }
     MIXRUN_RETURN_IF_ERROR(backend.Record(round));
     rounds.push_back(round);

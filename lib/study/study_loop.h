@@ -23,12 +23,6 @@ struct StudyOptions {
   int budget = 0;                     // finished runs in all, the initial design's included
   int batch = 8;                      // mixtures suggested per round
   std::optional<double> until_width;  // stop once the recommendation's 95% PI is this narrow
-  // The last round's batch (the one that spends the budget) exploits only: no later decision
-  // can use what exploring would teach, and the final fit is sharpest where the decision is.
-  bool exploit_last = false;
-  // Slots of each batch that re-train the round's recommendation: the runs' noise averages out
-  // where the decision is (a fit sees replicates as more rows). The rest are suggested.
-  int replicates = 0;
   FitRequest fit;  // the law fitted each round; it needs bootstrap refits (suggest draws on them)
   // What suggest and recommend share: constraints, prior, --kl-reg, --at; and suggest's own
   // knobs (explore, candidates, min_distance). Round k suggests with seed + k.

@@ -109,49 +109,6 @@ TEST_CASE("a study interrupted at any round goes on and ends as an uninterrupted
   }
 }
 
-TEST_CASE("replicates re-train each round's recommendation; the rest of the batch is suggested") {
-  StudyOptions options = Options();
-  options.replicates = 1;
-  SimulatedBackend backend;
-  auto rounds = RunStudy(options, backend);
-  REQUIRE_MESSAGE(rounds.ok(), rounds.status().message());
-  REQUIRE(rounds->size() == 5);
-  for (size_t k = 0; k + 1 < rounds->size(); ++k) {
-    const StudyRound& round = (*rounds)[k];
-    REQUIRE(round.suggestions.size() == 4);
-    CHECK(round.suggestions[0] == round.recommended);
-    // The suggested ones keep their distance from the runs, so none is the recommendation.
-    for (size_t i = 1; i < round.suggestions.size(); ++i) {
-      CHECK(L1Distance(round.suggestions[i], round.recommended) > 0);
-    }
-  }
-  options.replicates = 4;  // the whole batch: nothing is suggested
-  SimulatedBackend all;
-  rounds = RunStudy(options, all);
-  REQUIRE(rounds.ok());
-  for (size_t k = 0; k + 1 < rounds->size(); ++k) {
-    CHECK((*rounds)[k].suggestions == std::vector<Mixture>(4, (*rounds)[k].recommended));
-  }
-  options.replicates = -1;
-  CHECK(RunStudy(options, all).status().code() == Status::Code::kInvalidInput);
-}
-
-TEST_CASE("exploit_last: only the batch that spends the budget changes, to exploit slots") {
-  StudyOptions options = Options();
-  options.suggest.explore = 1;  // every slot explores, but in the last batch with exploit_last
-  SimulatedBackend plain;
-  auto expected = RunStudy(options, plain);
-  REQUIRE(expected.ok());
-  options.exploit_last = true;
-  SimulatedBackend backend;
-  auto rounds = RunStudy(options, backend);
-  REQUIRE_MESSAGE(rounds.ok(), rounds.status().message());
-  REQUIRE(rounds->size() == expected->size());
-  const size_t last = rounds->size() - 2;  // the last round with a batch
-  for (size_t k = 0; k < last; ++k) CHECK((*rounds)[k].suggestions == (*expected)[k].suggestions);
-  CHECK((*rounds)[last].suggestions != (*expected)[last].suggestions);
-}
-
 TEST_CASE("the interval goal ends a study early; a fit without refits is refused") {
   StudyOptions options = Options();
   options.until_width = 10.0;  // any interval is narrower
