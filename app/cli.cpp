@@ -64,10 +64,6 @@ void AddConstraintFlags(CLI::App* command, RecommendOptions& options) {
   command->add_option("--seed", options.request.simulate.seed, "Seed of starts and samples");
   command->add_flag("--allow-extrapolation", options.request.constraints.allow_extrapolation,
                     "Let weights leave the range seen in the fit's training runs");
-  command->add_flag(
-      "--bagged", options.request.bagged,
-      "Minimise the mean of the fit's and its bootstrap refits' predictions (steadier "
-      "on noisy runs; needs refits)");
 }
 
 // How suggest (and each round of a study) chooses a batch, bound into SuggestRequest.

@@ -92,7 +92,6 @@ nlohmann::json RecordedOptions(const RecommendOptions& options) {
                          {"max", options.max_bounds},
                          {"fix", options.fixed},
                          {"kl_reg", request.kl_reg},
-                         {"bagged", request.bagged},
                          {"seed", request.simulate.seed},
                          {"allow_extrapolation", request.constraints.allow_extrapolation}};
   if (request.constraints.max_epochs) json["max_epochs"] = *request.constraints.max_epochs;

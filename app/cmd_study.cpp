@@ -38,7 +38,6 @@ Status RunStudyCommand(const GlobalOptions& global, const StudyCommandOptions& o
   recommend.constraints.allow_extrapolation =
       options.constraints.request.constraints.allow_extrapolation;
   recommend.kl_reg = options.constraints.request.kl_reg;
-  recommend.bagged = options.constraints.request.bagged;
   MIXRUN_ASSIGN_OR_RETURN(recommend.constraints.min,
                           ParseDomainWeights(options.constraints.min_bounds, "--min"));
   MIXRUN_ASSIGN_OR_RETURN(recommend.constraints.max,

@@ -60,19 +60,6 @@ Result<std::vector<double>> FittedLaw::PredictMixturesByRefit(
   return PredictMixturesWith(*bootstrap_[replicate], weights, rows, scale);
 }
 
-Result<std::vector<double>> FittedLaw::PredictMixturesBagged(
-    const std::vector<double>& weights, size_t rows, const std::optional<ModelScale>& scale) const {
-  MIXRUN_ASSIGN_OR_RETURN(std::vector<double> mean, PredictMixtures(weights, rows, scale));
-  for (const auto& refit : bootstrap_) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values,
-                            PredictMixturesWith(*refit, weights, rows, scale));
-    for (size_t r = 0; r < rows; ++r) mean[r] += values[r];
-  }
-  const double n = static_cast<double>(bootstrap_.size() + 1);
-  for (double& value : mean) value /= n;
-  return mean;
-}
-
 Result<std::vector<double>> FittedLaw::PredictMixturesWith(
     const Predictor& predictor, const std::vector<double>& weights, size_t rows,
     const std::optional<ModelScale>& scale) const {

@@ -52,11 +52,6 @@ class FittedLaw {
   Result<std::vector<double>> PredictMixturesByRefit(
       size_t replicate, const std::vector<double>& weights, size_t rows,
       const std::optional<ModelScale>& scale = {}) const;
-  // The mean of the full fit's and every bootstrap refit's predictions (the full fit's alone
-  // without refits): bagging, a decision that does not follow one fit's noise.
-  Result<std::vector<double>> PredictMixturesBagged(
-      const std::vector<double>& weights, size_t rows,
-      const std::optional<ModelScale>& scale = {}) const;
 
  private:
   Result<std::vector<double>> PredictMixturesWith(const Predictor& predictor,

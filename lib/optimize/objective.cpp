@@ -18,13 +18,6 @@ constexpr double kKlFloor = 1e-300;
 // geometrically, as under mirror descent.
 constexpr double kCurvatureFloor = 1e-12;
 
-// One fit's predictions of `rows` mixtures: its own, or its bagged mean.
-Result<std::vector<double>> PredictFit(const WeightedFit& fit, const std::vector<double>& weights,
-                                       size_t rows, const std::optional<ModelScale>& scale) {
-  return fit.bagged ? fit.law->PredictMixturesBagged(weights, rows, scale)
-                    : fit.law->PredictMixtures(weights, rows, scale);
-}
-
 }  // namespace
 
 Result<Objective> Objective::Create(std::vector<WeightedFit> fits, std::vector<double> prior,
@@ -79,7 +72,7 @@ Result<std::vector<double>> Objective::PredictLoss(const std::vector<double>& ro
     const size_t begin = chunk * kChunkRows, end = std::min(count, begin + kChunkRows);
     const std::vector<double> slice(rows.begin() + begin * m, rows.begin() + end * m);
     for (const WeightedFit& fit : fits_) {
-      auto predicted = PredictFit(fit, slice, end - begin, scale_);
+      auto predicted = fit.law->PredictMixtures(slice, end - begin, scale_);
       if (!predicted.ok()) {
         failures[chunk] = predicted.status();
         return;
@@ -143,7 +136,8 @@ Result<double> Objective::ValueAndGradient(const std::vector<double>& r,
   }
   std::vector<double> predicted(2 * m + 1, 0.0);
   for (const WeightedFit& fit : fits_) {
-    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values, PredictFit(fit, rows, 2 * m + 1, scale_));
+    MIXRUN_ASSIGN_OR_RETURN(std::vector<double> values,
+                            fit.law->PredictMixtures(rows, 2 * m + 1, scale_));
     for (size_t k = 0; k < values.size(); ++k) predicted[k] += fit.weight * values[k];
   }
   grad.assign(m, 0.0);

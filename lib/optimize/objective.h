@@ -16,7 +16,6 @@ namespace mixrun {
 struct WeightedFit {
   const FittedLaw* law = nullptr;  // not owned
   double weight = 1;
-  bool bagged = false;  // predicts by the mean over the fit and its bootstrap refits
 };
 
 // KL(r ‖ prior) in nats over prior.size() weights; 0 when the prior is empty.

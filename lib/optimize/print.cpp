@@ -128,11 +128,7 @@ void PrintRecommendation(const Recommendation& r, const std::vector<LoadedFit>& 
   if (r.method == "simulate") {
     out << "simulate: " << r.details.value("samples", 0) << " candidates within the bounds ("
         << r.details.value("drawn", 0) << " drawn), mean of the best "
-        << r.details.value("top_k", 0)
-        << (r.details.value("bagged", false)
-                ? " by the mean of the fit's and its bootstrap refits' predictions (--bagged)"
-                : "")
-        << "\n";
+        << r.details.value("top_k", 0) << "\n";
   } else {
     out << "optimize: best of " << r.details.value("starts", 0) << " starts ("
         << r.details.value("agreeing_starts", 0) << " reached the same mixture)\n";

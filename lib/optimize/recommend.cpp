@@ -114,9 +114,7 @@ Result<std::vector<double>> Optimum(const std::vector<LoadedFit>& fits,
                                     nlohmann::json* details) {
   const std::vector<std::string>& domains = constraints.domains;
   std::vector<WeightedFit> weighted;
-  for (const LoadedFit& fit : fits) {
-    weighted.push_back({fit.fitted.get(), fit.weight, request.bagged});
-  }
+  for (const LoadedFit& fit : fits) weighted.push_back({fit.fitted.get(), fit.weight});
   MIXRUN_ASSIGN_OR_RETURN(Objective objective, Objective::Create(weighted, prior, request.kl_reg,
                                                                  request.threads, scale));
   if (method == "simulate") {
@@ -127,7 +125,6 @@ Result<std::vector<double>> Optimum(const std::vector<LoadedFit>& fits,
                 {"top_k", simulated.top_k},
                 {"strength", request.simulate.strength},
                 {"seed", request.simulate.seed},
-                {"bagged", request.bagged},
                 {"best_candidate_objective", simulated.best_objective},
                 {"top_k_spread", ToMixture(domains, simulated.top_spread)}};
     return simulated.mixture;
@@ -306,12 +303,6 @@ Result<Recommendation> Recommend(const std::vector<LoadedFit>& fits, RecommendRe
   const std::vector<std::string> domains = fits[0].fitted->domains();
   Recommendation out;
   MIXRUN_ASSIGN_OR_RETURN(out.method, ChooseMethod(fits, request.method));
-  for (const LoadedFit& fit : fits) {
-    if (request.bagged && fit.fitted->bootstrap_size() == 0) {
-      return Status::InvalidInput("recommend --bagged: fit " + std::to_string(fit.id) +
-                                  " has no bootstrap refits to average; refit it with --bootstrap");
-    }
-  }
   const bool needs_prior = out.method == "simulate" || request.kl_reg > 0;
   if (needs_prior && !request.prior) {
     if (!request.prior_error.ok()) return request.prior_error;

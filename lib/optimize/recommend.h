@@ -24,10 +24,6 @@ struct RecommendRequest {
   SimulateOptions simulate;
   GradientSearchOptions search;
   double kl_reg = 0;
-  // --bagged: minimise the mean of each fit's and its bootstrap refits' predictions, not the fit's
-  // own. A fit to noisy runs puts its minimum on the noise; the refits disagree there and agree
-  // where the runs do, so the bagged minimum moves less from round to round (needs refits).
-  bool bagged = false;
   std::optional<Prior> prior;  // required by simulate, --kl-reg and share-based caps
   Status prior_error;          // why there is no prior: returned when one is required
   // User bounds and availability; `domains`, `prior` and `observed` are filled in by Recommend.

@@ -20,17 +20,15 @@ constexpr int64_t kRefineDraws = 512;
 // Streams of the seed's generator: the pool, each slot's refinement, the refits' order.
 constexpr uint64_t kPoolStream = 1, kRefitOrderStream = 2, kRefineStream = 100;
 
-// One model a slot ranks candidates under: the fits themselves (refit −1; their bagged mean with
-// recommend's --bagged, so exploit slots go where the decision would) or bootstrap refit `refit`
-// of each (modulo its number of refits), combined as recommend combines fits — Σ weight ·
-// prediction, plus λ·KL to the prior with --kl-reg.
+// One model a slot ranks candidates under: the fits themselves (refit −1) or bootstrap refit
+// `refit` of each (modulo its number of refits), combined as recommend combines fits —
+// Σ weight · prediction, plus λ·KL to the prior with --kl-reg.
 struct Model {
   const std::vector<LoadedFit>* fits;
   int refit = -1;
   std::optional<ModelScale> scale;
   const std::vector<double>* prior;
   double kl_reg = 0;
-  bool bagged = false;
 
   // Values of `count` rows; a row any fit cannot predict (not finite) is +∞: never chosen.
   Result<std::vector<double>> Evaluate(const std::vector<double>& rows, size_t count) const {
@@ -38,10 +36,9 @@ struct Model {
     for (const LoadedFit& fit : *fits) {
       const size_t refits = fit.fitted->bootstrap_size();
       Result<std::vector<double>> predicted =
-          refit >= 0 ? fit.fitted->PredictMixturesByRefit(static_cast<size_t>(refit) % refits, rows,
-                                                          count, scale)
-          : bagged   ? fit.fitted->PredictMixturesBagged(rows, count, scale)
-                     : fit.fitted->PredictMixtures(rows, count, scale);
+          refit < 0 ? fit.fitted->PredictMixtures(rows, count, scale)
+                    : fit.fitted->PredictMixturesByRefit(static_cast<size_t>(refit) % refits, rows,
+                                                         count, scale);
       if (!predicted.ok()) return predicted.status();
       for (size_t i = 0; i < count; ++i) total[i] += fit.weight * (*predicted)[i];
     }
@@ -236,8 +233,7 @@ Result<SuggestResult> Suggest(const std::vector<LoadedFit>& fits, SuggestRequest
                            std::to_string(explore_slots) + " explore slots: refits reused");
   }
 
-  const Model fitted{
-      &fits, -1, request.recommend.at, &prior, request.recommend.kl_reg, request.recommend.bagged};
+  const Model fitted{&fits, -1, request.recommend.at, &prior, request.recommend.kl_reg};
   MIXRUN_ASSIGN_OR_RETURN(const std::vector<double> pool_mean,
                           fitted.Evaluate(pool, static_cast<size_t>(result.candidates)));
   for (int slot = 0; slot < request.count; ++slot) {

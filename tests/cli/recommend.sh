@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # recommend through the CLI on RegMix's released runs: simulate with --out (the file is a mixture
-# a config's mixtures.include accepts: plan --dry-run takes it), --json, optimize, --bagged, the
-# stored recommendation, and clear errors with exit 2.
+# a config's mixtures.include accepts: plan --dry-run takes it), --json, optimize, the stored
+# recommendation, and clear errors with exit 2.
 source "$(dirname "$0")/common.bash"
 store="$WORK/s.db"
 regmix="$SHARED_DATA/regmix"
@@ -94,16 +94,6 @@ assert r["mixture"]["pile_cc"] <= 0.5 + 1e-12, r["mixture"]
 assert {"domain": "pile_cc", "side": "upper", "bound": 0.5, "source": "--max"} in r["active_constraints"]
 PY
 
-# --bagged: simulate ranks the candidates by the mean of the fit's and its 100 refits' predictions.
-expect_exit 0 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method simulate \
-  --prior "$prior" --samples 5000 --top-k 1 --bagged --json
-/usr/bin/python3 - "$WORK/out" <<'PY' || fail "recommend --bagged is off"
-import json, sys
-r = json.load(open(sys.argv[1]))
-assert r["simulate"]["bagged"] is True, r["simulate"]
-assert r["mixture"]["pile_cc"] >= 0.5, r["mixture"]
-PY
-
 # Errors: infeasible bounds, a domain the fit never saw, simulate without a usable prior, a bad
 # --fit, an unknown fit: exit 2, named; nothing is stored.
 expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id" --method optimize --min pile_cc=0.7 --min github=0.4
@@ -118,5 +108,5 @@ expect_exit 2 "$MIXRUN" recommend --store "$store" --fit "$fit_id:x"
 expect_in "$WORK/err" "ID[:WEIGHT]"
 expect_exit 2 "$MIXRUN" recommend --store "$store" --fit 99
 count="$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM recommendations').fetchone()[0])" "$store")"
-[ "$count" = 4 ] || fail "expected 4 stored recommendations, found $count"
+[ "$count" = 3 ] || fail "expected 3 stored recommendations, found $count"
 echo "recommend CLI: ok"
