@@ -2,9 +2,9 @@
 // (testing/simulated_study.h), beside RegMix's one-shot procedure at the same run counts. For each
 // run count the median over seeds of the oracle's true loss at each procedure's recommendation and
 // its gap to the best of 100,000 Dirichlet(prior) candidates.
-// Usage: bench_study_oracle [--seeds N] [--model M] [--method simulate|optimize] [--top-k K]
-//   [--bootstrap B] [--explore X] [--strength S] [--min-distance D] [--initial N] [--budget N]
-//   [--batch K] [--noise SD] [--no-regmix] [--csv FILE]
+// Usage: bench_study_oracle [--seeds N] [--first-seed S] [--model M] [--method simulate|optimize]
+//   [--top-k K] [--bootstrap B] [--explore X] [--strength S] [--min-distance D] [--initial N]
+//   [--budget N] [--batch K] [--noise SD] [--no-regmix] [--csv FILE]
 //   --noise replaces the oracle's noise SD (its CV residual size, 0.05), to see what noise costs.
 #include <chrono>
 #include <cmath>
@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
       {"seeds", "10"},     {"model", "gbdt"},   {"method", "simulate"}, {"top-k", "1"},
       {"bootstrap", "20"}, {"explore", "0.75"}, {"strength", "1"},      {"min-distance", "0.05"},
       {"initial", "16"},   {"budget", "96"},    {"batch", "8"},         {"csv", ""},
-      {"regmix", "1"},     {"noise", ""}};
+      {"regmix", "1"},     {"noise", ""},       {"first-seed", "1"}};
   for (int i = 1; i < argc; ++i) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) return std::fprintf(stderr, "bad argument %s\n", argv[i]), 2;
@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
     }
   }
   const int seeds = std::stoi(args["seeds"]);
+  // Seeds first-seed, ..., first-seed + seeds - 1: a long study can be run in parts.
+  const int first_seed = std::stoi(args["first-seed"]);
   const int initial = std::stoi(args["initial"]);
   constexpr double kTolerance = 0.01;
 
@@ -54,8 +56,14 @@ int main(int argc, char** argv) {
   if (!args["noise"].empty()) oracle->set_noise_sd(std::stod(args["noise"]));
   auto best = oracle->BestOfCandidates(100000, 42);
   if (!best.ok()) return 1;
-  std::printf("oracle noise SD %.4f; best of 100,000 Dirichlet(prior) candidates %.4f\n",
+  std::printf("oracle noise SD %.4f; best of 100,000 Dirichlet(prior) candidates %.4f at",
               oracle->noise_sd(), best->loss);
+  for (size_t j = 0; j < oracle->domains().size(); ++j) {
+    if (best->mixture[j] >= 0.02) {
+      std::printf(" %s %.2f", oracle->domains()[j].c_str(), best->mixture[j]);
+    }
+  }
+  std::printf("\n");
 
   std::ofstream csv;
   if (!args["csv"].empty()) {
@@ -64,7 +72,7 @@ int main(int argc, char** argv) {
   }
   std::map<int, std::vector<double>> study_gaps, regmix_gaps, widths;
   double study_seconds = 0;
-  for (int seed = 1; seed <= seeds; ++seed) {
+  for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
     mixrun::StudyOptions options = mixrun::testing::OracleStudyOptions(
         args["model"], std::stoi(args["budget"]), std::stoi(args["batch"]),
         std::stoi(args["bootstrap"]), static_cast<uint64_t>(seed));
@@ -97,6 +105,7 @@ int main(int argc, char** argv) {
       if (w >= 0.02) std::printf(" %s %.2f", oracle->domains()[j].c_str(), w);
     }
     std::printf("\n");
+    std::fflush(stdout);
     if (args["regmix"] != "1") continue;
     std::printf("seed %2d regmix:", seed);
     for (const auto& r : *rounds) {
