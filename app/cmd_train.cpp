@@ -3,8 +3,10 @@
 // printed; runs left failed make it exit 1.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
+#include <thread>
 
 #include "commands.h"
 #include "common/system_memory.h"
@@ -14,6 +16,24 @@
 #include "train/worker_protocol.h"
 
 namespace mixrun {
+namespace {
+
+// More threads than cores is allowed (the user may know better) but said: a built-in run's step
+// is one OpenMP team, and a team whose thread waits for a core stalls at every barrier.
+void WarnIfOversubscribed(const Experiment& experiment, int jobs) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int threads = experiment.backend.threads;
+  if (experiment.backend.kind != "builtin" || threads < 2 || cores < 1 || jobs * threads <= cores) {
+    return;
+  }
+  spdlog::warn(
+      "--jobs {} x backend.threads {} = {} threads on {} cores: a run's step waits at every "
+      "barrier for a thread without a core (on 2 busy cores, 2 threads measured 1.7x slower than "
+      "1); use --jobs {} with threads {}, or threads 1 with --jobs {}",
+      jobs, threads, jobs * threads, cores, std::max(1, cores / threads), threads, cores);
+}
+
+}  // namespace
 
 Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
   MIXRUN_RETURN_IF_ERROR(CheckTrainSweepRequest(request));
@@ -24,6 +44,7 @@ Status RunTrain(const GlobalOptions& global, const TrainSweepRequest& request) {
   if (!request.in_process) {
     MIXRUN_RETURN_IF_ERROR(CheckExperimentMemory(experiment, ReadAvailableMemory(), request.jobs));
   }
+  if (!request.in_process) WarnIfOversubscribed(experiment, request.jobs);
   const std::string store_path = ChooseStorePath(global, experiment.store);
   MIXRUN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(store_path));
 
