@@ -1,5 +1,7 @@
 #include "common/random.h"
 
+#include "common/cpu_clones.h"
+
 namespace mixrun {
 namespace {
 
@@ -118,12 +120,12 @@ struct Candidates {
 // A variate is d·v·U^(1/shape); its U^(1/shape) part (which underflows for tiny shapes) is scaled
 // by the row's largest in logs before the exp, so no row's weights all underflow; d·v (bounded
 // away from 0 and ∞) multiplies after.
-// Built for AVX2 too (GCC function multiversioning: glibc picks one at load time), which runs its
-// loops 4 doubles wide. The same bits either way: IEEE operations only and no FMA (AVX2 alone has
-// none; a target with FMA would need -ffp-contract=off, or contracted a·b + c would differ).
-__attribute__((target_clones("avx2", "default"))) void DirichletChunk(
-    uint64_t& state, PolarNormals& normals, const std::vector<GammaShape>& shapes, size_t rows,
-    double* gamma, double* log_boost, double* out) {
+// Built for AVX2 too (common/cpu_clones.h), which runs its loops 4 doubles wide. The same bits
+// either way: IEEE operations only and no FMA (a target with FMA would need -ffp-contract=off, or
+// contracted a·b + c would differ).
+MIXRUN_SAME_BITS_CLONES void DirichletChunk(uint64_t& state, PolarNormals& normals,
+                                            const std::vector<GammaShape>& shapes, size_t rows,
+                                            double* gamma, double* log_boost, double* out) {
   const size_t m = shapes.size();
   Candidates scratch;
   double top[kChunkRows], total[kChunkRows];

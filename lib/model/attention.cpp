@@ -80,12 +80,10 @@ void AttentionForward(Real* out, Real* att, const Real* qkv, int B, int T, int C
   const int hs = C / NH;
   const int C3 = 3 * C;
   const Real scale = Real(1) / std::sqrt(static_cast<Real>(hs));
-  // Every (b, h) is independent: a team takes whole heads (as many threads as the elementwise
-  // loops or OpenBLAS would use), OpenBLAS single-threaded inside it; per element the
-  // arithmetic is the same whatever the team.
+  // Every (b, h) is independent: a team of `threads` takes whole heads, OpenBLAS single-threaded
+  // inside it; per element the arithmetic is the same whatever the team.
   const int heads = B * NH;
-  const int team = std::min(
-      heads, ThreadsFor(std::max(threads, BlasThreads()), static_cast<size_t>(heads) * T * T / 2));
+  const int team = std::min(heads, ThreadsFor(threads, static_cast<size_t>(heads) * T * T / 2));
   const BlasThreadsScope blas(team > 1 ? 1 : BlasThreads());
 #pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int bh = 0; bh < heads; ++bh) {
@@ -120,8 +118,7 @@ void AttentionBackward(Real* dqkv, Real* datt, const Real* dout, const Real* qkv
   const Real scale = Real(1) / std::sqrt(static_cast<Real>(hs));
   // Every (b, h) is independent, as in the forward pass.
   const int heads = B * NH;
-  const int team = std::min(
-      heads, ThreadsFor(std::max(threads, BlasThreads()), static_cast<size_t>(heads) * T * T / 2));
+  const int team = std::min(heads, ThreadsFor(threads, static_cast<size_t>(heads) * T * T / 2));
   const BlasThreadsScope blas(team > 1 ? 1 : BlasThreads());
 #pragma omp parallel for num_threads(team) if (team > 1) schedule(static)
   for (int bh = 0; bh < heads; ++bh) {

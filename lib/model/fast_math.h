@@ -1,19 +1,13 @@
 // Exp and tanh for the model's inner loops: branch-free float32 versions that compilers vectorise
 // (no libm calls), within ~2 ulp of libm; double precision (the gradient checks) uses libm exactly.
-// MIXRUN_VECTOR_CLONES compiles a hot float loop for AVX-512, AVX2+FMA and baseline x86-64, and
-// picks the best the CPU has at load time: the binary stays portable.
+// The hot float loops are built by MIXRUN_VECTOR_CLONES (common/cpu_clones.h).
 #pragma once
 
 #include <bit>
 #include <cmath>
 #include <cstdint>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define MIXRUN_VECTOR_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MIXRUN_VECTOR_CLONES
-#endif
+#include "common/cpu_clones.h"
 
 namespace mixrun {
 
